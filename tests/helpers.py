@@ -1,0 +1,32 @@
+"""Deterministic time, randomness and keys for tests and vectors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from coc_hashscreen._keys import HpkePrivateKey, SigningKey, Suite
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+def fixed_rng(seed: bytes) -> Callable[[int], bytes]:
+    """A reproducible byte stream (SHAKE-256 in counter mode), never for real keys."""
+    counter = 0
+
+    def rng(n: int) -> bytes:
+        nonlocal counter
+        counter += 1
+        return hashlib.shake_256(seed + counter.to_bytes(8, "big")).digest(n)
+
+    return rng
+
+
+def fixed_signing_key(label: str) -> SigningKey:
+    return SigningKey.from_private_bytes(hashlib.sha256(label.encode()).digest())
+
+
+def fixed_hpke_key(label: str, suite: Suite = Suite.X25519) -> HpkePrivateKey:
+    raw = hashlib.shake_256(label.encode()).digest(suite.private_size)
+    return HpkePrivateKey.from_raw(suite, raw)
