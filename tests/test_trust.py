@@ -1,0 +1,163 @@
+"""Trust files, signing-key rotation statements, and following a rotation."""
+
+from __future__ import annotations
+
+import pytest
+
+from coc_hashscreen import (
+    FormatError,
+    MismatchError,
+    RollbackError,
+    UntrustedSigner,
+    VerificationError,
+)
+from coc_hashscreen._envelope import open_envelope, sign_envelope
+from coc_hashscreen._keys import SigningKey
+from coc_hashscreen._trust import TrustFile, make_rotation, make_trust, parse_trust
+from coc_hashscreen._wire import b64, dump
+
+from .helpers import NOW, fixed_hpke_key, fixed_signing_key
+
+ROOT = fixed_signing_key("root")
+REPORT = fixed_hpke_key("report").public_key
+
+
+def _chain(length: int) -> tuple[list[SigningKey], list[bytes]]:
+    """Keys of generations 1..length and the trust file of each generation."""
+    keys = [ROOT]
+    files = [
+        make_trust(
+            committee="C", series=ROOT.key_id, generation=1, signing_key=ROOT,
+            report_key=REPORT, now=NOW,
+        )
+    ]  # fmt: skip
+    rotations: tuple[bytes, ...] = ()
+    for generation in range(2, length + 1):
+        new = fixed_signing_key(f"gen{generation}")
+        rotations = (
+            *rotations,
+            make_rotation(
+                series=ROOT.key_id, generation=generation, old=keys[-1],
+                new_public=new.public_bytes, now=NOW,
+            ),
+        )  # fmt: skip
+        keys.append(new)
+        files.append(
+            make_trust(
+                committee="C", series=ROOT.key_id, generation=generation, signing_key=new,
+                report_key=REPORT, rotations=rotations, now=NOW,
+            )
+        )  # fmt: skip
+    return keys, files
+
+
+def test_round_trip() -> None:
+    trust = parse_trust(_chain(1)[1][0])
+    assert isinstance(trust, TrustFile)
+    assert trust.committee == "C"
+    assert trust.series == ROOT.key_id == trust.signing_key_id
+    assert trust.generation == 1
+    assert trust.report_key == REPORT
+    assert trust.issued_at == NOW
+    assert set(trust.trusted_keys()) == {ROOT.key_id}
+
+
+def test_chain_leads_back_to_the_series() -> None:
+    keys, files = _chain(4)
+    latest = parse_trust(files[-1])
+    assert latest.generation == 4
+    assert latest.series == ROOT.key_id
+    assert set(latest.trusted_keys()) == {keys[-1].key_id}
+    # Every older pin accepts the newest file.
+    for older in files:
+        parse_trust(older).check_successor(latest)
+
+
+def test_only_the_current_key_is_trusted() -> None:
+    keys, files = _chain(2)
+    latest = parse_trust(files[-1])
+    list_signed_by_old_key = sign_envelope("list", b"x", keys[0])
+    with pytest.raises(UntrustedSigner):
+        open_envelope(list_signed_by_old_key, "list", latest.trusted_keys())
+
+
+def test_rollback_and_fork_and_other_series() -> None:
+    _, files = _chain(3)
+    gen1, gen2, gen3 = (parse_trust(f) for f in files)
+    with pytest.raises(RollbackError, match="older than"):
+        gen3.check_successor(gen2)
+    gen3.check_successor(gen3)
+    # A compromised generation-1 key signs a second rotation to the attacker.
+    attacker = fixed_signing_key("attacker")
+    forked = make_trust(
+        committee="C", series=ROOT.key_id, generation=2, signing_key=attacker, report_key=REPORT,
+        rotations=(
+            make_rotation(
+                series=ROOT.key_id, generation=2, old=ROOT, new_public=attacker.public_bytes,
+                now=NOW,
+            ),
+        ),
+        now=NOW,
+    )  # fmt: skip
+    with pytest.raises(UntrustedSigner, match="compromised"):
+        gen2.check_successor(parse_trust(forked))
+    other = parse_trust(
+        make_trust(
+            committee="D", series=attacker.key_id, generation=1, signing_key=attacker,
+            report_key=REPORT, now=NOW,
+        )
+    )  # fmt: skip
+    with pytest.raises(MismatchError, match="another committee"):
+        gen1.check_successor(other)
+
+
+def test_broken_chains_are_refused() -> None:
+    keys, _files = _chain(2)
+    stranger = fixed_signing_key("stranger")
+    # A rotation signed by a key that is not the series' first key.
+    bad_rotation = make_rotation(
+        series=ROOT.key_id, generation=2, old=stranger, new_public=keys[1].public_bytes, now=NOW
+    )
+    with pytest.raises(UntrustedSigner, match="chain"):
+        make_trust(
+            committee="C", series=ROOT.key_id, generation=2, signing_key=keys[1],
+            report_key=REPORT, rotations=(bad_rotation,), now=NOW,
+        )  # fmt: skip
+    # A generation-2 file without its rotation statement.
+    with pytest.raises(FormatError, match="rotation chain"):
+        make_trust(
+            committee="C", series=ROOT.key_id, generation=2, signing_key=keys[1],
+            report_key=REPORT, now=NOW,
+        )  # fmt: skip
+    # A generation-1 file whose key is not the series.
+    with pytest.raises(UntrustedSigner):
+        make_trust(
+            committee="C", series=ROOT.key_id, generation=1, signing_key=stranger,
+            report_key=REPORT, now=NOW,
+        )  # fmt: skip
+
+
+def test_trust_payload_fields_are_strict() -> None:
+    document = {
+        "format": 1, "committee": "C", "series": ROOT.key_id.hex(), "generation": 1,
+        "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
+        "issued_at": 1, "rotations": [], "extra": True,
+    }  # fmt: skip
+    data = sign_envelope("trust", ROOT.public_bytes + dump(document), ROOT)
+    with pytest.raises(FormatError, match="unknown field"):
+        parse_trust(data)
+    del document["extra"]
+    document["rotations"] = [b64(b"not an envelope")]
+    data = sign_envelope("trust", ROOT.public_bytes + dump(document), ROOT)
+    with pytest.raises(FormatError):
+        parse_trust(data)
+
+
+def test_any_flipped_byte_is_refused() -> None:
+    _, files = _chain(2)
+    data = files[-1]
+    for position in range(len(data)):
+        tampered = bytearray(data)
+        tampered[position] ^= 0x01
+        with pytest.raises((FormatError, VerificationError, UntrustedSigner)):
+            parse_trust(bytes(tampered))
