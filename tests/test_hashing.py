@@ -87,7 +87,10 @@ def test_params_from_dict_is_strict(change: dict[str, object]) -> None:
 
 def test_params_from_dict_checks_bounds() -> None:
     data: dict[str, object] = {**KDF_PROFILES["default"].to_dict(), "memory_cost": 4 * 2**20}
-    with pytest.raises(InvalidParameters):
+    with pytest.raises(FormatError, match="memory_cost"):
+        Argon2Params.from_dict(data)
+    data = {**KDF_PROFILES["default"].to_dict(), "time_cost": 10_000}
+    with pytest.raises(FormatError, match="time_cost"):
         Argon2Params.from_dict(data)
 
 

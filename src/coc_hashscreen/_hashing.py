@@ -131,7 +131,12 @@ class Argon2Params:
         assert isinstance(time_cost, int)
         assert isinstance(memory_cost, int)
         assert isinstance(parallelism, int)
-        return cls(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+        try:
+            return cls(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+        except InvalidParameters as exc:
+            # Refused before any hashing: a damaged or hostile file must not
+            # make us allocate gigabytes or spin for minutes.
+            raise FormatError(f"the file asks for {exc}; this release refuses that") from None
 
     def describe(self) -> str:
         return (
