@@ -1,0 +1,642 @@
+"""The committee's register: a SQLite database of records and epochs.
+
+One file, mode 0600 (it holds the current epoch's secret key).  Every change
+runs in one ``BEGIN IMMEDIATE`` transaction; the database is in WAL mode so
+readers never block on a writer; ``secure_delete`` is on for every
+connection so deleted content is overwritten, and `Register.scrub` then
+checkpoints, truncates the WAL and vacuums, so that no byte of an expunged
+record or a destroyed key survives in any file of the register.
+
+The schema is versioned with ``PRAGMA user_version`` and migrated forward on
+open; a register written by a newer release is refused, never downgraded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Self
+
+from ._atomic import check_private_mode
+from ._clock import from_timestamp, resolve_now, timestamp
+from ._errors import InputError, RegisterError
+from ._hashing import EPOCH_KEY_SIZE, SALT_SIZE, Argon2Params
+from ._keys import HpkePublicKey, Suite
+from ._model import Identifier, Status, check_case_ref
+from ._normalize import PROFILE
+
+__all__ = [
+    "DEFAULT_MINOR_RETENTION",
+    "KEEP",
+    "SCHEMA_VERSION",
+    "Epoch",
+    "ExpungeResult",
+    "GrantRecord",
+    "Organizer",
+    "Publication",
+    "Record",
+    "Register",
+]
+
+# Minor incidents are never published and are expunged after this long
+# unless the committee sets another date.
+DEFAULT_MINOR_RETENTION: Final = timedelta(days=730)
+_CASE_REF_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+
+
+class _Keep(enum.Enum):
+    """Sentinel for "leave this field as it is" where None has a meaning."""
+
+    KEEP = enum.auto()
+
+
+KEEP: Final = _Keep.KEEP
+
+_MIGRATIONS: Final[Sequence[Sequence[str]]] = (
+    # 1: records and their identifiers; epochs and publications.
+    (
+        """CREATE TABLE records (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            status TEXT NOT NULL CHECK (status IN ('flagged', 'banned', 'minor')),
+            case_ref TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE identifiers (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            alias INTEGER NOT NULL DEFAULT 0 CHECK (alias IN (0, 1))
+        )""",
+        "CREATE INDEX identifiers_record ON identifiers (record_id)",
+        """CREATE TABLE epochs (
+            epoch INTEGER PRIMARY KEY,
+            secret BLOB,
+            salt BLOB NOT NULL,
+            time_cost INTEGER NOT NULL,
+            memory_cost INTEGER NOT NULL,
+            parallelism INTEGER NOT NULL,
+            profile TEXT NOT NULL,
+            started_at INTEGER NOT NULL
+        )""",
+        """CREATE TABLE publications (
+            version INTEGER PRIMARY KEY,
+            epoch INTEGER NOT NULL REFERENCES epochs (epoch),
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            entry_count INTEGER NOT NULL,
+            real_entries INTEGER NOT NULL,
+            sha256 BLOB
+        )""",
+    ),
+    # 2: organizers the committee has vetted, and the grants it issued them.
+    (
+        """CREATE TABLE organizers (
+            key_id BLOB PRIMARY KEY,
+            suite TEXT NOT NULL,
+            public_key BLOB NOT NULL,
+            name TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        )""",
+        """CREATE TABLE grants (
+            id INTEGER PRIMARY KEY,
+            epoch INTEGER NOT NULL REFERENCES epochs (epoch),
+            organizer_key_id BLOB NOT NULL REFERENCES organizers (key_id),
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        )""",
+    ),
+)
+SCHEMA_VERSION: Final = len(_MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One person in the register.  Identifier values stay out of repr."""
+
+    id: int
+    status: Status
+    case_ref: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    identifiers: tuple[Identifier, ...]
+    note: str = field(default="", repr=False)
+
+    def is_expired(self, reference_time: datetime) -> bool:
+        return self.expires_at is not None and reference_time >= self.expires_at
+
+    def is_published(self, reference_time: datetime) -> bool:
+        """Flagged or banned, and not past its expiry."""
+        return self.status.published and not self.is_expired(reference_time)
+
+
+@dataclass(frozen=True)
+class Epoch:
+    number: int
+    salt: bytes
+    kdf: Argon2Params
+    profile: str
+    started_at: datetime
+    secret: bytes | None = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Publication:
+    version: int
+    epoch: int
+    issued_at: datetime
+    expires_at: datetime
+    entry_count: int
+    real_entries: int
+
+
+@dataclass(frozen=True)
+class Organizer:
+    key_id: bytes
+    name: str
+    public_key: HpkePublicKey
+    added_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GrantRecord:
+    epoch: int
+    organizer_key_id: bytes
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ExpungeResult:
+    records: int
+    epoch_keys: int
+
+
+def _ts(when: datetime | None) -> int | None:
+    return None if when is None else timestamp(when)
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else from_timestamp(value)
+
+
+def _unique(identifiers: Iterable[Identifier]) -> list[Identifier]:
+    seen: dict[tuple[str, str, bool], Identifier] = {}
+    for identifier in identifiers:
+        if not isinstance(identifier, Identifier):
+            raise InputError("identifiers must be Identifier values")
+        seen.setdefault((identifier.kind, identifier.canonical, identifier.alias), identifier)
+    return list(seen.values())
+
+
+class Register:
+    """A connection to a register file.  Use `create` or `open`, as a context manager."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+
+    # -- opening ----------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA secure_delete = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        return db
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str]) -> Register:
+        """Create a new, empty register; refuse to overwrite an existing file."""
+        target = Path(path)
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise RegisterError(
+                f"{os.fspath(target)!r} already exists; not overwriting it"
+            ) from None
+        os.close(fd)
+        register = cls(target, cls._connect(target))
+        register._migrate()
+        return register
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Register:
+        """Open an existing register, migrating its schema forward if needed."""
+        target = Path(path)
+        if not target.is_file():
+            raise RegisterError(
+                f"no register at {os.fspath(target)!r}; create one with 'committee init'"
+            )
+        check_private_mode(target, "register")
+        try:
+            register = cls(target, cls._connect(target))
+            register._migrate()
+        except sqlite3.DatabaseError:
+            raise RegisterError(f"{os.fspath(target)!r} is not a coc-hashscreen register") from None
+        return register
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RegisterError(
+                f"the register has schema version {version}, newer than this release's "
+                f"{SCHEMA_VERSION}; upgrade coc-hashscreen"
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self._write():
+                for statement in _MIGRATIONS[number - 1]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken at once so it cannot fail half-way on a lock."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several reads."""
+        self._db.execute("BEGIN")
+        try:
+            yield self._db
+        finally:
+            self._db.execute("COMMIT")
+
+    # -- records ----------------------------------------------------------
+
+    def _new_case_ref(self) -> str:
+        while True:
+            ref = "CoC-" + "".join(secrets.choice(_CASE_REF_ALPHABET) for _ in range(8))
+            if not self._db.execute("SELECT 1 FROM records WHERE case_ref = ?", (ref,)).fetchone():
+                return ref
+
+    def _check_case_ref_free(self, case_ref: str, record_id: int | None = None) -> None:
+        row = self._db.execute("SELECT id FROM records WHERE case_ref = ?", (case_ref,)).fetchone()
+        if row is not None and row[0] != record_id:
+            raise InputError("that case reference is already used by another record")
+
+    def add_record(
+        self,
+        *,
+        status: Status | str,
+        identifiers: Iterable[Identifier],
+        case_ref: str | None = None,
+        expires_at: datetime | None = None,
+        note: str = "",
+        now: datetime | None = None,
+    ) -> Record:
+        """Add a person.  Identifiers were validated when they were constructed."""
+        now = resolve_now(now)
+        status = Status.parse(status)
+        items = _unique(identifiers)
+        if not items:
+            raise InputError("a record needs at least one identifier")
+        if expires_at is None and status is Status.MINOR:
+            expires_at = now + DEFAULT_MINOR_RETENTION
+        if expires_at is not None and resolve_now(expires_at) <= now:
+            raise InputError("the expiry date must be in the future")
+        with self._write() as db:
+            if case_ref is None:
+                case_ref = self._new_case_ref()
+            else:
+                self._check_case_ref_free(check_case_ref(case_ref))
+            cursor = db.execute(
+                "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (status.value, case_ref, timestamp(now), timestamp(now), _ts(expires_at), note),
+            )
+            record_id = cursor.lastrowid
+            assert record_id is not None
+            self._insert_identifiers(record_id, items)
+        return self.get_record(record_id)
+
+    def _insert_identifiers(self, record_id: int, items: Iterable[Identifier]) -> None:
+        self._db.executemany(
+            "INSERT INTO identifiers (record_id, kind, value, alias) VALUES (?, ?, ?, ?)",
+            [(record_id, i.kind, i.value, int(i.alias)) for i in items],
+        )
+
+    def update_record(
+        self,
+        record_id: int,
+        *,
+        status: Status | str | None = None,
+        case_ref: str | None = None,
+        expires_at: datetime | _Keep | None = KEEP,
+        note: str | None = None,
+        add: Iterable[Identifier] = (),
+        remove: Iterable[Identifier] = (),
+        now: datetime | None = None,
+    ) -> Record:
+        """Change a record in one transaction.  ``expires_at=None`` clears the expiry."""
+        now = resolve_now(now)
+        with self._write() as db:
+            current = self._get(record_id)
+            new_status = current.status if status is None else Status.parse(status)
+            new_expiry = current.expires_at if expires_at is KEEP else expires_at
+            if new_expiry is None and new_status is Status.MINOR:
+                new_expiry = now + DEFAULT_MINOR_RETENTION
+            if case_ref is not None:
+                self._check_case_ref_free(check_case_ref(case_ref), record_id)
+            dropped = {(i.kind, i.canonical, i.alias) for i in _unique(remove)}
+            kept = [i for i in current.identifiers if (i.kind, i.canonical, i.alias) not in dropped]
+            final = _unique([*kept, *add])
+            if not final:
+                raise InputError(
+                    "a record needs at least one identifier; remove the record instead"
+                )
+            db.execute(
+                "UPDATE records SET status = ?, case_ref = ?, expires_at = ?, note = ?,"
+                " updated_at = ? WHERE id = ?",
+                (
+                    new_status.value,
+                    case_ref or current.case_ref,
+                    _ts(new_expiry),
+                    current.note if note is None else note,
+                    timestamp(now),
+                    record_id,
+                ),
+            )
+            db.execute("DELETE FROM identifiers WHERE record_id = ?", (record_id,))
+            self._insert_identifiers(record_id, final)
+        return self.get_record(record_id)
+
+    def remove_record(self, record_id: int) -> None:
+        """Delete a record and its identifiers (overwritten on disk; see `scrub`)."""
+        with self._write() as db:
+            self._get(record_id)
+            db.execute("DELETE FROM records WHERE id = ?", (record_id,))
+
+    def _get(self, record_id: int) -> Record:
+        records = self._load(record_id)
+        if not records:
+            raise RegisterError(f"no record with id {record_id}; see 'committee list'")
+        return records[0]
+
+    def get_record(self, record_id: int) -> Record:
+        return self._get(record_id)
+
+    def records(self) -> list[Record]:
+        """Every record, oldest first."""
+        return self._load()
+
+    def published_records(self, now: datetime | None = None) -> list[Record]:
+        """Flagged and banned records not past their expiry at *now*."""
+        now = resolve_now(now)
+        return [r for r in self.records() if r.is_published(now)]
+
+    def _load(self, record_id: int | None = None) -> list[Record]:
+        """One record, or all of them when *record_id* is None."""
+        # One statement, so that a concurrent writer cannot split a record
+        # from its identifiers.
+        rows = self._db.execute(
+            "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
+            " i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
+            " ON i.record_id = r.id WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.id, i.id",
+            (record_id,),
+        ).fetchall()
+        records: dict[int, Record] = {}
+        identifiers: dict[int, list[Identifier]] = {}
+        for rid, status, ref, created, updated, expires, note, kind, value, alias in rows:
+            if rid not in records:
+                records[rid] = Record(
+                    id=rid,
+                    status=Status(status),
+                    case_ref=ref,
+                    created_at=from_timestamp(created),
+                    updated_at=from_timestamp(updated),
+                    expires_at=_dt(expires),
+                    identifiers=(),
+                    note=note,
+                )
+                identifiers[rid] = []
+            if kind is not None:
+                identifiers[rid].append(Identifier(kind, value, bool(alias)))
+        return [
+            dataclasses.replace(record, identifiers=tuple(identifiers[rid]))
+            for rid, record in records.items()
+        ]
+
+    # -- epochs and publications -----------------------------------------
+
+    def current_epoch(self) -> Epoch | None:
+        row = self._db.execute(
+            "SELECT epoch, salt, time_cost, memory_cost, parallelism, profile, started_at, secret"
+            " FROM epochs ORDER BY epoch DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return Epoch(
+            number=row[0],
+            salt=row[1],
+            kdf=Argon2Params(time_cost=row[2], memory_cost=row[3], parallelism=row[4]),
+            profile=row[5],
+            started_at=from_timestamp(row[6]),
+            secret=row[7],
+        )
+
+    def start_epoch(
+        self, kdf: Argon2Params, *, secret: bytes, salt: bytes, now: datetime | None = None
+    ) -> Epoch:
+        """Begin a new epoch and destroy the secret of the one before.
+
+        The old key is needed by nobody after a rotation: organizers already
+        hold it through their grants, and new grants are for the new epoch.
+        Destroying it means a later theft of the register cannot reveal it.
+        """
+        if len(secret) != EPOCH_KEY_SIZE or len(salt) != SALT_SIZE:
+            raise InputError("an epoch needs a 32-byte secret and a 16-byte salt")
+        now = resolve_now(now)
+        with self._write() as db:
+            row = db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
+            number = row[0] + 1
+            db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
+            db.execute(
+                "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
+                " profile, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    number,
+                    secret,
+                    salt,
+                    kdf.time_cost,
+                    kdf.memory_cost,
+                    kdf.parallelism,
+                    PROFILE,
+                    timestamp(now),
+                ),
+            )
+        self.scrub()
+        epoch = self.current_epoch()
+        assert epoch is not None
+        return epoch
+
+    def record_publication(
+        self,
+        *,
+        epoch: int,
+        issued_at: datetime,
+        expires_at: datetime,
+        entry_count: int,
+        real_entries: int,
+    ) -> int:
+        """Allocate the next version and record the publication, atomically.
+
+        Recorded before the file is written: a crash in between burns a
+        version number, which is harmless, where reusing one would not be.
+        """
+        with self._write() as db:
+            current = self.current_epoch()
+            if current is None or current.number != epoch:
+                raise RegisterError(
+                    "the epoch changed while the list was being built; publish again"
+                )
+            row = db.execute("SELECT COALESCE(MAX(version), 0) FROM publications").fetchone()
+            version = int(row[0]) + 1
+            db.execute(
+                "INSERT INTO publications (version, epoch, issued_at, expires_at, entry_count,"
+                " real_entries) VALUES (?, ?, ?, ?, ?, ?)",
+                (version, epoch, timestamp(issued_at), timestamp(expires_at), entry_count,
+                 real_entries),
+            )  # fmt: skip
+        return version
+
+    def publications(self) -> list[Publication]:
+        rows = self._db.execute(
+            "SELECT version, epoch, issued_at, expires_at, entry_count, real_entries"
+            " FROM publications ORDER BY version"
+        ).fetchall()
+        return [
+            Publication(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3]), r[4], r[5])
+            for r in rows
+        ]
+
+    # -- organizers and grants -------------------------------------------
+
+    def add_organizer(
+        self, public_key: HpkePublicKey, name: str, *, now: datetime | None = None
+    ) -> Organizer:
+        """Register (or re-activate) a vetted organizer's public key."""
+        now = resolve_now(now)
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO organizers (key_id, suite, public_key, name, added_at) VALUES"
+                " (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET name = excluded.name,"
+                " revoked_at = NULL",
+                (public_key.key_id, public_key.suite.value, public_key.raw, name, timestamp(now)),
+            )
+        return next(o for o in self.organizers() if o.key_id == public_key.key_id)
+
+    def revoke_organizer(self, organizer_key_id: bytes, *, now: datetime | None = None) -> None:
+        """Stop issuing grants to an organizer (at the next rotation they lose access)."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE organizers SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+                (timestamp(resolve_now(now)), organizer_key_id),
+            )
+            if cursor.rowcount == 0:
+                raise RegisterError("no active organizer with that key id")
+
+    def organizers(self, *, active_only: bool = False) -> list[Organizer]:
+        rows = self._db.execute(
+            "SELECT key_id, name, suite, public_key, added_at, revoked_at FROM organizers"
+            " WHERE revoked_at IS NULL OR NOT ? ORDER BY added_at, name",
+            (active_only,),
+        ).fetchall()
+        return [
+            Organizer(
+                key_id=r[0],
+                name=r[1],
+                public_key=HpkePublicKey.from_raw(Suite(r[2]), r[3]),
+                added_at=from_timestamp(r[4]),
+                revoked_at=_dt(r[5]),
+            )
+            for r in rows
+        ]
+
+    def record_grant(
+        self, *, epoch: int, organizer_key_id: bytes, issued_at: datetime, expires_at: datetime
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO grants (epoch, organizer_key_id, issued_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (epoch, organizer_key_id, timestamp(issued_at), timestamp(expires_at)),
+            )
+
+    def grants(self) -> list[GrantRecord]:
+        rows = self._db.execute(
+            "SELECT epoch, organizer_key_id, issued_at, expires_at FROM grants ORDER BY id"
+        ).fetchall()
+        return [GrantRecord(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3])) for r in rows]
+
+    # -- expunge ------------------------------------------------------------
+
+    def expunge(self, *, now: datetime | None = None) -> ExpungeResult:
+        """Delete every record past its expiry, then `scrub` the files."""
+        now = resolve_now(now)
+        with self._write() as db:
+            cursor = db.execute(
+                "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                (timestamp(now),),
+            )
+            removed = cursor.rowcount
+            keys = db.execute(
+                "UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL"
+                " AND epoch < (SELECT MAX(epoch) FROM epochs)"
+            ).rowcount
+        self.scrub()
+        return ExpungeResult(records=removed, epoch_keys=keys)
+
+    def scrub(self) -> None:
+        """Leave no deleted byte in the database, its WAL or its journal.
+
+        ``secure_delete`` already zeroes freed space in the pages it writes;
+        the checkpoint copies those pages home and truncates the WAL (which
+        held the pages as they were before), and VACUUM rebuilds the file
+        from live rows only.
+        """
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
