@@ -1,0 +1,142 @@
+"""Grants: an epoch key sealed to one organizer, signed by the committee.
+
+Payload of the "grant" envelope: a JSON object (docs/formats.md).  Its
+``sealed`` field is an HPKE base-mode ciphertext of the 32-byte epoch key,
+sealed to the organizer's public key with the info string::
+
+    "coc-hashscreen/v1 grant" 0x00 || series (32) || epoch (8) || organizer key id (32)
+
+so a grant opens only for that organizer, and only as the key of that epoch
+of that series, even if the signed JSON around it were ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from . import _wire
+from ._clock import CLOCK_SKEW, from_timestamp, timestamp
+from ._envelope import Signer, open_envelope, sign_envelope
+from ._errors import ExpiredError, FormatError, MismatchError, NotYetValidError
+from ._hashing import EPOCH_KEY_SIZE
+from ._keys import HpkePrivateKey, HpkePublicKey, Suite, short_id
+
+__all__ = ["Grant", "grant_info", "issue_grant", "parse_grant"]
+
+FORMAT: Final = 1
+GRANT_INFO: Final = b"coc-hashscreen/v1 grant\x00"
+NAME_MAX: Final = 200
+
+
+def grant_info(series: bytes, epoch: int, organizer_key_id: bytes) -> bytes:
+    return GRANT_INFO + series + epoch.to_bytes(8, "big") + organizer_key_id
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A verified grant.  The sealed key is opened only by `open`."""
+
+    series: bytes
+    epoch: int
+    organizer: bytes
+    organizer_name: str
+    suite: Suite
+    issued_at: datetime
+    expires_at: datetime
+    sealed: bytes = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Grant(series={short_id(self.series)}…, epoch={self.epoch}, "
+            f"organizer={short_id(self.organizer)}…, expires_at={self.expires_at:%Y-%m-%d})"
+        )
+
+    def is_expired(self, reference_time: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
+        return reference_time >= self.expires_at + skew
+
+    def check_validity(self, reference_time: datetime) -> None:
+        if reference_time < self.issued_at - CLOCK_SKEW:
+            raise NotYetValidError(
+                f"the grant is valid only from {self.issued_at:%Y-%m-%d %H:%M} UTC; check "
+                "this computer's clock"
+            )
+        if self.is_expired(reference_time):
+            raise ExpiredError(
+                f"the grant expired on {self.expires_at:%Y-%m-%d %H:%M} UTC; ask the "
+                "committee for a new one"
+            )
+
+    def open(self, organizer_key: HpkePrivateKey) -> bytes:
+        """The epoch key, if this grant was sealed to *organizer_key*."""
+        if organizer_key.key_id != self.organizer:
+            raise MismatchError(
+                f"this grant is for organizer key {short_id(self.organizer)}…, not for your "
+                f"key {short_id(organizer_key.key_id)}…; ask the committee for a grant "
+                "for your key"
+            )
+        if organizer_key.suite is not self.suite:
+            raise MismatchError("this grant was sealed for another kind of key than yours")
+        key = organizer_key.open(
+            self.sealed, info=grant_info(self.series, self.epoch, self.organizer), what="grant"
+        )
+        if len(key) != EPOCH_KEY_SIZE:
+            raise FormatError("the grant does not hold a 32-byte epoch key")
+        return key
+
+
+def issue_grant(
+    *,
+    epoch_key: bytes,
+    series: bytes,
+    epoch: int,
+    organizer: HpkePublicKey,
+    organizer_name: str,
+    issued_at: datetime,
+    expires_at: datetime,
+    signer: Signer,
+) -> bytes:
+    """Seal *epoch_key* to *organizer* and sign the grant."""
+    sealed = organizer.seal(epoch_key, info=grant_info(series, epoch, organizer.key_id))
+    document = {
+        "format": FORMAT,
+        "series": series.hex(),
+        "epoch": epoch,
+        "organizer": organizer.key_id.hex(),
+        "organizer_name": organizer_name,
+        "suite": organizer.suite.value,
+        "issued_at": timestamp(issued_at),
+        "expires_at": timestamp(expires_at),
+        "sealed": _wire.b64(sealed),
+    }
+    return sign_envelope("grant", _wire.dump(document), signer)
+
+
+def parse_grant(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant:
+    """Verify a grant signed by one of *trusted*, then parse it."""
+    fields = _wire.load(open_envelope(data, "grant", trusted).payload, "grant")
+    fields.expect(
+        {
+            "format", "series", "epoch", "organizer", "organizer_name", "suite", "issued_at",
+            "expires_at", "sealed",
+        }
+    )  # fmt: skip
+    fields.format_version("format", FORMAT)
+    issued_at = from_timestamp(_wire.timestamp_field(fields, "issued_at"))
+    expires_at = from_timestamp(_wire.timestamp_field(fields, "expires_at"))
+    if not issued_at < expires_at:
+        raise FormatError("the grant expires before it is issued")
+    return Grant(
+        series=fields.bytes_hex("series", size=32),
+        epoch=fields.integer("epoch", minimum=1),
+        organizer=fields.bytes_hex("organizer", size=32),
+        organizer_name=fields.text("organizer_name", max_length=NAME_MAX),
+        suite=Suite.parse(fields.text("suite", max_length=40)),
+        issued_at=issued_at,
+        expires_at=expires_at,
+        sealed=fields.bytes_b64("sealed", max_size=4096),
+    )
