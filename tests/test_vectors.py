@@ -65,3 +65,73 @@ def test_key_check_vector(case: dict[str, Any]) -> None:
     key, salt = bytes.fromhex(HASHING["epoch_key"]), bytes.fromhex(HASHING["salt"])
     series = bytes.fromhex(case["series"])
     assert key_check(key, series=series, epoch=case["epoch"], salt=salt).hex() == case["key_check"]
+
+
+FORMATS = _load("formats-v1.json")
+
+
+def _formats_inputs() -> dict[str, Any]:
+    from .vectors.generate import formats
+
+    return formats()
+
+
+def test_deterministic_formats_rebuild_byte_for_byte() -> None:
+    rebuilt = _formats_inputs()
+    for name in ("trust_gen1", "rotation_gen2", "trust_gen2", "list"):
+        assert rebuilt[name] == FORMATS[name], name
+
+
+def test_frozen_formats_parse_to_the_expected_values() -> None:
+    from coc_hashscreen._grant import parse_grant
+    from coc_hashscreen._keys import Suite
+    from coc_hashscreen._listfile import EntryPayload, parse_list
+    from coc_hashscreen._model import Status, Strength
+    from coc_hashscreen._trust import parse_trust
+
+    from .helpers import NOW, fixed_hpke_key
+
+    trust1 = parse_trust(bytes.fromhex(FORMATS["trust_gen1"]))
+    trust2 = parse_trust(bytes.fromhex(FORMATS["trust_gen2"]))
+    assert (trust1.committee, trust1.generation, trust2.generation) == ("Vector Committee", 1, 2)
+    assert trust1.series == trust2.series == trust1.signing_key_id
+    trust1.check_successor(trust2)
+    listed = parse_list(bytes.fromhex(FORMATS["list"]), trust1.trusted_keys())
+    assert listed.header.issued_at == NOW
+    assert listed.header.entry_count == 64
+    epoch_key = bytes.fromhex(FORMATS["keys"]["epoch_key"])
+    for entry in FORMATS["list_entries"]:
+        hashed = keyed_hash(
+            epoch_key=epoch_key, salt=listed.header.salt, params=listed.header.kdf,
+            kind=entry["kind"], canonical_form=entry["canonical"],
+        )  # fmt: skip
+        expected = EntryPayload(
+            Status(entry["status"]), Strength(entry["strength"]), entry["case_ref"]
+        )
+        assert listed.lookup(hashed) == expected
+    for suite in Suite:
+        grant = parse_grant(bytes.fromhex(FORMATS["grants"][suite.value]), trust1.trusted_keys())
+        organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
+        assert grant.open(organizer) == epoch_key
+        assert (grant.epoch, grant.organizer_name, grant.issued_at) == (1, "Vector Conf", NOW)
+
+
+def test_key_file_vectors(tmp_path: Path) -> None:
+    import os
+
+    from coc_hashscreen._keys import KeyPurpose, load_private_key, load_public_key, load_signing_key
+
+    from .helpers import fixed_hpke_key, fixed_signing_key
+
+    rebuilt = _formats_inputs()
+    for name in ("signing_key_file", "organizer_key_file", "organizer_public_key_file"):
+        assert rebuilt[name] == FORMATS[name]
+        path = tmp_path / name
+        path.write_text(FORMATS[name], encoding="utf-8")
+        os.chmod(path, 0o600)
+    signing = load_signing_key(tmp_path / "signing_key_file")
+    assert signing.public_bytes == fixed_signing_key("vector committee gen1").public_bytes
+    organizer = fixed_hpke_key("vector organizer x25519")
+    loaded = load_private_key(tmp_path / "organizer_key_file", purpose=KeyPurpose.ORGANIZER)
+    assert loaded.public_key == organizer.public_key
+    assert load_public_key(tmp_path / "organizer_public_key_file").key == organizer.public_key

@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python tests/vectors/generate.py normalization > tests/vectors/normalization-v1.json
     python tests/vectors/generate.py hashing > tests/vectors/hashing-v1.json
+    python tests/vectors/generate.py formats > tests/vectors/formats-v1.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from coc_hashscreen import KDF_PROFILES, InvalidIdentifier, canonical, keyed_hash, variants
@@ -151,6 +154,144 @@ def hashing() -> dict[str, Any]:
     }
 
 
+def formats() -> dict[str, Any]:
+    """Every signed file format, built from fixed keys, randomness and time.
+
+    Lists, trust files and rotation statements are deterministic given those
+    inputs (Ed25519 signatures are), so the test rebuilds them byte for
+    byte.  HPKE encryption is randomized by design, so a grant is frozen as
+    produced and the test checks that it verifies and opens to the expected
+    epoch key.
+    """
+    from coc_hashscreen._grant import issue_grant
+    from coc_hashscreen._keys import (
+        KeyPurpose,
+        Suite,
+        save_private_key,
+        save_public_key,
+        save_signing_key,
+    )
+    from coc_hashscreen._listfile import EntryPayload, ListHeader, build_list
+    from coc_hashscreen._model import Status, Strength
+    from coc_hashscreen._trust import make_rotation, make_trust
+    from tests.helpers import NOW, fixed_hpke_key, fixed_rng, fixed_signing_key
+
+    root = fixed_signing_key("vector committee gen1")
+    gen2 = fixed_signing_key("vector committee gen2")
+    report = fixed_hpke_key("vector committee reports")
+    trust1 = make_trust(
+        committee="Vector Committee",
+        series=root.key_id,
+        generation=1,
+        signing_key=root,
+        report_key=report.public_key,
+        now=NOW,
+    )
+    rotation = make_rotation(
+        series=root.key_id, generation=2, old=root, new_public=gen2.public_bytes, now=NOW
+    )
+    trust2 = make_trust(
+        committee="Vector Committee",
+        series=root.key_id,
+        generation=2,
+        signing_key=gen2,
+        report_key=report.public_key,
+        rotations=(rotation,),
+        now=NOW,
+    )
+    params = KDF_PROFILES["test-only"]
+    header = ListHeader(
+        series=root.key_id,
+        epoch=1,
+        version=1,
+        issued_at=NOW,
+        expires_at=NOW.replace(month=2),
+        kdf=params,
+        salt=HASHING_SALT,
+        key_check=key_check(HASHING_KEY, series=root.key_id, epoch=1, salt=HASHING_SALT),
+        entry_count=64,
+    )
+    people = [
+        (
+            "email",
+            "josegarcia@gmail.com",
+            EntryPayload(Status.BANNED, Strength.STRONG, "CoC-VECTOR01"),
+        ),
+        ("name", "garcia jose", EntryPayload(Status.BANNED, Strength.NAME_ONLY, "CoC-VECTOR01")),
+        ("github", "octocat", EntryPayload(Status.FLAGGED, Strength.STRONG, "CoC-VECTOR02")),
+    ]
+    entries = [
+        (
+            keyed_hash(
+                epoch_key=HASHING_KEY,
+                salt=HASHING_SALT,
+                params=params,
+                kind=kind,
+                canonical_form=form,
+            ),
+            payload,
+        )
+        for kind, form, payload in people
+    ]
+    hashed_list = build_list(header, entries, root, rng=fixed_rng(b"vector list"))
+    grants = {}
+    for suite in Suite:
+        organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
+        grants[suite.value] = issue_grant(
+            epoch_key=HASHING_KEY,
+            series=root.key_id,
+            epoch=1,
+            organizer=organizer.public_key,
+            organizer_name="Vector Conf",
+            issued_at=NOW,
+            expires_at=NOW.replace(month=4),
+            signer=root,
+        ).hex()
+    organizer = fixed_hpke_key("vector organizer x25519", Suite.X25519)
+    key_files = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        save_signing_key(f"{tmp}/s", root, name="Vector Committee")
+        save_private_key(f"{tmp}/o", organizer, purpose=KeyPurpose.ORGANIZER, name="Vector Conf")
+        save_public_key(
+            f"{tmp}/o.pub", organizer.public_key, purpose=KeyPurpose.ORGANIZER, name="Vector Conf"
+        )
+        for name in ("s", "o", "o.pub"):
+            with open(f"{tmp}/{name}", encoding="utf-8") as handle:
+                key_files[name] = handle.read()
+    return {
+        "description": "signed file formats, version 1 (docs/formats.md)",
+        "produced_by": _produced_by("formats"),
+        "now": NOW.isoformat(),
+        "keys": {
+            "committee_gen1": "sha256('vector committee gen1') as Ed25519 private key",
+            "committee_gen2": "sha256('vector committee gen2') as Ed25519 private key",
+            "report": "shake256('vector committee reports', 32) as X25519 private key",
+            "organizer": "shake256('vector organizer <suite>', private size) per suite",
+            "epoch_key": HASHING_KEY.hex(),
+            "salt": HASHING_SALT.hex(),
+            "list_rng": "SHAKE-256 counter stream seeded with 'vector list' (tests/helpers.py)",
+        },
+        "trust_gen1": trust1.hex(),
+        "rotation_gen2": rotation.hex(),
+        "trust_gen2": trust2.hex(),
+        "list": hashed_list.hex(),
+        "list_entries": [
+            {
+                "kind": kind,
+                "canonical": form,
+                "status": p.status.value,
+                "strength": p.strength.value,
+                "case_ref": p.case_ref,
+            }
+            for kind, form, p in people
+        ],
+        "grants": grants,
+        "signing_key_file": key_files["s"],
+        "organizer_key_file": key_files["o"],
+        "organizer_public_key_file": key_files["o.pub"],
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -162,9 +303,11 @@ def _produced_by(what: str) -> str:
 GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "normalization": normalization,
     "hashing": hashing,
+    "formats": formats,
 }
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parents[2]))  # for tests.helpers
     if len(sys.argv) != 2 or sys.argv[1] not in GENERATORS:
         sys.exit(f"usage: generate.py {{{','.join(GENERATORS)}}}")
     json.dump(GENERATORS[sys.argv[1]](), sys.stdout, ensure_ascii=True, indent=1)
