@@ -8,9 +8,24 @@ minutes on two cores; "thorough" is for a nightly-style run:
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from coc_hashscreen import (
+    KDF_PROFILES,
+    Committee,
+    HpkePrivateKey,
+    Identifier,
+    MemoryState,
+    Screener,
+)
+
+from .helpers import NOW
 
 settings.register_profile(
     "ci",
@@ -27,3 +42,83 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# ---------------------------------------------------------------------------
+# A committee, an organizer, a published list and a grant, for organizer-side
+# tests.  Argon2 runs with the test-only parameters.
+
+
+@dataclasses.dataclass
+class World:
+    committee: Committee
+    organizer: HpkePrivateKey
+    list_path: Path
+    grant_path: Path
+    trust_path: Path
+    state: MemoryState
+    tmp: Path
+    case_refs: dict[str, str]
+
+    def screener(self, **overrides: object) -> Screener:
+        args: dict[str, object] = {
+            "hashed_list": self.list_path,
+            "grant": self.grant_path,
+            "organizer_key": self.organizer,
+            "trust": self.trust_path,
+            "state": self.state,
+            "now": NOW,
+        }
+        args.update(overrides)
+        return Screener.load(**args)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    committee = Committee.init(tmp_path / "committee", name="Test Committee", now=NOW)
+    register = committee.register
+    refs = {
+        "garcia": register.add_record(
+            status="banned",
+            identifiers=[
+                Identifier("name", "José María García"),
+                Identifier("email", "jose.garcia+events@gmail.com"),
+                Identifier("twitter", "@josegarcia"),
+            ],
+            case_ref="CASE-GARCIA",
+            now=NOW,
+        ).case_ref,
+        "mallory": register.add_record(
+            status="flagged",
+            identifiers=[
+                Identifier("name", "Mallory Smith"),
+                Identifier("github", "mallory"),
+                Identifier("mastodon", "@mallory@example.social"),
+            ],
+            case_ref="CASE-MALLORY",
+            now=NOW,
+        ).case_ref,
+        "ivanov": register.add_record(
+            status="banned",
+            identifiers=[Identifier("name", "Пётр Иванов"), Identifier("email", "petr@example.ru")],
+            case_ref="CASE-IVANOV",
+            now=NOW,
+        ).case_ref,
+    }
+    register.add_record(status="minor", identifiers=[Identifier("name", "Minnie Minor")], now=NOW)
+    list_path = tmp_path / "current.list"
+    committee.publish(list_path, kdf=KDF_PROFILES["test-only"], now=NOW)
+    organizer = HpkePrivateKey.generate()
+    grant_path = tmp_path / "organizer.grant"
+    committee.grant(organizer.public_key, grant_path, name="Test Conf", now=NOW)
+    yield World(
+        committee=committee,
+        organizer=organizer,
+        list_path=list_path,
+        grant_path=grant_path,
+        trust_path=committee.trust_path,
+        state=MemoryState(),
+        tmp=tmp_path,
+        case_refs=refs,
+    )
+    committee.close()
