@@ -1,0 +1,359 @@
+"""Attendee and speaker lists from CSV files.
+
+UTF-8 with or without a byte-order mark; comma, semicolon, tab or pipe
+separated (detected).  Columns are detected from their headers, including
+the attendee exports of pretix, Eventbrite and Tito, and an explicit mapping
+(``KIND=HEADER``) overrides detection for the kinds it names.  Files are read
+as a stream, so a million-row export is never held in memory.
+
+Errors name the line and never quote a cell: cells are attendee data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Final, Self
+
+from ._errors import InputError
+from ._normalize import KINDS
+from ._screen import ScreenRecord
+
+__all__ = ["COLUMN_KINDS", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
+
+# What a column can hold.  "given" and "family" are parts of one name.
+COLUMN_KINDS: Final = (*KINDS, "given", "family")
+_SNIFF_BYTES: Final = 64 * 1024
+
+
+def _normalize_header(header: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", header.lower().replace("e-mail", "email")))
+
+
+# Headers of attendee-level columns, after `_normalize_header`.
+_ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
+    "name": frozenset({
+        "name", "full name", "fullname", "attendee name", "attendee full name",
+        "ticket full name", "ticket name", "participant name", "speaker name", "speaker",
+        "display name", "your name", "registrant name", "delegate name", "badge name",
+    }),
+    "given": frozenset({
+        "first name", "firstname", "given name", "forename", "ticket first name",
+        "attendee name given name", "attendee name first name", "attendee first name",
+        "speaker first name", "participant first name",
+    }),
+    "family": frozenset({
+        "last name", "lastname", "surname", "family name", "ticket last name",
+        "attendee name family name", "attendee last name", "speaker last name",
+        "participant last name",
+    }),
+    "email": frozenset({
+        "email", "email address", "mail", "attendee email", "ticket email", "speaker email",
+        "participant email", "contact email", "your email",
+    }),
+    "github": frozenset({"github", "github username", "github handle", "github profile"}),
+    "twitter": frozenset({
+        "twitter", "x", "twitter handle", "twitter username", "twitter x", "x twitter",
+        "x handle", "twitter profile",
+    }),
+    "mastodon": frozenset({
+        "mastodon", "mastodon handle", "mastodon account", "mastodon username", "fediverse",
+        "fediverse handle",
+    }),
+}  # fmt: skip
+
+# Buyer- or order-level columns: used for a row only when the row's
+# attendee-level cells of that kind are all empty (as pretix's own check-in
+# export and Tito's importers do for unassigned tickets).
+_FALLBACK: Final[Mapping[str, frozenset[str]]] = {
+    "name": frozenset({"order name", "invoice address name", "buyer name"}),
+    "given": frozenset({"buyer first name", "invoice address name given name"}),
+    "family": frozenset({"buyer last name", "invoice address name family name"}),
+    "email": frozenset({"order email", "buyer email", "purchaser email"}),
+}
+
+# Custom questions such as "What's your GitHub username?" or "Twitter handle
+# to print on your badge": the service first, or a service and a qualifier.
+_SERVICES: Final = {"github": "github", "twitter": "twitter", "mastodon": "mastodon"}
+_SERVICES_EXTRA: Final = {"fediverse": "mastodon"}
+_QUALIFIERS: Final = frozenset(
+    {"handle", "username", "user", "account", "profile", "url", "id", "name"}
+)
+# "Email 2", "Secondary email", "Alternate e-mail": one more column of a kind.
+_EXTRA_WORDS: Final = frozenset(
+    {"secondary", "alternate", "alternative", "other", "additional", "second", "2nd", "work",
+     "personal", "private"}
+)  # fmt: skip
+
+
+def _kind_of(normalized: str) -> tuple[str, bool] | None:
+    """(kind, is_fallback) for a normalized header, or None."""
+    words = normalized.split()
+    stripped = " ".join(w for w in words if w not in _EXTRA_WORDS and not w.isdigit())
+    for candidate in dict.fromkeys((normalized, stripped)):
+        for kind, names in _ATTENDEE.items():
+            if candidate in names:
+                return kind, False
+        for kind, names in _FALLBACK.items():
+            if candidate in names:
+                return kind, True
+    services = {**_SERVICES, **_SERVICES_EXTRA}
+    if words and words[0] in services:
+        return services[words[0]], False
+    for word, kind in services.items():
+        if word in words and _QUALIFIERS & set(words):
+            return kind, False
+    return None
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    kind: str
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Which columns hold which kind of identifier."""
+
+    columns: tuple[Column, ...]
+    ignored: tuple[str, ...]
+
+    def describe(self) -> list[str]:
+        """One line per used column, for people to check the detection."""
+        lines = []
+        for column in self.columns:
+            note = " (when the attendee's own is empty)" if column.fallback else ""
+            lines.append(f"{column.kind:<8} <- {column.header!r}{note}")
+        return lines
+
+
+def detect_columns(
+    headers: Sequence[str], explicit: Mapping[str, Sequence[str]] | None = None
+) -> ColumnPlan:
+    """Map headers to kinds; *explicit* (kind -> headers) replaces detection per kind."""
+    explicit = explicit or {}
+    for kind in explicit:
+        if kind not in COLUMN_KINDS:
+            raise InputError(
+                f"unknown column kind {kind[:20]!r}; use one of {', '.join(COLUMN_KINDS)}"
+            )
+    positions: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        positions.setdefault(header.strip(), i)
+    columns: list[Column] = []
+    for kind, wanted in explicit.items():
+        for header in wanted:
+            if header.strip() not in positions:
+                raise InputError(
+                    f"no column headed {header[:60]!r} for {kind}; the headers are: "
+                    + ", ".join(repr(h[:40]) for h in headers[:30])
+                )
+            columns.append(Column(positions[header.strip()], header.strip(), kind))
+    # Naming a person explicitly replaces every detected name column.
+    overridden = set(explicit)
+    if overridden & {"name", "given", "family"}:
+        overridden |= {"name", "given", "family"}
+    taken = {c.index for c in columns}
+    for i, header in enumerate(headers):
+        found = _kind_of(_normalize_header(header))
+        if found is None or i in taken or found[0] in overridden:
+            continue
+        columns.append(Column(i, header.strip(), found[0], found[1]))
+    _pretix_order_email(columns)
+    if not columns:
+        raise InputError(
+            "no column with names, e-mail addresses or handles was recognized; name them "
+            "with --column KIND=HEADER (the headers are: "
+            + ", ".join(repr(h[:40]) for h in headers[:30])
+            + ")"
+        )
+    used = {c.index for c in columns}
+    ignored = tuple(h for i, h in enumerate(headers) if i not in used)
+    return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored)
+
+
+def _pretix_order_email(columns: list[Column]) -> None:
+    """Beside an "Attendee email" column, a plain "Email" is the order's (pretix).
+
+    In other exports (Eventbrite) a plain "Email" is the attendee's own.
+    """
+    if any(_normalize_header(c.header) == "attendee email" for c in columns):
+        for i, column in enumerate(columns):
+            if column.kind == "email" and _normalize_header(column.header) == "email":
+                columns[i] = Column(column.index, column.header, "email", fallback=True)
+
+
+def _split(kind: str, cell: str) -> list[str]:
+    cell = cell.strip()
+    if not cell:
+        return []
+    if kind == "name" or kind in ("given", "family"):
+        return [cell]
+    # Addresses and handles hold no spaces, commas or semicolons.
+    return [part for part in re.split(r"[\s,;]+", cell) if part]
+
+
+def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
+    for number, raw in enumerate(handle, start=1):
+        line = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"line {number} is not valid UTF-8 (byte {exc.start + 1}); save the file "
+                "as CSV UTF-8"
+            ) from None
+
+
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+class CsvSource:
+    """An open CSV list: its column plan, and its records as a stream.
+
+    A context manager; closing it closes the file it opened.
+    """
+
+    def __init__(
+        self,
+        handle: IO[bytes],
+        *,
+        owned: bool,
+        columns: Mapping[str, Sequence[str]] | None,
+        role: str | None,
+    ) -> None:
+        self._handle = handle
+        self._owned = owned
+        self.role = role
+        try:
+            sample = handle.read(_SNIFF_BYTES)
+            handle.seek(0)
+        except (io.UnsupportedOperation, OSError):
+            raise InputError("the CSV input must be a regular, seekable file") from None
+        text_sample = sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+        self._reader = csv.reader(_decoded_lines(handle), _dialect(text_sample))
+        self._rows = _checked(self._reader)
+        try:
+            self.headers = tuple(next(self._rows))
+        except StopIteration:
+            self.close()
+            raise InputError("the CSV file is empty; it needs a header line") from None
+        except BaseException:
+            self.close()
+            raise
+        try:
+            self.plan = detect_columns(self.headers, columns)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._owned:
+            self._handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def count(self) -> int:
+        """Data rows in the file, for progress; the stream is left where it was."""
+        position = self._handle.tell()
+        self._handle.seek(0)
+        try:
+            rows = _checked(csv.reader(_decoded_lines(self._handle), self._reader.dialect))
+            next(rows, None)  # the header
+            return sum(1 for row in rows if any(cell.strip() for cell in row))
+        finally:
+            self._handle.seek(position)
+
+    def records(self) -> Iterator[ScreenRecord]:
+        """The rows as records; ``ref`` holds the data row number, line and role."""
+        width = len(self.headers)
+        by_kind: dict[str, list[Column]] = {}
+        for column in self.plan.columns:
+            by_kind.setdefault(column.kind, []).append(column)
+        for row_number, cells in enumerate(self._rows, start=1):
+            line = self._reader.line_num
+            if len(cells) > width:
+                raise InputError(
+                    f"line {line} has {len(cells)} fields but the header has {width}; check "
+                    "for an unquoted separator in a cell"
+                )
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line keeps its row number but is no record
+            values = _values(cells, by_kind)
+            ref: dict[str, object] = {"row": row_number, "line": line}
+            if self.role:
+                ref["role"] = self.role
+            yield ScreenRecord(
+                names=tuple(values["name"]),
+                emails=tuple(values["email"]),
+                github=tuple(values["github"]),
+                twitter=tuple(values["twitter"]),
+                mastodon=tuple(values["mastodon"]),
+                ref=ref,
+            )
+
+
+def _values(cells: list[str], by_kind: Mapping[str, list[Column]]) -> dict[str, list[str]]:
+    """The identifier values of one row, per kind."""
+
+    def cell(column: Column) -> str:
+        return cells[column.index] if column.index < len(cells) else ""
+
+    values: dict[str, list[str]] = {}
+    for kind in COLUMN_KINDS:
+        columns = by_kind.get(kind, [])
+        found = [v for c in columns if not c.fallback for v in _split(kind, cell(c))]
+        if not found:
+            found = [v for c in columns if c.fallback for v in _split(kind, cell(c))]
+        values[kind] = found
+    # First- and last-name columns make one name.
+    given, family = values.pop("given"), values.pop("family")
+    if given or family:
+        values["name"].append(" ".join([*given, *family]))
+    return values
+
+
+def read_csv(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    columns: Mapping[str, Sequence[str]] | None = None,
+    role: str | None = None,
+) -> CsvSource:
+    """Open a CSV list for screening; pass its `records()` to `Screener.screen`.
+
+    *columns* maps kinds (``name``, ``given``, ``family``, ``email``,
+    ``github``, ``twitter``, ``mastodon``) to headers and overrides detection
+    for those kinds.  *role* ("attendee", "speaker", ...) is passed through
+    with every record.  Use the result as a context manager.
+    """
+    if isinstance(source, str | os.PathLike):
+        return CsvSource(open(source, "rb"), owned=True, columns=columns, role=role)
+    return CsvSource(source, owned=False, columns=columns, role=role)
+
+
+def _checked(reader: Iterable[list[str]]) -> Iterator[list[str]]:
+    iterator = iter(reader)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", "?")
+            raise InputError(f"line {line} is not valid CSV ({exc}); check its quotes") from None
+        yield row

@@ -1,0 +1,252 @@
+"""CSV input: encodings, dialects, column detection per export, broken files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coc_hashscreen import CocHashscreenError, InputError, ScreenRecord, read_csv
+
+from .conftest import World
+
+
+def _records(data: bytes, **kwargs: object) -> list[ScreenRecord]:
+    with read_csv(io.BytesIO(data), **kwargs) as source:  # type: ignore[arg-type]
+        return list(source.records())
+
+
+def _plan(header: str, **kwargs: object) -> list[tuple[str, str, bool]]:
+    with read_csv(io.BytesIO(header.encode() + b"\n"), **kwargs) as source:  # type: ignore[arg-type]
+        return [(c.kind, c.header, c.fallback) for c in source.plan.columns]
+
+
+# ---------------------------------------------------------------------------
+# column detection for common exports
+
+
+def test_generic_headers() -> None:
+    assert _plan("Name,E-mail,GitHub,Twitter/X,Mastodon,T-shirt size") == [
+        ("name", "Name", False),
+        ("email", "E-mail", False),
+        ("github", "GitHub", False),
+        ("twitter", "Twitter/X", False),
+        ("mastodon", "Mastodon", False),
+    ]
+    assert _plan("full_name;email_address;X") == [
+        ("name", "full_name", False),
+        ("email", "email_address", False),
+        ("twitter", "X", False),
+    ]
+
+
+def test_pretix_order_positions() -> None:
+    header = (
+        "Event slug,Event name,Order code,Position ID,Status,Email,Phone number,Order date,"
+        "Order time,Product,Product ID,Variation,Variation ID,Price,Tax rate,Tax rule,Tax value,"
+        "Attendee name,Attendee name: Given name,Attendee name: Family name,Attendee email,"
+        "Attendee company,Invoice address company,Invoice address name,"
+        "Invoice address name: Given name,Invoice address name: Family name"
+    )
+    assert _plan(header) == [
+        ("email", "Email", True),  # the order's e-mail: a fallback only
+        ("name", "Attendee name", False),
+        ("given", "Attendee name: Given name", False),
+        ("family", "Attendee name: Family name", False),
+        ("email", "Attendee email", False),
+        ("name", "Invoice address name", True),
+        ("given", "Invoice address name: Given name", True),
+        ("family", "Invoice address name: Family name", True),
+    ]
+
+
+def test_pretix_falls_back_to_the_order_email_only_when_needed() -> None:
+    data = (
+        b"Order code,Email,Attendee name,Attendee email\n"
+        b"A1,buyer@example.org,Jane Doe,jane@example.org\n"
+        b"A2,buyer@example.org,John Roe,\n"
+    )
+    first, second = _records(data)
+    assert first.emails == ("jane@example.org",)
+    assert second.emails == ("buyer@example.org",)
+
+
+def test_eventbrite() -> None:
+    header = (
+        "Order #,Order Date,First Name,Last Name,Email,Quantity,Price Tier,Ticket Type,"
+        "Attendee #,Group,Order Type,Currency,Total Paid,Attendee Status,Home City"
+    )
+    assert _plan(header) == [
+        ("given", "First Name", False),
+        ("family", "Last Name", False),
+        ("email", "Email", False),
+    ]
+    # The UK locale says "Surname".
+    assert ("family", "Surname", False) in _plan("Order no.,First Name,Surname,Email")
+    (record,) = _records(b"First Name,Last Name,Email\nJane,Doe,jane@example.org\n")
+    assert record.names == ("Jane Doe",)
+
+
+def test_tito() -> None:
+    header = (
+        "Number,Ticket Created Date,Ticket,Ticket Full Name,Ticket First Name,Ticket Last Name,"
+        "Ticket Email,Ticket Company Name,Event,Void Status,Price,Ticket Reference,Order Reference,"
+        "Order Name,Order Email,Twitter handle to print on your badge"
+    )
+    assert _plan(header) == [
+        ("name", "Ticket Full Name", False),
+        ("given", "Ticket First Name", False),
+        ("family", "Ticket Last Name", False),
+        ("email", "Ticket Email", False),
+        ("name", "Order Name", True),
+        ("email", "Order Email", True),
+        ("twitter", "Twitter handle to print on your badge", False),
+    ]
+
+
+def test_custom_questions_and_extra_columns() -> None:
+    assert _plan(
+        "Name,What's your GitHub username?,Do you use GitHub?,Email 2,Secondary email"
+    ) == [
+        ("name", "Name", False),
+        ("github", "What's your GitHub username?", False),
+        ("email", "Email 2", False),
+        ("email", "Secondary email", False),
+    ]
+
+
+def test_explicit_mapping_overrides_detection() -> None:
+    plan = _plan(
+        "Vorname,Nachname,Name,Mail,Email",
+        columns={"given": ["Vorname"], "family": ["Nachname"], "email": ["Mail"]},
+    )
+    assert plan == [
+        ("given", "Vorname", False),
+        ("family", "Nachname", False),
+        ("email", "Mail", False),
+    ]
+    with pytest.raises(InputError, match="no column headed 'Nope'"):
+        _plan("Name,Email", columns={"email": ["Nope"]})
+    with pytest.raises(InputError, match="unknown column kind"):
+        _plan("Name,Email", columns={"phone": ["Name"]})
+
+
+def test_nothing_recognized() -> None:
+    with pytest.raises(InputError, match="--column KIND=HEADER"):
+        _plan("Ticket,Price,T-shirt")
+
+
+# ---------------------------------------------------------------------------
+# values
+
+
+def test_rows_and_values() -> None:
+    data = (
+        b"Name,Email,GitHub,Role\n"
+        b"Jane Doe,jane@example.org; jane.doe@work.example,@jane,speaker\n"
+        b",,,\n"
+        b"Bob,,,attendee\n"
+    )
+    records = _records(data, role="speaker")
+    assert [r.ref for r in records] == [
+        {"row": 1, "line": 2, "role": "speaker"},
+        {"row": 3, "line": 4, "role": "speaker"},
+    ]
+    assert records[0].emails == ("jane@example.org", "jane.doe@work.example")
+    assert records[0].github == ("@jane",)
+    assert records[1].names == ("Bob",)
+
+
+def test_bom_and_dialects() -> None:
+    for data in (
+        b"\xef\xbb\xbfName;Email\nJane Doe;jane@example.org\n",
+        b"Name\tEmail\r\nJane Doe\tjane@example.org\r\n",
+        b"Name|Email\nJane Doe|jane@example.org\n",
+        b'"Name","Email"\n"Doe, Jane","jane@example.org"\n',
+    ):
+        (record,) = _records(data)
+        assert record.emails == ("jane@example.org",)
+        assert record.names[0] in ("Jane Doe", "Doe, Jane")
+
+
+def test_quoted_newlines_keep_line_numbers() -> None:
+    data = b'Name,Email\n"Jane\nDoe",jane@example.org\nBob,bob@example.org\n'
+    first, second = _records(data)
+    assert (first.ref["row"], second.ref["row"]) == (1, 2)
+    assert second.ref["line"] == 4
+
+
+# ---------------------------------------------------------------------------
+# broken files: a clear error naming the line, never a cell
+
+
+def test_undecodable_bytes_name_the_line() -> None:
+    data = b"Name,Email\nJane,jane@example.org\nJos\xe9,jose@example.org\n"
+    with pytest.raises(InputError, match=r"line 3 is not valid UTF-8 \(byte 4\)"):
+        _records(data)
+
+
+def test_too_many_fields_names_the_line() -> None:
+    data = b"Name,Email\nJane,jane@example.org\nJohn,Smith,john@example.org\n"
+    with pytest.raises(InputError, match="line 3 has 3 fields but the header has 2"):
+        _records(data)
+
+
+def test_unclosed_quote_names_the_line() -> None:
+    data = b'Name,Email\nJane,jane@example.org\n"Broken,john@example.org\n' + b"x" * 200_000
+    with pytest.raises(InputError, match=r"line \d+ is not valid CSV"):
+        _records(data)
+
+
+def test_empty_file() -> None:
+    with pytest.raises(InputError, match="empty"):
+        _records(b"")
+
+
+def test_errors_never_quote_cells() -> None:
+    data = b"Name,Email\nSecret Person,secret@example.org,extra\n"
+    with pytest.raises(InputError) as info:
+        _records(data)
+    assert "Secret" not in str(info.value)
+    assert "secret@" not in str(info.value)
+
+
+def test_count(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"Name\nA\n\nB\nC\n")
+    with read_csv(path) as source:
+        assert source.count() == 3
+        assert [r.names for r in source.records()] == [("A",), ("B",), ("C",)]
+
+
+def test_screening_a_csv_end_to_end(world: World) -> None:
+    path = world.tmp / "attendees.csv"
+    path.write_text(
+        "Attendee name,Attendee email,GitHub\n"
+        "Jane Doe,jane@example.org,\n"
+        '"GARCÍA, José",,\n'
+        "Alice,alice@example.org,https://github.com/mallory\n",
+        encoding="utf-8",
+    )
+    with read_csv(path, role="attendee") as source:
+        report = world.screener().screen(source.records(), total=source.count())
+    assert [(m.row, m.strength.value, m.matched) for m in report.matches] == [
+        (2, "name-only", ("name",)),
+        (3, "strong", ("github",)),
+    ]
+
+
+@given(
+    st.binary(max_size=400)
+    | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))
+)
+def test_any_bytes_give_records_or_our_error(data: bytes) -> None:
+    try:
+        records = _records(b"Name,Email,GitHub\n" + data)
+        _records(data)
+    except CocHashscreenError:
+        return
+    assert all(isinstance(r, ScreenRecord) for r in records)
