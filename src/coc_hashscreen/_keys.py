@@ -286,16 +286,19 @@ def _read_key_document(path: str | os.PathLike[str], what: str, expected_type: s
 
 
 def _private_document(algorithm: str, purpose: KeyPurpose, name: str, raw: bytes) -> bytes:
-    return _wire.dump(
-        {
-            "type": _PRIVATE_TYPE,
-            "format": 1,
-            "algorithm": algorithm,
-            "purpose": purpose.value,
-            "name": name,
-            "private": raw.hex(),
-        }
-    ) + b"\n"
+    return (
+        _wire.dump(
+            {
+                "type": _PRIVATE_TYPE,
+                "format": 1,
+                "algorithm": algorithm,
+                "purpose": purpose.value,
+                "name": name,
+                "private": raw.hex(),
+            }
+        )
+        + b"\n"
+    )
 
 
 def save_signing_key(path: str | os.PathLike[str], key: SigningKey, *, name: str) -> None:
