@@ -250,7 +250,7 @@ def test_tampered_entry_under_a_valid_signature_fails_opaquely() -> None:
     hashed = ENTRIES[0][0]
     entry = parsed.find(hashed.tag)  # type: ignore[attr-defined]
     assert entry is not None
-    start = parsed.entries.find(entry)
+    start = bytes(parsed.entries).find(entry)
     entries = bytearray(parsed.entries)
     entries[start + 40] ^= 1
     header_json = dump(parsed.header.to_dict())

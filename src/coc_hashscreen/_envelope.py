@@ -29,7 +29,7 @@ import hashlib
 import os
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from cryptography.exceptions import InvalidSignature
@@ -99,7 +99,18 @@ class Envelope:
 
     file_type: str
     signer: bytes
-    payload: bytes
+    data: bytes = field(repr=False)
+    start: int
+    end: int
+
+    @property
+    def payload(self) -> bytes:
+        return self.data[self.start : self.end]
+
+    @property
+    def payload_view(self) -> memoryview:
+        """The payload without a copy: lists are large."""
+        return memoryview(self.data)[self.start : self.end]
 
 
 def _prefix(file_type: str, signer: bytes, payload_length: int) -> bytes:
@@ -164,11 +175,15 @@ def open_envelope(
             "not know; if the committee changed its signing key, get its new trust file"
         )
     signed_end = payload_start + length
+    # One contiguous copy of the signed bytes, freed once verified.
+    message = b"".join((SIGNATURE_CONTEXT, memoryview(data)[:signed_end]))
     try:
-        key.verify(data[signed_end:], SIGNATURE_CONTEXT + data[:signed_end])
+        key.verify(data[signed_end:], message)
     except InvalidSignature:
         raise VerificationError(what) from None
-    return Envelope(file_type, signer, data[payload_start:signed_end])
+    finally:
+        del message
+    return Envelope(file_type, signer, data, payload_start, signed_end)
 
 
 def read_envelope(path: str | os.PathLike[str], file_type: str) -> bytes:

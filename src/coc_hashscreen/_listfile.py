@@ -232,11 +232,12 @@ class HashedList:
 
     header: ListHeader
     signer: bytes
-    entries: bytes = field(repr=False)
+    # A view into the verified file: a large list is never copied.
+    entries: memoryview | bytes = field(repr=False)
 
     def _tag(self, index: int) -> bytes:
         start = index * ENTRY_LENGTH
-        return self.entries[start : start + TAG_SIZE]
+        return bytes(self.entries[start : start + TAG_SIZE])
 
     def tags(self) -> Iterator[bytes]:
         return (self._tag(i) for i in range(self.header.entry_count))
@@ -247,7 +248,7 @@ class HashedList:
         i = bisect.bisect_left(range(count), tag, key=self._tag)
         if i < count and self._tag(i) == tag:
             start = i * ENTRY_LENGTH
-            return self.entries[start : start + ENTRY_LENGTH]
+            return bytes(self.entries[start : start + ENTRY_LENGTH])
         return None
 
     def lookup(self, hashed: KeyedHash) -> EntryPayload | None:
@@ -292,13 +293,13 @@ def build_list(
 
 
 def parse_envelope_payload(envelope: Envelope) -> HashedList:
-    payload = envelope.payload
+    payload = envelope.payload_view
     if len(payload) < 4:
         raise FormatError("the hashed list is truncated")
     (header_length,) = struct.unpack(">I", payload[:4])
     if header_length > MAX_HEADER or len(payload) < 4 + header_length:
         raise FormatError("the hashed list header is too long or truncated")
-    header = ListHeader.from_json(payload[4 : 4 + header_length])
+    header = ListHeader.from_json(bytes(payload[4 : 4 + header_length]))
     entries = payload[4 + header_length :]
     if len(entries) != header.entry_count * ENTRY_LENGTH:
         raise FormatError("the hashed list holds a different number of entries than it says")
