@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 CHUNK_SIZE: Final = 2048
+# Identifiers per task handed to the thread pool: enough to make the cost of
+# a future negligible, few enough to keep every worker busy.
+TASK_SIZE: Final = 32
 
 # Keys of a mapping record that hold identifiers, per kind.
 _MAPPING_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -286,7 +289,7 @@ def _read(source: Source, file_type: str) -> bytes:
 @dataclass
 class _Chunk:
     records: list[tuple[int, Mapping[str, Any], list[int]]]
-    submitted: list[int]
+    tasks: list[tuple[list[tuple[int, str]], Future[list[KeyedHash]]]]
 
 
 class Screener:
@@ -474,7 +477,7 @@ class _Run:
         self.fingerprint_key = os.urandom(16)
         self.no_match = _FingerprintSet()
         self.hits: dict[int, Hit] = {}
-        self.inflight: dict[int, tuple[str, Future[KeyedHash]]] = {}
+        self.inflight: set[int] = set()
         self.screened = 0
         self.hashed = 0
         self.matches: list[Match] = []
@@ -494,7 +497,8 @@ class _Run:
     def prepare(
         self, batch: list[tuple[int, ScreenRecord | Mapping[str, Any]]], hasher: KeyedHasher
     ) -> _Chunk:
-        chunk = _Chunk(records=[], submitted=[])
+        chunk = _Chunk(records=[], tasks=[])
+        pending: list[tuple[int, str, str]] = []
         for index, item in batch:
             record = item if isinstance(item, ScreenRecord) else ScreenRecord.from_mapping(item)
             fingerprints: list[int] = []
@@ -512,20 +516,25 @@ class _Run:
                 fingerprints.append(fp)
                 if fp in self.hits or fp in self.inflight or fp in self.no_match:
                     continue
-                self.inflight[fp] = (kind, hasher.submit(kind, form))
-                chunk.submitted.append(fp)
+                self.inflight.add(fp)
+                pending.append((fp, kind, form))
             chunk.records.append((index, record.ref, fingerprints))
+        for start in range(0, len(pending), TASK_SIZE):
+            task = pending[start : start + TASK_SIZE]
+            future = hasher.submit_many([(kind, form) for _, kind, form in task])
+            chunk.tasks.append(([(fp, kind) for fp, kind, _ in task], future))
         return chunk
 
     def finish(self, chunk: _Chunk) -> None:
-        for fp in chunk.submitted:
-            kind, future = self.inflight.pop(fp)
-            hit = self.screener.lookup(future.result(), kind)
-            self.hashed += 1
-            if hit is None:
-                self.no_match.add(fp)
-            else:
-                self.hits[fp] = hit
+        for identifiers, future in chunk.tasks:
+            for (fp, kind), hashed in zip(identifiers, future.result(), strict=True):
+                self.inflight.discard(fp)
+                self.hashed += 1
+                hit = self.screener.lookup(hashed, kind)
+                if hit is None:
+                    self.no_match.add(fp)
+                else:
+                    self.hits[fp] = hit
         for index, ref, fingerprints in chunk.records:
             self.screened += 1
             if not fingerprints:
