@@ -172,6 +172,11 @@ class Committee:
     @classmethod
     def open(cls, directory: str | os.PathLike[str]) -> Committee:
         path = Path(directory)
+        if not (path / REGISTER_FILE).is_file():
+            raise RegisterError(
+                f"{os.fspath(path)!r} is not a committee directory; create one with "
+                "'committee init'"
+            )
         trust = parse_trust(read_envelope(path / TRUST_FILE, "trust"))
         cls._finish_key_rotation(path, trust)
         signing_key = load_signing_key(path / SIGNING_KEY_FILE)

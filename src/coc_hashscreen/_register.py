@@ -401,13 +401,16 @@ class Register:
             )
             db.execute("DELETE FROM identifiers WHERE record_id = ?", (record_id,))
             self._insert_identifiers(record_id, final)
+        if dropped:
+            self.scrub()  # a removed identifier leaves no byte behind either
         return self.get_record(record_id)
 
     def remove_record(self, record_id: int) -> None:
-        """Delete a record and its identifiers (overwritten on disk; see `scrub`)."""
+        """Delete a record and its identifiers, leaving no byte of them (see `scrub`)."""
         with self._write() as db:
             self._get(record_id)
             db.execute("DELETE FROM records WHERE id = ?", (record_id,))
+        self.scrub()
 
     def _get(self, record_id: int) -> Record:
         records = self._load(record_id)
