@@ -10,12 +10,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
-from typing import Final, NoReturn, TextIO
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Final, NoReturn, TextIO, TypeAlias
 
 from . import _errors as errors
+from ._atomic import write_atomic
+from ._committee import Committee
+from ._csvinput import COLUMN_KINDS, read_csv
+from ._hashing import KDF_PROFILES
+from ._keys import KeyPurpose, Suite, load_public_key
+from ._model import Identifier, Status
 from ._normalize import KINDS, canonical, variants
+from ._organizer import init_organizer, load_organizer_key
+from ._output import report_to_csv, report_to_json, report_to_table
+from ._register import KEEP, Record, _Keep
+from ._screen import Screener, load_trust
+from ._state import FileState
 from ._version import __version__
 
 __all__ = ["EXIT_CODES", "main"]
@@ -60,10 +75,100 @@ class _Parser(argparse.ArgumentParser):
 
 
 Handler = Callable[[argparse.Namespace], int]
+Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
 
 def _out(text: str = "", *, stream: TextIO | None = None) -> None:
     print(text, file=stream or sys.stdout)
+
+
+def _info(args: argparse.Namespace, text: str) -> None:
+    """Information for people, on stderr so that stdout stays machine-readable."""
+    if not getattr(args, "quiet", False):
+        _out(text, stream=sys.stderr)
+
+
+def _fingerprint(key_id: bytes) -> str:
+    """A key id as people compare it: 16 groups of 4 hex digits."""
+    text = key_id.hex()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _date(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def _column(value: str) -> tuple[str, str]:
+    kind, sep, header = value.partition("=")
+    if not sep or not header:
+        raise argparse.ArgumentTypeError(f"expected KIND=HEADER, got {value!r}")
+    if kind not in COLUMN_KINDS:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind {kind!r}; use one of {', '.join(COLUMN_KINDS)}"
+        )
+    return kind, header
+
+
+def _write_output(path: str | None, text: str, *, private: bool) -> None:
+    if path is None or path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(path, text.encode("utf-8"), private=private)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str, unit: str, *, enabled: bool | None = None) -> None:
+        self.label = label
+        self.unit = unit
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = done / elapsed
+        text = f"{self.label}: {done:,}"
+        if total:
+            left = (total - done) / rate if rate > 0 else 0.0
+            text += f"/{total:,} ({100 * done / total:3.0f}%), {rate:,.0f} {self.unit}/s"
+            text += f", {_duration(left)} left"
+        else:
+            text += f", {rate:,.0f} {self.unit}/s"
+        sys.stderr.write("\r" + text[:79].ljust(79))
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 # ---------------------------------------------------------------------------
@@ -88,7 +193,7 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_normalize(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_normalize(sub: Subparsers) -> None:
     p = sub.add_parser(
         "normalize",
         help="print the canonical form of an identifier",
@@ -104,6 +209,570 @@ def _add_normalize(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_normalize)
+
+
+# ---------------------------------------------------------------------------
+# committee
+
+
+def _identifiers(args: argparse.Namespace, prefix: str = "") -> list[Identifier]:
+    found: list[Identifier] = []
+    for kind in KINDS:
+        for value in getattr(args, prefix + kind, None) or ():
+            found.append(Identifier(kind, value))
+    for value in getattr(args, prefix + "alias", None) or ():
+        found.append(Identifier("name", value, alias=True))
+    return found
+
+
+def _add_identifier_options(p: _Parser, prefix: str = "", verb: str = "") -> None:
+    flag = f"--{prefix.replace('_', '-')}"
+    for kind, meta in (
+        ("name", "NAME"),
+        ("email", "EMAIL"),
+        ("github", "HANDLE"),
+        ("twitter", "HANDLE"),
+        ("mastodon", "USER@HOST"),
+    ):
+        p.add_argument(
+            f"{flag}{kind}",
+            dest=prefix + kind,
+            action="append",
+            metavar=meta,
+            help=f"{verb}a {kind} (repeatable)",
+        )
+    p.add_argument(
+        f"{flag}alias",
+        dest=prefix + "alias",
+        action="append",
+        metavar="NAME",
+        help=f"{verb}another name the person is known by (repeatable)",
+    )
+
+
+def _record_dict(record: Record) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "status": record.status.value,
+        "case_ref": record.case_ref,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "expires_at": record.expires_at.isoformat() if record.expires_at else None,
+        "identifiers": [
+            {"kind": i.kind, "value": i.value, "alias": i.alias} for i in record.identifiers
+        ],
+        "note": record.note,
+    }
+
+
+def _record_line(record: Record) -> list[str]:
+    expires = f"{record.expires_at:%Y-%m-%d}" if record.expires_at else "-"
+    head = f"{record.id:>5}  {record.status.value:<8} {record.case_ref:<14} {expires:<10}  "
+    lines = []
+    for n, identifier in enumerate(record.identifiers):
+        label = "alias" if identifier.alias else identifier.kind
+        text = f"{label}: {identifier.value}"
+        if len(text) > 80 - len(head):
+            text = text[: 80 - len(head) - 1] + "…"
+        lines.append((head if n == 0 else " " * len(head)) + text)
+    return lines
+
+
+def _cmd_committee_init(args: argparse.Namespace) -> int:
+    name = args.name or "Code of Conduct Committee"
+    with Committee.init(args.dir, name=name, report_suite=Suite(args.report_suite)) as committee:
+        _out(f"Created committee {name!r} in {os.fspath(committee.directory)}")
+        _out(f"  register:     {os.fspath(committee.directory / 'register.sqlite3')} (private)")
+        _out(f"  signing key:  {os.fspath(committee.directory / 'signing.key')} (private)")
+        _out(f"  report key:   {os.fspath(committee.directory / 'report.key')} (private)")
+        _out(f"  trust file:   {os.fspath(committee.trust_path)} (give this to organizers)")
+        _out(f"Series fingerprint: {_fingerprint(committee.series)}")
+        _out("Publish this fingerprint where organizers can check it, e.g. on your website.")
+    return EXIT_OK
+
+
+def _cmd_committee_info(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        epoch = committee.register.current_epoch()
+        publications = committee.register.publications()
+        records = committee.register.records()
+        now = datetime.now(UTC)
+        info = {
+            "committee": committee.name,
+            "series": committee.series.hex(),
+            "trust_generation": committee.trust.generation,
+            "report_key_suite": committee.trust.report_key.suite.value,
+            "epoch": epoch.number if epoch else None,
+            "kdf": epoch.kdf.to_dict() if epoch else None,
+            "latest_version": publications[-1].version if publications else None,
+            "records": len(records),
+            "published_records": sum(r.is_published(now) for r in records),
+            "organizers": len(committee.register.organizers(active_only=True)),
+        }
+    if args.format == "json":
+        _out(json.dumps(info, indent=2))
+        return EXIT_OK
+    _out(f"Committee:          {info['committee']}")
+    _out(f"Series fingerprint: {_fingerprint(committee.series)}")
+    _out(f"Trust generation:   {info['trust_generation']}")
+    if epoch is not None:
+        _out(f"Epoch:              {epoch.number} ({epoch.kdf.describe()})")
+    _out(f"Latest version:     {info['latest_version'] or 'none published yet'}")
+    _out(f"Records:            {info['records']} ({info['published_records']} published)")
+    _out(f"Active organizers:  {info['organizers']}")
+    return EXIT_OK
+
+
+def _cmd_committee_add(args: argparse.Namespace) -> int:
+    identifiers = _identifiers(args)
+    if not identifiers:
+        raise _UsageError(
+            f"{PROG} committee add: error: give at least one --name, --email, --github, "
+            "--twitter, --mastodon or --alias"
+        )
+    with Committee.open(args.dir) as committee:
+        record = committee.register.add_record(
+            status=args.status,
+            identifiers=identifiers,
+            case_ref=args.case_ref,
+            expires_at=args.expires,
+            note=args.note or "",
+        )
+    expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ""
+    _out(
+        f"Added record {record.id}: {record.status.value}, case {record.case_ref}, "
+        f"{len(record.identifiers)} identifier(s){expiry}"
+    )
+    if record.status is Status.MINOR:
+        _out("Minor incidents are never published and are expunged after their retention.")
+    return EXIT_OK
+
+
+def _cmd_committee_update(args: argparse.Namespace) -> int:
+    if args.expires is not None and args.no_expiry:
+        raise _UsageError(f"{PROG} committee update: error: --expires and --no-expiry conflict")
+    expires: datetime | _Keep | None = KEEP
+    if args.expires is not None:
+        expires = args.expires
+    elif args.no_expiry:
+        expires = None
+    with Committee.open(args.dir) as committee:
+        record = committee.register.update_record(
+            args.record_id,
+            status=args.status,
+            case_ref=args.case_ref,
+            expires_at=expires,
+            note=args.note,
+            add=_identifiers(args, "add_"),
+            remove=_identifiers(args, "remove_"),
+        )
+    _out(f"Updated record {record.id}:")
+    for line in _record_line(record):
+        _out(line)
+    return EXIT_OK
+
+
+def _cmd_committee_list(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        records = committee.register.records()
+    if args.format == "json":
+        _out(json.dumps([_record_dict(r) for r in records], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not records:
+        _out("The register is empty; add records with 'committee add'.")
+        return EXIT_OK
+    _out(f"{'id':>5}  {'status':<8} {'case ref':<14} {'expires':<10}  identifiers")
+    for record in records:
+        for line in _record_line(record):
+            _out(line)
+    return EXIT_OK
+
+
+def _cmd_committee_remove(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        committee.register.remove_record(args.record_id)
+    _out(f"Removed record {args.record_id}; no byte of it is left in the register.")
+    return EXIT_OK
+
+
+def _cmd_committee_publish(args: argparse.Namespace) -> int:
+    bar = _ProgressBar("hashing", "keys")
+    with Committee.open(args.dir) as committee:
+        try:
+            result = committee.publish(
+                args.output,
+                valid_for=timedelta(days=args.valid_days),
+                rotate=args.rotate,
+                kdf=KDF_PROFILES[args.kdf] if args.kdf else None,
+                grants_dir=args.grants_dir,
+                grant_validity=timedelta(days=args.grant_valid_days),
+                progress=bar,
+            )
+        finally:
+            bar.close()
+    header = result.header
+    if result.rotated:
+        _out(f"Started epoch {header.epoch} with a new key and salt ({header.kdf.describe()}).")
+    _out(
+        f"Published version {header.version} of epoch {header.epoch}: {result.records} "
+        f"record(s), {result.real_entries} key(s), padded to {header.entry_count} entries."
+    )
+    _out(f"Valid until {header.expires_at:%Y-%m-%d %H:%M} UTC; written to {args.output}")
+    if result.capped_by_record_expiry:
+        _out("The list expires early because a listed record's expiry comes first.")
+    if result.grants:
+        _out(f"Issued {len(result.grants)} new grant(s) for epoch {header.epoch}:")
+        for path in result.grants:
+            _out(f"  {os.fspath(path)}")
+    elif result.rotated and header.epoch > 1:
+        _out("No active organizers: no grants were issued.")
+    return EXIT_OK
+
+
+def _cmd_committee_grant(args: argparse.Namespace) -> int:
+    public = load_public_key(args.organizer_public_key, purpose=KeyPurpose.ORGANIZER)
+    name = args.name or public.name
+    with Committee.open(args.dir) as committee:
+        grant = committee.grant(
+            public.key, args.output, name=name, valid_for=timedelta(days=args.valid_days)
+        )
+    _out(
+        f"Granted epoch {grant.epoch} to {name!r} (key {_fingerprint(grant.organizer)[:39]}…), "
+        f"valid until {grant.expires_at:%Y-%m-%d}; written to {args.output}"
+    )
+    return EXIT_OK
+
+
+def _cmd_committee_organizers(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        organizers = committee.register.organizers()
+    if not organizers:
+        _out("No organizers yet; 'committee grant' registers one.")
+    for organizer in organizers:
+        state = f"revoked {organizer.revoked_at:%Y-%m-%d}" if organizer.revoked_at else "active"
+        _out(f"{organizer.key_id.hex()[:16]}  {state:<18} {organizer.name}")
+    return EXIT_OK
+
+
+def _cmd_committee_revoke(args: argparse.Namespace) -> int:
+    prefix = args.key_id.lower().replace(" ", "")
+    with Committee.open(args.dir) as committee:
+        found = [
+            o
+            for o in committee.register.organizers(active_only=True)
+            if o.key_id.hex().startswith(prefix)
+        ]
+        if len(found) != 1 or len(prefix) < 8:
+            raise errors.RegisterError(
+                f"{len(found)} active organizers have a key id starting {prefix[:16]!r}; give "
+                "at least 8 hex digits that match exactly one (see 'committee organizers')"
+            )
+        committee.register.revoke_organizer(found[0].key_id)
+    _out(f"Revoked {found[0].name!r}; it gets no grant at the next rotation ('publish --rotate').")
+    return EXIT_OK
+
+
+def _cmd_committee_expunge(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        result = committee.expunge()
+    _out(
+        f"Expunged {result.records} record(s) past their expiry; no byte of them is left in "
+        "the register."
+    )
+    return EXIT_OK
+
+
+def _cmd_committee_rotate_key(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        trust = committee.rotate_signing_key()
+        path = committee.trust_path
+    _out(f"Replaced the signing key: trust file generation {trust.generation}, {os.fspath(path)}")
+    _out("Give the new trust file to every organizer, then publish a list and new grants:")
+    _out("files signed by the old key are no longer accepted by screeners that update.")
+    return EXIT_OK
+
+
+def _add_committee(sub: Subparsers) -> None:
+    committee = sub.add_parser(
+        "committee",
+        help="the committee's register, lists, grants and keys",
+        description="Commands for the Code of Conduct committee.",
+    )
+    csub = committee.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+
+    p = csub.add_parser("init", help="create a committee directory")
+    p.add_argument("dir", help="directory to create (register, keys, trust file)")
+    p.add_argument("--name", help="the committee's name, shown to organizers")
+    p.add_argument(
+        "--report-suite",
+        choices=[s.value for s in Suite],
+        default=Suite.X25519.value,
+        help="HPKE key type for incident reports (default: x25519)",
+    )
+    p.set_defaults(func=_cmd_committee_init)
+
+    p = csub.add_parser("info", help="show the committee's fingerprint, epoch and counts")
+    p.add_argument("dir")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_committee_info)
+
+    p = csub.add_parser("add", help="add a person to the register")
+    p.add_argument("dir")
+    p.add_argument("--status", required=True, choices=[s.value for s in Status])
+    _add_identifier_options(p)
+    p.add_argument("--expires", type=_date, metavar="YYYY-MM-DD", help="end of retention")
+    p.add_argument("--case-ref", metavar="REF", help="case reference (default: generated)")
+    p.add_argument("--note", help="a note for the committee only; never published")
+    p.set_defaults(func=_cmd_committee_add)
+
+    p = csub.add_parser("update", help="change a record")
+    p.add_argument("dir")
+    p.add_argument("record_id", type=_positive, metavar="RECORD_ID")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--expires", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--no-expiry", action="store_true", help="remove the expiry date")
+    p.add_argument("--case-ref", metavar="REF")
+    p.add_argument("--note")
+    _add_identifier_options(p, "add_", "add ")
+    _add_identifier_options(p, "remove_", "remove ")
+    p.set_defaults(func=_cmd_committee_update)
+
+    p = csub.add_parser("list", help="list the records in the register")
+    p.add_argument("dir")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_committee_list)
+
+    p = csub.add_parser("remove", help="remove a record for good")
+    p.add_argument("dir")
+    p.add_argument("record_id", type=_positive, metavar="RECORD_ID")
+    p.set_defaults(func=_cmd_committee_remove)
+
+    p = csub.add_parser("publish", help="build, sign and write the hashed list")
+    p.add_argument("dir")
+    p.add_argument("-o", "--output", required=True, metavar="LIST")
+    p.add_argument(
+        "--valid-days",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="days until the list expires (default: 30)",
+    )
+    p.add_argument(
+        "--rotate", action="store_true", help="start a new epoch: new key and salt, new grants"
+    )
+    p.add_argument(
+        "--kdf",
+        choices=sorted(KDF_PROFILES),
+        help="Argon2 profile for a new epoch (default: keep; 'test-only' is for tests)",
+    )
+    p.add_argument(
+        "--grants-dir", metavar="DIR", help="where rotation writes new grants (default: DIR/grants)"
+    )
+    p.add_argument("--grant-valid-days", type=_positive, default=90, metavar="N")
+    p.set_defaults(func=_cmd_committee_publish)
+
+    p = csub.add_parser("grant", help="grant an organizer the current epoch's key")
+    p.add_argument("dir")
+    p.add_argument(
+        "organizer_public_key", metavar="ORGANIZER_PUBLIC_KEY", help="the organizer's .pub file"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="GRANT")
+    p.add_argument("--valid-days", type=_positive, default=90, metavar="N")
+    p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
+    p.set_defaults(func=_cmd_committee_grant)
+
+    p = csub.add_parser("organizers", help="list the organizers granted access")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_committee_organizers)
+
+    p = csub.add_parser("revoke", help="stop granting an organizer access")
+    p.add_argument("dir")
+    p.add_argument("key_id", metavar="KEY_ID", help="key id prefix, from 'committee organizers'")
+    p.set_defaults(func=_cmd_committee_revoke)
+
+    p = csub.add_parser("expunge", help="delete expired records for good")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_committee_expunge)
+
+    p = csub.add_parser("rotate-key", help="replace the committee's signing key")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_committee_rotate_key)
+
+
+# ---------------------------------------------------------------------------
+# organizer
+
+
+def _cmd_organizer_init(args: argparse.Namespace) -> int:
+    name = args.name or Path(args.dir).resolve().name
+    keys = init_organizer(args.dir, name=name, suite=Suite(args.suite))
+    _out(f"Created organizer key pair for {name!r}:")
+    _out(f"  private key: {os.fspath(keys.private_path)} (never share it)")
+    _out(f"  public key:  {os.fspath(keys.public_path)} (send it to the committee)")
+    _out(f"Key fingerprint: {_fingerprint(keys.key_id)}")
+    return EXIT_OK
+
+
+def _cmd_trust_show(args: argparse.Namespace) -> int:
+    trust = load_trust(args.trust)
+    _out(f"Committee:          {trust.committee}")
+    _out(f"Series fingerprint: {_fingerprint(trust.series)}")
+    _out(f"Generation:         {trust.generation}")
+    _out(f"Report key:         {trust.report_key.suite.value}")
+    _out("Compare the fingerprint with the one the committee published.")
+    return EXIT_OK
+
+
+def _add_organizer(sub: Subparsers) -> None:
+    organizer = sub.add_parser(
+        "organizer",
+        help="an organizer's key pair",
+        description="Commands for event organizers.",
+    )
+    osub = organizer.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = osub.add_parser("init", help="create an organizer key pair")
+    p.add_argument("dir", help="directory for organizer.key and organizer.pub")
+    p.add_argument("--name", help="your event or team (default: the directory's name)")
+    p.add_argument(
+        "--suite",
+        choices=[s.value for s in Suite],
+        default=Suite.X25519.value,
+        help="key type (default: x25519; mlkem768-x25519 is post-quantum hybrid)",
+    )
+    p.set_defaults(func=_cmd_organizer_init)
+
+    trust = sub.add_parser("trust", help="inspect a committee trust file")
+    tsub = trust.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = tsub.add_parser("show", help="show a trust file's committee and fingerprint")
+    p.add_argument("trust", metavar="TRUST")
+    p.set_defaults(func=_cmd_trust_show)
+
+
+# ---------------------------------------------------------------------------
+# screen
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    columns: dict[str, list[str]] = {}
+    for kind, header in args.column or ():
+        columns.setdefault(kind, []).append(header)
+    state = FileState(args.state) if args.state else FileState()
+    trust = load_trust(args.trust)
+    first_use = state.get(trust.series) is None
+    screener = Screener.load(
+        hashed_list=args.list,
+        grant=args.grant,
+        organizer_key=load_organizer_key(args.key),
+        trust=trust,
+        state=state,
+        workers=args.workers,
+        memory_budget=args.memory_budget * 2**20,
+    )
+    if first_use:
+        _info(
+            args,
+            f"First use of committee {trust.committee!r}: pinned series "
+            f"{_fingerprint(trust.series)}. Compare it with the fingerprint the committee "
+            "published.",
+        )
+    with read_csv(args.input, columns=columns or None, role=args.role) as source:
+        _info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
+        bar = _ProgressBar("screening", "rows")
+        total = source.count() if bar.enabled else None
+        try:
+            report = screener.screen(
+                source.records(), progress=bar, total=total, include_clear=args.include_clear
+            )
+        finally:
+            bar.close()
+    if args.format == "json":
+        text = report_to_json(report)
+    elif args.format == "csv":
+        text = report_to_csv(report)
+    else:
+        text = report_to_table(report)
+    _write_output(args.output, text, private=True)
+    if args.output and args.output != "-":
+        _info(args, f"{len(report.matches)} match(es); report written to {args.output}")
+    return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+def _add_screen(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "screen",
+        help="screen an attendee or speaker CSV against the committee's list",
+        description=(
+            "Verify the list and the grant, then screen every row of INPUT.csv locally. "
+            "Nothing leaves this machine."
+        ),
+    )
+    p.add_argument("input", metavar="INPUT.csv", help="attendee or speaker list (UTF-8 CSV)")
+    p.add_argument("--list", required=True, metavar="LIST", help="the committee's hashed list")
+    p.add_argument("--grant", required=True, metavar="GRANT", help="your grant for its epoch")
+    p.add_argument(
+        "--key",
+        required=True,
+        metavar="ORGANIZER_PRIVATE_KEY",
+        help="your organizer.key (or the directory holding it)",
+    )
+    p.add_argument("--trust", required=True, metavar="TRUST", help="the committee's trust file")
+    p.add_argument(
+        "--state",
+        metavar="STATE",
+        help="state file for rollback protection (default: per-user state dir)",
+    )
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the report here (mode 0600)")
+    p.add_argument(
+        "--column",
+        type=_column,
+        action="append",
+        metavar="KIND=HEADER",
+        help="use column HEADER for KIND, overriding detection (repeatable); "
+        f"kinds: {', '.join(COLUMN_KINDS)}",
+    )
+    p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
+    p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")
+    p.add_argument("--fail-on-match", action="store_true", help="exit with 1 if anyone matched")
+    p.add_argument("--workers", type=_positive, metavar="N", help="Argon2 threads (default: CPUs)")
+    p.add_argument(
+        "--memory-budget",
+        type=_positive,
+        default=1024,
+        metavar="MiB",
+        help="memory for Argon2 across threads (default: 1024)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no information on stderr")
+    p.set_defaults(func=_cmd_screen)
+
+
+# ---------------------------------------------------------------------------
+# demo
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    return run_demo(keep=args.keep)
+
+
+def _add_demo(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run the whole story on built-in sample data",
+        description=(
+            "Set up a committee, publish a list, grant an organizer, screen a sample "
+            "attendee list, refuse a tampered list and expunge, in a temporary directory."
+        ),
+    )
+    p.add_argument("--keep", metavar="DIR", help="keep the files in DIR (must not exist)")
+    p.set_defaults(func=_cmd_demo)
 
 
 # ---------------------------------------------------------------------------
@@ -124,7 +793,11 @@ def build_parser() -> _Parser:
         "--debug", action="store_true", help="show a traceback when a command fails"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_committee(sub)
+    _add_organizer(sub)
+    _add_screen(sub)
     _add_normalize(sub)
+    _add_demo(sub)
     return parser
 
 
