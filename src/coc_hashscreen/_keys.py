@@ -73,6 +73,12 @@ class Suite(enum.StrEnum):
         return hpke.Suite(kem, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
 
     @property
+    def hpke_overhead(self) -> int:
+        """Bytes HPKE adds to a plaintext: the encapsulated key and the AEAD tag."""
+        encapsulated = 32 if self is Suite.X25519 else 1088 + 32
+        return encapsulated + 16
+
+    @property
     def public_size(self) -> int:
         return _X25519 if self is Suite.X25519 else _MLKEM_PUBLIC + _X25519
 

@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py normalization > tests/vectors/normalization-v1.json
     python tests/vectors/generate.py hashing > tests/vectors/hashing-v1.json
     python tests/vectors/generate.py formats > tests/vectors/formats-v1.json
+    python tests/vectors/generate.py reports > tests/vectors/reports-v1.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -292,6 +293,73 @@ def formats() -> dict[str, Any]:
     }
 
 
+def reports() -> dict[str, Any]:
+    """A sealed incident report (randomized by HPKE: frozen as produced) and a
+    receipt for it (deterministic: rebuilt byte for byte)."""
+    from datetime import date
+
+    from coc_hashscreen._model import Identifier
+    from coc_hashscreen._reports import (
+        Attachment,
+        IncidentReport,
+        Person,
+        seal_report,
+        sign_receipt,
+    )
+    from coc_hashscreen._trust import make_trust, parse_trust
+    from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key
+
+    committee = fixed_signing_key("vector committee gen1")
+    report_key = fixed_hpke_key("vector committee reports")
+    trust = parse_trust(
+        make_trust(
+            committee="Vector Committee",
+            series=committee.key_id,
+            generation=1,
+            signing_key=committee,
+            report_key=report_key.public_key,
+            now=NOW,
+        )
+    )
+    report = IncidentReport(
+        event_name="Vector Conf",
+        event_start=date(2026, 1, 10),
+        event_end=date(2026, 1, 12),
+        reporter_name="Vera Vector",
+        reporter_email="coc@vector.example",
+        people=(
+            Person("reported", "Mallory Example", (Identifier("email", "mallory@example.org"),)),
+            Person("affected", "Alice Example"),
+        ),
+        facts="Facts determined by the event team.",
+        review="Reviewed.",
+        actions="Asked to leave.",
+        responses="Left.",
+        attachments=(Attachment("note.txt", b"a message copy\n"),),
+    )
+    sealed = seal_report(report, trust=trust)
+    receipt = sign_receipt(
+        committee="Vector Committee",
+        series=committee.key_id,
+        sealed=sealed,
+        received_at=NOW,
+        signer=committee,
+    )
+    return {
+        "description": "sealed incident report and receipt, format 1 (docs/formats.md)",
+        "produced_by": _produced_by("reports"),
+        "keys": {
+            "committee": "sha256('vector committee gen1') as Ed25519 private key",
+            "report": "shake256('vector committee reports', 32) as X25519 private key",
+        },
+        "trust": trust.raw.hex(),
+        "sealed_report": sealed.hex(),
+        "report_json": report.to_dict(),
+        "receipt": receipt.hex(),
+        "received_at": NOW.isoformat(),
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -304,6 +372,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "normalization": normalization,
     "hashing": hashing,
     "formats": formats,
+    "reports": reports,
 }
 
 if __name__ == "__main__":
