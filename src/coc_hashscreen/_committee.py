@@ -15,6 +15,7 @@ knows nothing of files or keys other than the epoch secret.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -54,10 +55,11 @@ from ._keys import (
 from ._listfile import EntryPayload, ListHeader, bucket_size, build_list
 from ._model import Strength
 from ._normalize import variants
-from ._register import Epoch, ExpungeResult, Record, Register
+from ._register import Epoch, ExpungeResult, Record, Register, StoredReport
+from ._reports import open_sealed_report, report_id_for, sign_receipt
 from ._trust import TrustFile, make_rotation, make_trust, parse_trust
 
-__all__ = ["Committee", "PublishResult", "merge_entries"]
+__all__ = ["Committee", "IntakeResult", "PublishResult", "merge_entries"]
 
 REGISTER_FILE: Final = "register.sqlite3"
 SIGNING_KEY_FILE: Final = "signing.key"
@@ -70,6 +72,15 @@ DEFAULT_LIST_VALIDITY: Final = timedelta(days=30)
 DEFAULT_GRANT_VALIDITY: Final = timedelta(days=90)
 
 Random = Callable[[int], bytes]
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """A received report: its receipt, and how it was recorded."""
+
+    receipt: bytes = field(repr=False)
+    report: StoredReport
+    duplicate: bool
 
 
 @dataclass(frozen=True)
@@ -412,10 +423,42 @@ class Committee:
         write_atomic(output, data)
         return parse_grant(data, self._trust.trusted_keys())
 
+    # -- incident reports -----------------------------------------------------------
+
+    def intake(
+        self,
+        sealed: bytes,
+        *,
+        actor: str = "intake",
+        now: datetime | None = None,
+    ) -> IntakeResult:
+        """Open, validate and record a sealed report; return a signed receipt.
+
+        The same sealed file received twice gives the same report id and the
+        same receipt, and is stored once.
+        """
+        now = resolve_now(now)
+        report = open_sealed_report(sealed, self.report_key())
+        stored, duplicate = self.register.store_report(
+            report_id=report_id_for(sealed),
+            sealed_sha256=hashlib.sha256(sealed).digest(),
+            received_at=now,
+            report=report,
+            actor=actor,
+        )
+        receipt = sign_receipt(
+            committee=self.name,
+            series=self.series,
+            sealed=sealed,
+            received_at=stored.received_at,
+            signer=self._signing_key,
+        )
+        return IntakeResult(receipt=receipt, report=stored, duplicate=duplicate)
+
     # -- expunge and key rotation -----------------------------------------------
 
     def expunge(self, *, now: datetime | None = None) -> ExpungeResult:
-        """Delete expired records (and retired epoch keys) for good."""
+        """Delete expired records and minor reports, and retired epoch keys, for good."""
         return self.register.expunge(now=now)
 
     def rotate_signing_key(self, *, now: datetime | None = None) -> TrustFile:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import json
 import os
 import secrets
 import sqlite3
@@ -26,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, Self
 
+from . import _wire
 from ._atomic import check_private_mode
 from ._clock import from_timestamp, resolve_now, timestamp
 from ._errors import InputError, RegisterError
@@ -33,10 +35,12 @@ from ._hashing import EPOCH_KEY_SIZE, SALT_SIZE, Argon2Params
 from ._keys import HpkePublicKey, Suite
 from ._model import Identifier, Status, check_case_ref
 from ._normalize import PROFILE
+from ._reports import Attachment, IncidentReport
 
 __all__ = [
     "DEFAULT_MINOR_RETENTION",
     "KEEP",
+    "REPORT_STEPS",
     "SCHEMA_VERSION",
     "Epoch",
     "ExpungeResult",
@@ -45,6 +49,8 @@ __all__ = [
     "Publication",
     "Record",
     "Register",
+    "ReportStep",
+    "StoredReport",
 ]
 
 # Minor incidents are never published and are expunged after this long
@@ -119,8 +125,48 @@ _MIGRATIONS: Final[Sequence[Sequence[str]]] = (
             expires_at INTEGER NOT NULL
         )""",
     ),
+    # 3: incident reports, the people they involve, attachments, review steps.
+    (
+        """CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            sealed_sha256 BLOB NOT NULL UNIQUE,
+            received_at INTEGER NOT NULL,
+            step TEXT NOT NULL
+                CHECK (step IN ('received', 'reviewed', 'assessed', 'recorded')),
+            outcome TEXT CHECK (outcome IN ('flagged', 'banned', 'minor')),
+            expires_at INTEGER,
+            event_name TEXT NOT NULL,
+            content TEXT NOT NULL
+        )""",
+        """CREATE TABLE report_people (
+            id INTEGER PRIMARY KEY,
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            record_id INTEGER REFERENCES records (id) ON DELETE SET NULL
+        )""",
+        """CREATE TABLE report_attachments (
+            id INTEGER PRIMARY KEY,
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        )""",
+        """CREATE TABLE report_steps (
+            id INTEGER PRIMARY KEY,
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            note TEXT NOT NULL
+        )""",
+        "CREATE INDEX report_people_report ON report_people (report_id)",
+        "CREATE INDEX report_attachments_report ON report_attachments (report_id)",
+        "CREATE INDEX report_steps_report ON report_steps (report_id)",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
+REPORT_STEPS: Final = ("received", "reviewed", "assessed", "recorded")
 
 
 @dataclass(frozen=True)
@@ -184,7 +230,35 @@ class GrantRecord:
 @dataclass(frozen=True)
 class ExpungeResult:
     records: int
+    reports: int
     epoch_keys: int
+
+
+@dataclass(frozen=True)
+class ReportStep:
+    step: str
+    at: datetime
+    actor: str
+    note: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report in the register: where it is in the review, and what it links to.
+
+    ``people`` holds (role, linked record id or None) in the report's order.
+    """
+
+    id: str
+    sealed_sha256: bytes
+    received_at: datetime
+    step: str
+    outcome: Status | None
+    expires_at: datetime | None
+    event_name: str
+    people: tuple[tuple[str, int | None], ...]
+    attachments: int
+    steps: tuple[ReportStep, ...]
 
 
 def _ts(when: datetime | None) -> int | None:
@@ -337,20 +411,33 @@ class Register:
             expires_at = now + DEFAULT_MINOR_RETENTION
         if expires_at is not None and resolve_now(expires_at) <= now:
             raise InputError("the expiry date must be in the future")
-        with self._write() as db:
-            if case_ref is None:
-                case_ref = self._new_case_ref()
-            else:
-                self._check_case_ref_free(check_case_ref(case_ref))
-            cursor = db.execute(
-                "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (status.value, case_ref, timestamp(now), timestamp(now), _ts(expires_at), note),
-            )
-            record_id = cursor.lastrowid
-            assert record_id is not None
-            self._insert_identifiers(record_id, items)
+        with self._write():
+            record_id = self._insert_record(status, items, case_ref, expires_at, note, now)
         return self.get_record(record_id)
+
+    def _insert_record(
+        self,
+        status: Status,
+        items: list[Identifier],
+        case_ref: str | None,
+        expires_at: datetime | None,
+        note: str,
+        now: datetime,
+    ) -> int:
+        """Insert a record inside the caller's transaction; return its id."""
+        if case_ref is None:
+            case_ref = self._new_case_ref()
+        else:
+            self._check_case_ref_free(check_case_ref(case_ref))
+        cursor = self._db.execute(
+            "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (status.value, case_ref, timestamp(now), timestamp(now), _ts(expires_at), note),
+        )
+        record_id = cursor.lastrowid
+        assert record_id is not None
+        self._insert_identifiers(record_id, items)
+        return record_id
 
     def _insert_identifiers(self, record_id: int, items: Iterable[Identifier]) -> None:
         self._db.executemany(
@@ -614,6 +701,224 @@ class Register:
         ).fetchall()
         return [GrantRecord(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3])) for r in rows]
 
+    # -- incident reports ----------------------------------------------------
+
+    def find_record(self, identifiers: Iterable[Identifier]) -> int | None:
+        """The id of the first record sharing a canonical identifier with *identifiers*."""
+        wanted = {(i.kind, i.canonical) for i in identifiers}
+        if not wanted:
+            return None
+        for record in self.records():
+            if any((i.kind, i.canonical) in wanted for i in record.identifiers):
+                return record.id
+        return None
+
+    def store_report(
+        self,
+        *,
+        report_id: str,
+        sealed_sha256: bytes,
+        received_at: datetime,
+        report: IncidentReport,
+        actor: str,
+    ) -> tuple[StoredReport, bool]:
+        """Record a received report once; a second delivery returns the first, unchanged.
+
+        Returns the stored report and whether it was already there.
+        """
+        links = [self.find_record(p.all_identifiers) for p in report.people]
+        with self._write() as db:
+            row = db.execute(
+                "SELECT id FROM reports WHERE sealed_sha256 = ?", (sealed_sha256,)
+            ).fetchone()
+            if row is not None:
+                duplicate = True
+            else:
+                duplicate = False
+                db.execute(
+                    "INSERT INTO reports (id, sealed_sha256, received_at, step, event_name,"
+                    " content) VALUES (?, ?, ?, 'received', ?, ?)",
+                    (
+                        report_id,
+                        sealed_sha256,
+                        timestamp(received_at),
+                        report.event_name,
+                        _wire.dump(report.to_dict()).decode("utf-8"),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO report_people (report_id, position, role, record_id)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(report_id, n, p.role, links[n]) for n, p in enumerate(report.people)],
+                )
+                db.executemany(
+                    "INSERT INTO report_attachments (report_id, name, media_type, data)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(report_id, a.name, a.media_type, a.data) for a in report.attachments],
+                )
+                self._add_step(report_id, "received", received_at, actor, "")
+        return self.get_report(row[0] if row else report_id), duplicate
+
+    def _add_step(self, report_id: str, step: str, at: datetime, actor: str, note: str) -> None:
+        self._db.execute(
+            "INSERT INTO report_steps (report_id, step, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+            (report_id, step, timestamp(at), actor, note),
+        )
+
+    def get_report(self, report_id: str) -> StoredReport:
+        row = self._db.execute(
+            "SELECT id, sealed_sha256, received_at, step, outcome, expires_at, event_name"
+            " FROM reports WHERE id = ?",
+            (report_id,),
+        ).fetchone()
+        if row is None:
+            raise RegisterError(f"no report {report_id[:30]!r}; see 'committee reports'")
+        steps = tuple(
+            ReportStep(step, from_timestamp(at), actor, note)
+            for step, at, actor, note in self._db.execute(
+                "SELECT step, at, actor, note FROM report_steps WHERE report_id = ? ORDER BY id",
+                (report_id,),
+            )
+        )
+        people = self._db.execute(
+            "SELECT role, record_id FROM report_people WHERE report_id = ? ORDER BY position",
+            (report_id,),
+        ).fetchall()
+        (attachments,) = self._db.execute(
+            "SELECT COUNT(*) FROM report_attachments WHERE report_id = ?", (report_id,)
+        ).fetchone()
+        return StoredReport(
+            id=row[0],
+            sealed_sha256=row[1],
+            received_at=from_timestamp(row[2]),
+            step=row[3],
+            outcome=Status(row[4]) if row[4] else None,
+            expires_at=_dt(row[5]),
+            event_name=row[6],
+            people=tuple((role, record_id) for role, record_id in people),
+            attachments=attachments,
+            steps=steps,
+        )
+
+    def reports(self) -> list[StoredReport]:
+        ids = [r[0] for r in self._db.execute("SELECT id FROM reports ORDER BY received_at, id")]
+        return [self.get_report(i) for i in ids]
+
+    def report_content(self, report_id: str) -> IncidentReport:
+        """The full report as received, attachments included."""
+        self.get_report(report_id)
+        (content,) = self._db.execute(
+            "SELECT content FROM reports WHERE id = ?", (report_id,)
+        ).fetchone()
+        attachments = [
+            Attachment(name, data, "", media_type)
+            for name, media_type, data in self._db.execute(
+                "SELECT name, media_type, data FROM report_attachments WHERE report_id = ?"
+                " ORDER BY id",
+                (report_id,),
+            )
+        ]
+        return IncidentReport.from_dict(json.loads(content), attachments)
+
+    def advance_report(
+        self,
+        report_id: str,
+        to: str,
+        *,
+        actor: str,
+        note: str = "",
+        outcome: Status | str | None = None,
+        expires_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> StoredReport:
+        """Move a report one step: received -> reviewed -> assessed -> recorded.
+
+        At "assessed" an *outcome* may be given.  Flagged or banned creates a
+        record for each reported person, or raises the status of the record
+        they were linked to (an assessment never lowers one; use
+        `update_record` for that), and adds the report's identifiers to it.
+        Minor gives the report a retention date (*expires_at*, by default
+        `DEFAULT_MINOR_RETENTION`), after which `expunge` removes it.  All of
+        it happens in one transaction.
+        """
+        now = resolve_now(now)
+        if to not in REPORT_STEPS:
+            raise InputError(f"unknown step {to[:20]!r}; the steps are {', '.join(REPORT_STEPS)}")
+        if not actor.strip():
+            raise InputError("say who takes this step")
+        result = None if outcome is None else Status.parse(outcome)
+        if result is not None and to != "assessed":
+            raise InputError("an outcome (--status) is given when a report is assessed")
+        if expires_at is not None and result is None:
+            raise InputError("an expiry (--expires) goes with an outcome (--status)")
+        if expires_at is not None and resolve_now(expires_at) <= now:
+            raise InputError("the expiry date must be in the future")
+        content = self.report_content(report_id) if result is not None else None
+        with self._write() as db:
+            current = self.get_report(report_id)
+            expected = REPORT_STEPS[
+                REPORT_STEPS.index(current.step) + 1 : REPORT_STEPS.index(current.step) + 2
+            ]
+            if to not in expected:
+                following = f"the next step is {expected[0]!r}" if expected else "it is final"
+                raise InputError(
+                    f"report {report_id} is {current.step!r}; a report moves "
+                    f"{' -> '.join(REPORT_STEPS)} one step at a time, so {following}"
+                )
+            report_expiry = None
+            if result is Status.MINOR:
+                report_expiry = expires_at or now + DEFAULT_MINOR_RETENTION
+            elif result is not None:
+                assert content is not None
+                self._record_outcome(current, content, result, expires_at, now)
+            db.execute(
+                "UPDATE reports SET step = ?, outcome = COALESCE(?, outcome),"
+                " expires_at = COALESCE(?, expires_at) WHERE id = ?",
+                (to, result.value if result else None, _ts(report_expiry), report_id),
+            )
+            self._add_step(report_id, to, now, actor, note)
+        if result is not None:
+            self.scrub()
+        return self.get_report(report_id)
+
+    def _record_outcome(
+        self,
+        stored: StoredReport,
+        content: IncidentReport,
+        status: Status,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        reported = [
+            (n, person) for n, person in enumerate(content.people) if person.role == "reported"
+        ]
+        if not reported:
+            raise InputError(
+                "the report names no reported person; add a record with 'committee add' and "
+                "assess the report as minor or without an outcome"
+            )
+        for n, person in reported:
+            record_id = stored.people[n][1] or self.find_record(person.all_identifiers)
+            if record_id is None:
+                record_id = self._insert_record(
+                    status, _unique(person.all_identifiers), None, expires_at,
+                    f"from report {stored.id}", now,
+                )  # fmt: skip
+            else:
+                record = self._get(record_id)
+                raised = status if status.severity > record.status.severity else record.status
+                known = {(i.kind, i.canonical) for i in record.identifiers}
+                extra = [i for i in person.all_identifiers if (i.kind, i.canonical) not in known]
+                self._db.execute(
+                    "UPDATE records SET status = ?, updated_at = ? WHERE id = ?",
+                    (raised.value, timestamp(now), record_id),
+                )
+                self._insert_identifiers(record_id, _unique(extra))
+            self._db.execute(
+                "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
+                (record_id, stored.id, n),
+            )
+
     # -- expunge ------------------------------------------------------------
 
     def expunge(self, *, now: datetime | None = None) -> ExpungeResult:
@@ -625,12 +930,16 @@ class Register:
                 (timestamp(now),),
             )
             removed = cursor.rowcount
+            reports = db.execute(
+                "DELETE FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                (timestamp(now),),
+            ).rowcount
             keys = db.execute(
                 "UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL"
                 " AND epoch < (SELECT MAX(epoch) FROM epochs)"
             ).rowcount
         self.scrub()
-        return ExpungeResult(records=removed, epoch_keys=keys)
+        return ExpungeResult(records=removed, reports=reports, epoch_keys=keys)
 
     def scrub(self) -> None:
         """Leave no deleted byte in the database, its WAL or its journal.
