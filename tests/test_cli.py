@@ -437,3 +437,94 @@ def test_real_processes(setup: Setup) -> None:
     console = shutil.which("coc-hashscreen")
     if console is not None:
         assert subprocess.run([console, "--help"], capture_output=True, check=False).returncode == 0
+
+
+# ---------------------------------------------------------------------------
+# incident reports
+
+
+def _filled_report(path: Path) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["event"].update(name="CLI Conf", start="2026-05-01", end="2026-05-02")
+    document["reporter"].update(name="Ora Organizer", email="coc@cli.example")
+    document["people"] = [
+        {"role": "reported", "name": "Bad Actor", "email": ["bad@example.org"]},
+        {"role": "affected", "name": "Alice"},
+    ]
+    document["facts"] = "What happened."
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_report_flow(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    report, sealed, receipt = setup.tmp / "r.json", setup.tmp / "r.sealed", setup.tmp / "r.receipt"
+    shot = setup.tmp / "shot.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+
+    def ok(*argv: str | Path) -> str:
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        _no_traceback(err)
+        return out
+
+    assert "template" in ok("report", "new", "-o", report)
+    assert oct(report.stat().st_mode & 0o777) == "0o600"
+    code, _, err = run(capsys, "report", "new", "-o", report)
+    assert (code, "--force" in err) == (3, True)
+    code, _, err = run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", sealed)
+    assert code == 3  # the template is not filled in
+    _no_traceback(err)
+    _filled_report(report)
+    out = ok("report", "seal", report, "--trust", setup.trust, "--attach", shot, "-o", sealed,
+             "--state", setup.state)  # fmt: skip
+    assert "1 attachment(s)" in out
+    out = ok("committee", "intake", setup.committee, sealed, "-o", receipt, "--by", "Carla")
+    report_id = out.split()[2]
+    assert report_id.startswith("R-")
+    assert "not stored again" in ok("committee", "intake", setup.committee, sealed, "-o", receipt)
+    assert report_id in ok("report", "check-receipt", receipt, "--trust", setup.trust,
+                           "--sealed", sealed)  # fmt: skip
+    assert "received" in ok("committee", "reports", setup.committee)
+    code, _, err = run(
+        capsys, "committee", "review", setup.committee, report_id, "--to", "assessed"
+    )
+    assert (code, "next step is 'reviewed'" in err) == (3, True)
+    ok("committee", "review", setup.committee, report_id, "--to", "reviewed", "--note", "read")
+    out = ok("committee", "review", setup.committee, report_id, "--to", "assessed",
+             "--status", "banned", "--by", "Dana")  # fmt: skip
+    assert "Recorded as banned" in out
+    out = ok("committee", "show-report", setup.committee, report_id, "--attachments",
+             setup.tmp / "att")  # fmt: skip
+    assert "reported: name: Bad Actor, email: bad@example.org (record 3)" in out
+    assert (setup.tmp / "att" / "shot.png").read_bytes() == shot.read_bytes()
+    data = json.loads(ok("committee", "reports", setup.committee, "--format", "json"))
+    by = [s["by"] for s in data[0]["steps"]]
+    assert (by[0], by[2]) == ("Carla", "Dana")
+    assert by[1]  # the user name, when --by is not given
+
+
+def test_report_refusals(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    report, sealed = setup.tmp / "r.json", setup.tmp / "r.sealed"
+    assert run(capsys, "report", "new", "-o", report)[0] == 0
+    _filled_report(report)
+    binary = setup.tmp / "tool.exe"
+    binary.write_bytes(b"MZ\x90\x00" + bytes(64))
+    code, _, err = run(capsys, "report", "seal", report, "--trust", setup.trust,
+                       "--attach", binary, "-o", sealed)  # fmt: skip
+    assert (code, "not an accepted type" in err) == (3, True)
+    assert run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", sealed)[0] == 0
+    code, _, err = run(capsys, "committee", "intake", setup.committee, setup.listed, "-o", "x")
+    assert code == 6
+    _no_traceback(err)
+    other = setup.tmp / "other.sealed"
+    assert run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", other)[0] == 0
+    receipt = setup.tmp / "r.receipt"
+    assert run(capsys, "committee", "intake", setup.committee, sealed, "-o", receipt)[0] == 0
+    code, _, err = run(capsys, "report", "check-receipt", receipt, "--trust", setup.trust,
+                       "--sealed", other)  # fmt: skip
+    assert (code, "another sealed report" in err) == (5, True)
+    tampered = bytearray(sealed.read_bytes())
+    tampered[-3] ^= 1
+    sealed.write_bytes(bytes(tampered))
+    code, _, err = run(capsys, "committee", "intake", setup.committee, sealed, "-o", receipt)
+    assert code == 4
+    _no_traceback(err)

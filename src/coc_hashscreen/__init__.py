@@ -6,7 +6,7 @@ screen their attendee and speaker lists locally.  See README.md and docs/.
 """
 
 from ._clock import CLOCK_SKEW
-from ._committee import Committee, PublishResult
+from ._committee import Committee, IntakeResult, PublishResult
 from ._csvinput import ColumnPlan, CsvSource, read_csv
 from ._errors import (
     CocHashscreenError,
@@ -46,7 +46,17 @@ from ._model import Identifier, Status, Strength
 from ._normalize import KINDS, PROFILE, STRONG_KINDS, canonical, variants
 from ._organizer import OrganizerKeys, init_organizer, load_organizer_key
 from ._output import report_to_csv, report_to_dict, report_to_json, report_to_table
-from ._register import ExpungeResult, Record, Register
+from ._register import REPORT_STEPS, ExpungeResult, Record, Register, ReportStep, StoredReport
+from ._reports import (
+    Attachment,
+    IncidentReport,
+    Person,
+    Receipt,
+    open_sealed_report,
+    report_template,
+    seal_report,
+    verify_receipt,
+)
 from ._screen import (
     Hit,
     InvalidValue,
@@ -67,8 +77,10 @@ __all__ = [
     "KDF_PROFILES",
     "KINDS",
     "PROFILE",
+    "REPORT_STEPS",
     "STRONG_KINDS",
     "Argon2Params",
+    "Attachment",
     "CocHashscreenError",
     "ColumnPlan",
     "Committee",
@@ -85,7 +97,9 @@ __all__ = [
     "HpkePrivateKey",
     "HpkePublicKey",
     "Identifier",
+    "IncidentReport",
     "InputError",
+    "IntakeResult",
     "InvalidIdentifier",
     "InvalidParameters",
     "InvalidValue",
@@ -100,19 +114,23 @@ __all__ = [
     "MismatchError",
     "NotYetValidError",
     "OrganizerKeys",
+    "Person",
     "PolicyError",
     "PublishResult",
+    "Receipt",
     "Record",
     "RecordRef",
     "Register",
     "RegisterError",
     "ReportError",
+    "ReportStep",
     "RollbackError",
     "ScreenRecord",
     "Screener",
     "ScreeningReport",
     "StateStore",
     "Status",
+    "StoredReport",
     "Strength",
     "Suite",
     "TrustFile",
@@ -131,13 +149,17 @@ __all__ = [
     "load_private_key",
     "load_public_key",
     "load_trust",
+    "open_sealed_report",
     "parse_grant",
     "parse_list",
     "parse_trust",
     "read_csv",
+    "report_template",
     "report_to_csv",
     "report_to_dict",
     "report_to_json",
     "report_to_table",
+    "seal_report",
     "variants",
+    "verify_receipt",
 ]

@@ -9,6 +9,8 @@ is shown only with ``--debug`` or for a genuine bug.
 from __future__ import annotations
 
 import argparse
+import getpass
+import hashlib
 import json
 import os
 import sys
@@ -19,18 +21,29 @@ from pathlib import Path
 from typing import Final, NoReturn, TextIO, TypeAlias
 
 from . import _errors as errors
-from ._atomic import write_atomic
+from ._atomic import read_limited, write_atomic
 from ._committee import Committee
 from ._csvinput import COLUMN_KINDS, read_csv
+from ._envelope import read_envelope
 from ._hashing import KDF_PROFILES
 from ._keys import KeyPurpose, Suite, load_public_key
 from ._model import Identifier, Status
 from ._normalize import KINDS, canonical, variants
 from ._organizer import init_organizer, load_organizer_key
 from ._output import report_to_csv, report_to_json, report_to_table
-from ._register import KEEP, Record, _Keep
+from ._register import KEEP, REPORT_STEPS, Record, StoredReport, _Keep
+from ._reports import (
+    MAX_REPORT_JSON,
+    Attachment,
+    IncidentReport,
+    read_sealed,
+    report_template,
+    seal_report,
+    verify_receipt,
+)
 from ._screen import Screener, load_trust
-from ._state import FileState
+from ._state import FileState, pin_trust
+from ._trust import TrustFile
 from ._version import __version__
 
 __all__ = ["EXIT_CODES", "main"]
@@ -492,7 +505,7 @@ def _cmd_committee_rotate_key(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_committee(sub: Subparsers) -> None:
+def _add_committee(sub: Subparsers) -> Subparsers:
     committee = sub.add_parser(
         "committee",
         help="the committee's register, lists, grants and keys",
@@ -599,6 +612,7 @@ def _add_committee(sub: Subparsers) -> None:
     p = csub.add_parser("rotate-key", help="replace the committee's signing key")
     p.add_argument("dir")
     p.set_defaults(func=_cmd_committee_rotate_key)
+    return csub
 
 
 # ---------------------------------------------------------------------------
@@ -753,6 +767,259 @@ def _add_screen(sub: Subparsers) -> None:
 
 
 # ---------------------------------------------------------------------------
+# incident reports
+
+
+def _cmd_report_new(args: argparse.Namespace) -> int:
+    path = Path(args.output)
+    if path.exists() and not args.force:
+        raise errors.InputError(f"{args.output!r} exists; pass --force to overwrite it")
+    document = json.dumps(report_template(), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, document.encode("utf-8"), private=True)
+    _out(f"Wrote a report template to {args.output} (readable only by you).")
+    _out("Fill it in, then: coc-hashscreen report seal REPORT.json --trust TRUST -o SEALED")
+    return EXIT_OK
+
+
+def _pinned_trust(args: argparse.Namespace) -> TrustFile:
+    trust = load_trust(args.trust)
+    state = FileState(args.state) if args.state else FileState()
+    if state.get(trust.series) is None:
+        _info(
+            args,
+            f"First use of committee {trust.committee!r}: pinned series "
+            f"{_fingerprint(trust.series)}. Compare it with the fingerprint the committee "
+            "published.",
+        )
+    pin_trust(state, trust)
+    return trust
+
+
+def _cmd_report_seal(args: argparse.Namespace) -> int:
+    trust = _pinned_trust(args)
+    attachments = [Attachment.from_file(path) for path in args.attach or ()]
+    report = IncidentReport.from_json(
+        read_limited(args.report, MAX_REPORT_JSON, "report"), attachments
+    )
+    sealed = seal_report(report, trust=trust)
+    write_atomic(args.output, sealed)
+    _out(
+        f"Sealed the report ({len(report.people)} people, {len(report.attachments)} "
+        f"attachment(s)) to {trust.committee!r}: {args.output}, {len(sealed):,} bytes"
+    )
+    _out(f"SHA-256 {hashlib.sha256(sealed).hexdigest()}; the committee's receipt names it.")
+    _out("Send the sealed file to the committee, then delete the unsealed report.")
+    return EXIT_OK
+
+
+def _cmd_report_check_receipt(args: argparse.Namespace) -> int:
+    trust = load_trust(args.trust)
+    receipt = verify_receipt(
+        read_envelope(args.receipt, "receipt"), trust=trust, sealed=read_sealed(args.sealed)
+    )
+    _out(
+        f"{receipt.committee!r} received this report as {receipt.report_id} on "
+        f"{receipt.received_at:%Y-%m-%d %H:%M} UTC. The receipt is genuine and names this file."
+    )
+    return EXIT_OK
+
+
+def _cmd_committee_intake(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        result = committee.intake(read_sealed(args.sealed), actor=args.by or _user())
+    write_atomic(args.output, result.receipt)
+    report = result.report
+    if result.duplicate:
+        _out(f"Already received as {report.id} on {report.received_at:%Y-%m-%d}; not stored again.")
+    else:
+        linked = sorted({r for _, r in report.people if r is not None})
+        _out(
+            f"Received report {report.id} from {report.event_name!r}: {len(report.people)} "
+            f"people, {report.attachments} attachment(s)."
+        )
+        if linked:
+            _out(f"People in it match existing record(s): {', '.join(map(str, linked))}.")
+    _out(f"Receipt written to {args.output}; send it back to the organizer.")
+    return EXIT_OK
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
+        return "committee"
+
+
+def _cmd_committee_reports(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        reports = committee.register.reports()
+    if args.format == "json":
+        _out(json.dumps([_stored_report_dict(r) for r in reports], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not reports:
+        _out("No reports received yet.")
+        return EXIT_OK
+    _out(f"{'report':<18}  {'received':<10}  {'step':<9} {'outcome':<8} event")
+    for r in reports:
+        outcome = r.outcome.value if r.outcome else "-"
+        _out(f"{r.id:<18}  {r.received_at:%Y-%m-%d}  {r.step:<9} {outcome:<8} {r.event_name[:28]}")
+    return EXIT_OK
+
+
+def _stored_report_dict(report: StoredReport) -> dict[str, object]:
+    return {
+        "id": report.id,
+        "event": report.event_name,
+        "received_at": report.received_at.isoformat(),
+        "step": report.step,
+        "outcome": report.outcome.value if report.outcome else None,
+        "expires_at": report.expires_at.isoformat() if report.expires_at else None,
+        "people": [{"role": role, "record": record} for role, record in report.people],
+        "attachments": report.attachments,
+        "steps": [
+            {"step": s.step, "at": s.at.isoformat(), "by": s.actor, "note": s.note}
+            for s in report.steps
+        ],
+    }
+
+
+def _cmd_committee_show_report(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        stored = committee.register.get_report(args.report_id)
+        content = committee.register.report_content(args.report_id)
+    if args.attachments:
+        target = Path(args.attachments)
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for attachment in content.attachments:
+            write_atomic(target / attachment.name, attachment.data, private=True)
+    if args.format == "json":
+        document = {**_stored_report_dict(stored), "content": content.to_dict()}
+        _out(json.dumps(document, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _out(
+        f"Report {stored.id}: {stored.step}"
+        + (f", {stored.outcome.value}" if stored.outcome else "")
+    )
+    _out(f"Event: {content.event_name}, {content.event_start} to {content.event_end}")
+    _out(f"From: {content.reporter_name} <{content.reporter_email}>")
+    for person, (_, record) in zip(content.people, stored.people, strict=True):
+        linked = f" (record {record})" if record else ""
+        ids = ", ".join(f"{i.kind}: {i.value}" for i in person.all_identifiers)
+        _out(f"  {person.role}: {ids}{linked}")
+    for title, text in (
+        ("Facts", content.facts),
+        ("Review", content.review),
+        ("Actions", content.actions),
+        ("Responses", content.responses),
+    ):
+        if text:
+            _out(f"\n{title}:\n{text}")
+    for attachment in content.attachments:
+        size = len(attachment.data)
+        _out(f"Attachment: {attachment.name} ({attachment.media_type}, {size:,} bytes)")
+    for step in stored.steps:
+        note = f": {step.note}" if step.note else ""
+        _out(f"{step.at:%Y-%m-%d %H:%M} {step.step} by {step.actor}{note}")
+    return EXIT_OK
+
+
+def _cmd_committee_review(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        report = committee.register.advance_report(
+            args.report_id,
+            args.to,
+            actor=args.by or _user(),
+            note=args.note or "",
+            outcome=args.status,
+            expires_at=args.expires,
+        )
+    _out(f"Report {report.id} is now {report.step}.")
+    if args.status is None:
+        return EXIT_OK
+    if report.outcome in (Status.FLAGGED, Status.BANNED):
+        records = sorted({r for role, r in report.people if role == "reported" and r})
+        _out(
+            f"Recorded as {report.outcome.value} in record(s) {', '.join(map(str, records))}; "
+            "the next published list includes them."
+        )
+    elif report.outcome is Status.MINOR and report.expires_at:
+        _out(f"A minor incident: kept until {report.expires_at:%Y-%m-%d}, then expunged.")
+    return EXIT_OK
+
+
+def _add_reports(sub: Subparsers, committee_sub: Subparsers) -> None:
+    report = sub.add_parser(
+        "report",
+        help="incident reports after an event (organizer side)",
+        description="Write, seal and confirm incident reports for the committee.",
+    )
+    rsub = report.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = rsub.add_parser("new", help="write a report template to fill in")
+    p.add_argument("-o", "--output", required=True, metavar="REPORT.json")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=_cmd_report_new)
+
+    p = rsub.add_parser("seal", help="seal a report (and attachments) to the committee")
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("--trust", required=True, metavar="TRUST")
+    p.add_argument("--attach", action="append", metavar="FILE", help="attach a file (repeatable)")
+    p.add_argument("-o", "--output", required=True, metavar="SEALED")
+    p.add_argument("--state", metavar="STATE", help="state file pinning the committee")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_cmd_report_seal)
+
+    p = rsub.add_parser("check-receipt", help="check the committee's receipt for a report")
+    p.add_argument("receipt", metavar="RECEIPT")
+    p.add_argument("--trust", required=True, metavar="TRUST")
+    p.add_argument("--sealed", required=True, metavar="SEALED", help="the sealed file you sent")
+    p.set_defaults(func=_cmd_report_check_receipt)
+
+    p = committee_sub.add_parser("intake", help="receive a sealed report; write a receipt")
+    p.add_argument("dir")
+    p.add_argument("sealed", metavar="SEALED")
+    p.add_argument("-o", "--output", required=True, metavar="RECEIPT")
+    p.add_argument("--by", metavar="NAME", help="who received it (default: your user name)")
+    p.set_defaults(func=_cmd_committee_intake)
+
+    p = committee_sub.add_parser("reports", help="list received reports and their review step")
+    p.add_argument("dir")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_committee_reports)
+
+    p = committee_sub.add_parser("show-report", help="read a received report")
+    p.add_argument("dir")
+    p.add_argument("report_id", metavar="REPORT_ID")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--attachments", metavar="DIR", help="save the attachments in DIR (0600)")
+    p.set_defaults(func=_cmd_committee_show_report)
+
+    p = committee_sub.add_parser("review", help="move a report to its next review step")
+    p.add_argument("dir")
+    p.add_argument("report_id", metavar="REPORT_ID")
+    p.add_argument(
+        "--to",
+        required=True,
+        choices=REPORT_STEPS[1:],
+        metavar="STEP",
+        help="reviewed, assessed or recorded",
+    )
+    p.add_argument("--note", help="what was decided and why")
+    p.add_argument(
+        "--status", choices=[s.value for s in Status], help="with --to assessed: the outcome"
+    )
+    p.add_argument(
+        "--expires",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="with --status: the record's or (minor) the report's expiry",
+    )
+    p.add_argument("--by", metavar="NAME", help="who takes this step (default: your user name)")
+    p.set_defaults(func=_cmd_committee_review)
+
+
+# ---------------------------------------------------------------------------
 # demo
 
 
@@ -793,8 +1060,9 @@ def build_parser() -> _Parser:
         "--debug", action="store_true", help="show a traceback when a command fails"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _add_committee(sub)
+    committee = _add_committee(sub)
     _add_organizer(sub)
+    _add_reports(sub, committee)
     _add_screen(sub)
     _add_normalize(sub)
     _add_demo(sub)
