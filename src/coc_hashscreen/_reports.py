@@ -520,20 +520,18 @@ def open_sealed_report(data: bytes, report_key: HpkePrivateKey) -> IncidentRepor
     """Open a sealed report with the committee's report key, then validate it."""
     if len(data) > MAX_SEALED_SIZE:
         raise FormatError("the sealed report is larger than the limit")
-    if data[:7] != MAGIC or len(data) < 9 or data[9 : 9 + data[8]] != SEALED_TYPE:
+    if data[:7] != MAGIC or data[8:9] != bytes([len(SEALED_TYPE)]) or data[9:22] != SEALED_TYPE:
         raise FormatError("this is not a sealed coc-hashscreen report")
     if data[7] != 1:
         raise UnsupportedFormat(f"the sealed report uses version {data[7]}; upgrade coc-hashscreen")
     offset = 9 + len(SEALED_TYPE)
-    suite_length = data[offset]
-    suite_name = data[offset + 1 : offset + 1 + suite_length].decode("ascii", "replace")
-    offset += 1 + suite_length
-    key_id = data[offset : offset + 32]
-    length_bytes = data[offset + 32 : offset + 40]
-    if len(length_bytes) != 8:
+    suite_length = data[offset] if len(data) > offset else 0
+    header_end = offset + 1 + suite_length + 32 + 8
+    if len(data) < header_end:
         raise FormatError("the sealed report is truncated")
-    (length,) = struct.unpack(">Q", length_bytes)
-    header_end = offset + 40
+    suite_name = data[offset + 1 : offset + 1 + suite_length].decode("ascii", "replace")
+    key_id = data[header_end - 40 : header_end - 8]
+    (length,) = struct.unpack(">Q", data[header_end - 8 : header_end])
     if len(data) != header_end + length:
         raise FormatError("the sealed report is truncated or has trailing bytes")
     if key_id != report_key.key_id or suite_name != report_key.suite.value:
