@@ -22,6 +22,7 @@ from typing import Final, NoReturn, TextIO, TypeAlias
 
 from . import _errors as errors
 from ._atomic import read_limited, write_atomic
+from ._clock import resolve_now
 from ._committee import Committee
 from ._csvinput import COLUMN_KINDS, read_csv
 from ._envelope import read_envelope
@@ -309,7 +310,7 @@ def _cmd_committee_info(args: argparse.Namespace) -> int:
         epoch = committee.register.current_epoch()
         publications = committee.register.publications()
         records = committee.register.records()
-        now = datetime.now(UTC)
+        now = resolve_now(None)
         info = {
             "committee": committee.name,
             "series": committee.series.hex(),
@@ -622,7 +623,9 @@ def _add_committee(sub: Subparsers) -> Subparsers:
 def _cmd_organizer_init(args: argparse.Namespace) -> int:
     name = args.name or Path(args.dir).resolve().name
     keys = init_organizer(args.dir, name=name, suite=Suite(args.suite))
-    _out(f"Created organizer key pair for {name!r}:")
+    if keys.restored:
+        _out("An earlier init was interrupted; restored the public key from the private key.")
+    _out(f"Organizer key pair for {name!r}:")
     _out(f"  private key: {os.fspath(keys.private_path)} (never share it)")
     _out(f"  public key:  {os.fspath(keys.public_path)} (send it to the committee)")
     _out(f"Key fingerprint: {_fingerprint(keys.key_id)}")

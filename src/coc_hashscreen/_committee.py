@@ -155,11 +155,18 @@ class Committee:
             raise InputError("the committee needs a name")
         path = Path(directory)
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for existing in (REGISTER_FILE, SIGNING_KEY_FILE, REPORT_KEY_FILE, TRUST_FILE):
+        if (path / REGISTER_FILE).exists():
+            raise RegisterError(
+                f"{os.fspath(path)!r} already holds a committee; a committee directory is "
+                "initialized once"
+            )
+        for existing in (SIGNING_KEY_FILE, REPORT_KEY_FILE, TRUST_FILE):
             if (path / existing).exists():
+                # Never overwrite a key: the register may only have been moved.
                 raise RegisterError(
-                    f"{os.fspath(path / existing)!r} already exists; a committee directory "
-                    "is initialized once"
+                    f"{os.fspath(path / existing)!r} exists but the register does not: an "
+                    "earlier init was interrupted, or the register was moved. If nothing "
+                    "was ever published from this directory, remove it and run init again"
                 )
         signing_key = SigningKey.generate()
         report_key = HpkePrivateKey.generate(report_suite)

@@ -16,10 +16,11 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+from ._clock import resolve_now
 from ._committee import Committee
 from ._errors import InputError
 from ._model import Identifier
@@ -110,7 +111,7 @@ def run_demo(*, keep: str | None = None) -> int:
         )
         for status, options in _RECORDS:
             run("committee", "add", str(committee), "--status", status, *options)
-        now = datetime.now(UTC)
+        now = resolve_now(None)
         with Committee.open(committee) as opened:
             opened.register.add_record(
                 status="flagged",

@@ -34,22 +34,35 @@ class OrganizerKeys:
     private_path: Path
     public_path: Path
     key_id: bytes
+    restored: bool = False
 
 
 def init_organizer(
     directory: str | os.PathLike[str], *, name: str, suite: Suite = Suite.X25519
 ) -> OrganizerKeys:
-    """Create an organizer key pair in *directory*; refuse to overwrite one."""
+    """Create an organizer key pair in *directory*; refuse to overwrite one.
+
+    The private key is written first.  If an earlier run was interrupted
+    after that, the public key file is restored from it; nothing is lost.
+    """
     if not name.strip():
         raise InputError("the organizer needs a name (the event or team)")
     path = Path(directory)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     private, public = path / PRIVATE_KEY_FILE, path / PUBLIC_KEY_FILE
-    for existing in (private, public):
-        if existing.exists():
+    if private.exists():
+        if public.exists():
             raise KeyFileError(
-                f"{os.fspath(existing)!r} already exists; an organizer directory holds one key"
+                f"{os.fspath(private)!r} already exists; an organizer directory holds one key"
             )
+        key = load_private_key(private, purpose=KeyPurpose.ORGANIZER)
+        save_public_key(public, key.public_key, purpose=KeyPurpose.ORGANIZER, name=name)
+        return OrganizerKeys(private, public, key.key_id, restored=True)
+    if public.exists():
+        raise KeyFileError(
+            f"{os.fspath(public)!r} exists without its private key; remove it and run init "
+            "again (the committee will then need to grant your new key)"
+        )
     key = HpkePrivateKey.generate(suite)
     save_private_key(private, key, purpose=KeyPurpose.ORGANIZER, name=name)
     save_public_key(public, key.public_key, purpose=KeyPurpose.ORGANIZER, name=name)
