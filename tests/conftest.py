@@ -122,3 +122,12 @@ def world(tmp_path: Path) -> Iterator[World]:
         case_refs=refs,
     )
     committee.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from ._tally import TALLY
+
+    if TALLY:
+        terminalreporter.write_sep("-", "hardening figures")
+        for name, value in sorted(TALLY.items()):
+            terminalreporter.write_line(f"{name}: {value:,}")
