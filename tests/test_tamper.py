@@ -1,0 +1,167 @@
+"""Every byte position of every signed or sealed file type, flipped: each refused.
+
+Not a sample: each position of each file is flipped twice (its lowest and
+its highest bit) and the file must be refused by the function that reads
+it.  The count of positions is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from coc_hashscreen import (
+    KDF_PROFILES,
+    Committee,
+    FormatError,
+    HpkePrivateKey,
+    Identifier,
+    MismatchError,
+    Suite,
+    UnsupportedFormat,
+    UntrustedSigner,
+    VerificationError,
+    WrongFileType,
+)
+from coc_hashscreen._envelope import sign_envelope
+from coc_hashscreen._grant import issue_grant, parse_grant
+from coc_hashscreen._listfile import parse_list
+from coc_hashscreen._reports import (
+    Attachment,
+    IncidentReport,
+    Person,
+    open_sealed_report,
+    seal_report,
+    verify_receipt,
+)
+from coc_hashscreen._trust import _parse_rotation, parse_trust
+from coc_hashscreen._wire import dump
+
+from ._tally import count
+from .helpers import NOW, fixed_signing_key
+
+REFUSALS = (
+    FormatError,
+    VerificationError,
+    UntrustedSigner,
+    MismatchError,
+    UnsupportedFormat,
+    WrongFileType,
+)
+
+
+@dataclass(frozen=True)
+class Signed:
+    name: str
+    data: bytes
+    read: Callable[[bytes], object]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Signed]:
+    tmp: Path = tmp_path_factory.mktemp("tamper")
+    committee = Committee.init(tmp / "c", name="Tamper Committee", now=NOW)
+    committee.register.add_record(
+        status="banned",
+        identifiers=[Identifier("name", "Mal Actor"), Identifier("email", "mal@example.org")],
+        now=NOW,
+    )
+    committee.publish(tmp / "l", kdf=KDF_PROFILES["test-only"], now=NOW)
+    organizers = {suite: HpkePrivateKey.generate(suite) for suite in Suite}
+    for suite, key in organizers.items():
+        committee.grant(key.public_key, tmp / f"{suite.value}.grant", name="x", now=NOW)
+    first_trust = committee.trust
+    committee.rotate_signing_key(now=NOW)
+    trust = committee.trust
+    report = IncidentReport(
+        event_name="Tamper Conf", event_start=date(2026, 1, 1), event_end=date(2026, 1, 2),
+        reporter_name="Rita", reporter_email="coc@tamper.example",
+        people=(Person("reported", "Mal Actor"),), facts="Facts.",
+        attachments=(Attachment("n.txt", b"a note"),),
+    )  # fmt: skip
+    sealed = seal_report(report, trust=trust)
+    receipt = committee.intake(sealed, now=NOW).receipt
+    report_key = committee.report_key()
+    old_keys = first_trust.trusted_keys()
+    rotation = trust.rotations[0]
+    result = [
+        Signed("list", (tmp / "l").read_bytes(), lambda d: parse_list(d, old_keys)),
+        *(
+            Signed(
+                f"grant ({suite.value})",
+                (tmp / f"{suite.value}.grant").read_bytes(),
+                lambda d, k=key: parse_grant(d, old_keys).open(k),  # type: ignore[misc]
+            )
+            for suite, key in organizers.items()
+        ),
+        Signed("trust file (generation 1)", first_trust.raw, parse_trust),
+        Signed("trust file (generation 2)", trust.raw, parse_trust),
+        Signed(
+            "rotation statement",
+            rotation,
+            lambda d: _parse_rotation(
+                d, series=trust.series, generation=2, previous=first_trust.signing_key_id
+            ),
+        ),
+        Signed("receipt", receipt, lambda d: verify_receipt(d, trust=trust, sealed=sealed)),
+        Signed("sealed report", sealed, lambda d: open_sealed_report(d, report_key)),
+    ]
+    committee.close()
+    return result
+
+
+def test_the_untampered_files_are_accepted(files: list[Signed]) -> None:
+    for item in files:
+        item.read(item.data)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "list", "grant (x25519)", "grant (mlkem768-x25519)", "trust file (generation 1)",
+        "trust file (generation 2)", "rotation statement", "receipt", "sealed report",
+    ],
+)  # fmt: skip
+def test_every_flipped_byte_is_refused(files: list[Signed], name: str) -> None:
+    item = next(f for f in files if f.name == name)
+    accepted = []
+    for position in range(len(item.data)):
+        for bit in (0x01, 0x80):
+            tampered = bytearray(item.data)
+            tampered[position] ^= bit
+            try:
+                item.read(bytes(tampered))
+            except REFUSALS:
+                continue
+            accepted.append((position, bit))
+        count(f"byte positions flipped, {name}")
+    assert accepted == []
+
+
+@pytest.mark.parametrize("cut", [1, 2, 32, 64, 65])
+def test_truncated_and_extended_files_are_refused(files: list[Signed], cut: int) -> None:
+    for item in files:
+        for variant in (item.data[:-cut], item.data + b"\x00" * cut):
+            with pytest.raises(REFUSALS):
+                item.read(variant)
+
+
+def test_every_grant_field_is_bound() -> None:
+    # Even a grant re-signed by the committee cannot be moved to another
+    # epoch or series: the HPKE info binds them.
+    signer = fixed_signing_key("bind")
+    organizer = HpkePrivateKey.generate()
+    grant = issue_grant(
+        epoch_key=b"\x05" * 32, series=signer.key_id, epoch=3, organizer=organizer.public_key,
+        organizer_name="o", issued_at=NOW, expires_at=NOW + timedelta(days=1), signer=signer,
+    )  # fmt: skip
+    payload = json.loads(grant[9 + 5 + 32 + 8 : -64])
+    for change in ({"epoch": 4}, {"series": "11" * 32}):
+        forged = sign_envelope("grant", dump({**payload, **change}), signer)
+        with pytest.raises(VerificationError):
+            parse_grant(forged, {signer.key_id: signer.public_key}).open(organizer)
