@@ -1,0 +1,82 @@
+"""Run one operation in a child process and SIGKILL it at a chosen point.
+
+    python tests/_crash_child.py OPERATION DIRECTORY KILL_AT
+
+Everything before the operation (imports, opening files) is not counted.
+During the operation, every profiler event of the main thread (each Python
+call and return and each call into C, such as write, fsync, rename or a
+SQLite step) advances a counter; at event KILL_AT the process kills itself
+with SIGKILL, the one signal nothing can catch or clean up after.  With
+KILL_AT 0 it runs to the end and prints how many events the operation took.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from coc_hashscreen import Committee, FileState, Identifier, init_organizer
+from coc_hashscreen._register import Register
+from coc_hashscreen._state import SeriesState
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+SERIES = b"\x01" * 32
+
+
+def operation(name: str, directory: Path) -> Callable[[], object]:
+    if name in ("publish", "rotate-epoch", "rotate-signing-key", "expunge"):
+        committee = Committee.open(directory / "committee")
+        if name == "publish":
+            return lambda: committee.publish(directory / "current.list", now=NOW)
+        if name == "rotate-epoch":
+            return lambda: committee.publish(directory / "current.list", rotate=True, now=NOW)
+        if name == "expunge":
+            return lambda: committee.expunge(now=NOW.replace(year=2030))
+        return lambda: committee.rotate_signing_key(now=NOW)
+    if name == "committee-init":
+        return lambda: Committee.init(directory / "new-committee", name="New", now=NOW)
+    if name == "register":
+        register = Register.open(directory / "committee" / "register.sqlite3")
+
+        def add_three() -> None:
+            for n in range(3):
+                register.add_record(
+                    status="banned",
+                    identifiers=[Identifier("email", f"p{n}-{i}@added.example") for i in range(5)],
+                    now=NOW,
+                )
+
+        return add_three
+    if name == "state":
+        store = FileState(directory / "state.json")
+        return lambda: store.update(SERIES, lambda _: SeriesState("C", 1, b"\x02" * 32, 2, 1))
+    if name == "organizer-key":
+        return lambda: init_organizer(directory / "organizer", name="Crash Conf")
+    raise SystemExit(f"unknown operation {name}")
+
+
+def main() -> None:
+    name, directory, kill_at = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    run = operation(name, directory)
+    events = 0
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal events
+        events += 1
+        if events == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    sys.setprofile(profile)
+    run()
+    sys.setprofile(None)
+    print(events)
+
+
+if __name__ == "__main__":
+    main()
