@@ -47,3 +47,20 @@ def test_normalization_tables(kind: str) -> None:
     assert len(rows) >= 6
     for value, expected in rows:
         assert canonical(kind, value) == expected, value
+
+
+def test_security_doc_names_real_tests() -> None:
+    """Every test docs/security.md cites exists, so the table cannot drift."""
+    text = (DOCS / "security.md").read_text(encoding="utf-8")
+    cited = re.findall(r"`(test_\w+\.py)(?:::(test_[\w*]+))?`|`::(test_\w+)`", text)
+    assert len(cited) > 30
+    current = ""
+    for module, name, sibling in cited:
+        current = module or current
+        source = (ROOT / "tests" / current).read_text(encoding="utf-8")
+        wanted = name or sibling
+        if not wanted:
+            continue
+        pattern = wanted.replace("*", r"\w*")
+        found = re.search(rf"^(def {pattern}\(|{pattern} = )", source, flags=re.MULTILINE)
+        assert found, f"{current}::{wanted}"
