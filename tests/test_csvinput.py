@@ -250,3 +250,21 @@ def test_any_bytes_give_records_or_our_error(data: bytes) -> None:
     except CocHashscreenError:
         return
     assert all(isinstance(r, ScreenRecord) for r in records)
+
+
+def test_fallback_names_stand_in_for_the_whole_name_or_not_at_all() -> None:
+    # Eventbrite-style: the attendee's own first name with an empty last
+    # name must not borrow the buyer's last name.
+    data = (
+        b"First Name,Last Name,Buyer First Name,Buyer Last Name\nMallory,,Bob,Smith\n,,Bob,Smith\n"
+    )
+    first, second = _records(data)
+    assert first.names == ("Mallory",)
+    assert second.names == ("Bob Smith",)
+    # Tito-style: an empty full name beside filled first and last names is
+    # still the attendee's name, not the order's.
+    data = (
+        b"Ticket Full Name,Ticket First Name,Ticket Last Name,Order Name\n,Jane,Doe,Buyer Person\n"
+    )
+    (record,) = _records(data)
+    assert record.names == ("Jane Doe",)

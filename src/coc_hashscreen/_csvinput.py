@@ -308,19 +308,36 @@ class CsvSource:
             )
 
 
+# Kinds whose columns describe one thing together: a person's name is its
+# full-name columns and its first- and last-name columns.  Order-level
+# columns stand in for the whole group or not at all, so that an attendee's
+# first name is never joined to the buyer's last name.
+_GROUPS: Final = (("name", "given", "family"), ("email",), ("github",), ("twitter",), ("mastodon",))
+
+
 def _values(cells: list[str], by_kind: Mapping[str, list[Column]]) -> dict[str, list[str]]:
     """The identifier values of one row, per kind."""
 
     def cell(column: Column) -> str:
         return cells[column.index] if column.index < len(cells) else ""
 
+    def read(kinds: tuple[str, ...], fallback: bool) -> dict[str, list[str]]:
+        return {
+            kind: [
+                value
+                for column in by_kind.get(kind, [])
+                if column.fallback is fallback
+                for value in _split(kind, cell(column))
+            ]
+            for kind in kinds
+        }
+
     values: dict[str, list[str]] = {}
-    for kind in COLUMN_KINDS:
-        columns = by_kind.get(kind, [])
-        found = [v for c in columns if not c.fallback for v in _split(kind, cell(c))]
-        if not found:
-            found = [v for c in columns if c.fallback for v in _split(kind, cell(c))]
-        values[kind] = found
+    for group in _GROUPS:
+        found = read(group, fallback=False)
+        if not any(found.values()):
+            found = read(group, fallback=True)
+        values.update(found)
     # First- and last-name columns make one name.
     given, family = values.pop("given"), values.pop("family")
     if given or family:
