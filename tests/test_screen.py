@@ -466,3 +466,22 @@ def test_fingerprint_set(values: list[int]) -> None:
         assert value in fingerprints
     for probe in (1, 2**63, 12345):
         assert (probe in fingerprints) == (probe in set(values))
+
+
+def test_a_refused_first_load_pins_nothing(world: World) -> None:
+    with pytest.raises(MismatchError):
+        world.screener(organizer_key=HpkePrivateKey.generate())
+    assert world.state.series == {}
+    world.screener()
+    assert len(world.state.series) == 1
+
+
+def test_organizer_key_from_a_directory(world: World) -> None:
+    from coc_hashscreen._keys import KeyPurpose, save_private_key
+
+    directory = world.tmp / "org"
+    directory.mkdir()
+    save_private_key(directory / "organizer.key", world.organizer, purpose=KeyPurpose.ORGANIZER,
+                     name="o")  # fmt: skip
+    assert world.screener(organizer_key=directory).info.version == 1
+    assert world.screener(organizer_key=directory / "organizer.key").info.version == 1

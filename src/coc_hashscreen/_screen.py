@@ -32,11 +32,12 @@ from ._envelope import read_envelope
 from ._errors import FormatError, InvalidIdentifier, MismatchError, UnknownKind, WrongKeyError
 from ._grant import Grant, parse_grant
 from ._hashing import DEFAULT_MEMORY_BUDGET, Argon2Params, KeyedHash, KeyedHasher, key_check
-from ._keys import HpkePrivateKey, KeyPurpose, load_private_key, short_id
+from ._keys import HpkePrivateKey, short_id
 from ._listfile import HashedList, parse_list
 from ._model import Status, Strength
 from ._normalize import KINDS, canonical
-from ._state import FileState, StateStore, check_list, pin_trust, record_list
+from ._organizer import load_organizer_key
+from ._state import FileState, StateStore, check_list, check_trust, pin_trust, record_list
 from ._trust import TrustFile, parse_trust
 
 __all__ = [
@@ -349,11 +350,11 @@ class Screener:
         now = resolve_now(now)
         store: StateStore = state if state is not None else FileState()
         trust_file = load_trust(trust)
-        pin_trust(store, trust_file)
+        check_trust(store, trust_file)
         key = (
             organizer_key
             if isinstance(organizer_key, HpkePrivateKey)
-            else load_private_key(organizer_key, purpose=KeyPurpose.ORGANIZER)
+            else load_organizer_key(organizer_key)
         )
         # Size limit, signature, format version and profile, in that order.
         listed = parse_list(_read(hashed_list, "list"), trust_file.trusted_keys())
@@ -374,6 +375,8 @@ class Screener:
                 "the key in the grant does not match this list's key check, so screening "
                 "would silently match nobody; get a matching list and grant from the committee"
             )
+        # Only a load that passed every check moves the state forward.
+        pin_trust(store, trust_file)
         record_list(store, trust_file, header)
         info = ListInfo(
             committee=trust_file.committee,

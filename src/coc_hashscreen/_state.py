@@ -21,10 +21,9 @@ from typing import Final, Protocol
 
 from . import _wire
 from ._atomic import write_atomic
-from ._errors import FormatError, RollbackError, UntrustedSigner
-from ._keys import short_id
+from ._errors import FormatError, RollbackError
 from ._listfile import ListHeader
-from ._trust import TrustFile
+from ._trust import TrustFile, check_successor
 
 __all__ = [
     "FileState",
@@ -32,6 +31,7 @@ __all__ = [
     "SeriesState",
     "StateStore",
     "check_list",
+    "check_trust",
     "default_state_path",
     "pin_trust",
     "record_list",
@@ -52,21 +52,14 @@ class SeriesState:
     list_version: int = 0
     list_epoch: int = 0
 
-    def after_trust(self, trust: TrustFile) -> SeriesState:
-        """The state after accepting *trust* (already checked to descend from the pin)."""
-        if trust.generation < self.trust_generation:
-            raise RollbackError(
-                f"this trust file is generation {trust.generation}, older than generation "
-                f"{self.trust_generation} already seen; get the committee's current trust file"
-            )
-        if (
-            trust.generation == self.trust_generation
-            and trust.signing_key_id != self.signing_key_id
-        ):
-            raise UntrustedSigner(
-                f"two different signing keys claim generation {trust.generation} of series "
-                f"{short_id(trust.series)}…; the committee's key may be compromised: contact it"
-            )
+    def after_trust(self, trust: TrustFile, series: bytes) -> SeriesState:
+        """The state after accepting *trust* as this series' trust file."""
+        check_successor(
+            series=series,
+            generation=self.trust_generation,
+            signing_key_id=self.signing_key_id,
+            newer=trust,
+        )
         return replace(
             self,
             committee=trust.committee,
@@ -225,15 +218,23 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
     return result
 
 
-def pin_trust(store: StateStore, trust: TrustFile) -> SeriesState:
-    """Trust on first use, then accept only successors of the pinned trust file."""
-
+def _trust_change(trust: TrustFile) -> _Change:
     def change(current: SeriesState | None) -> SeriesState:
-        if current is None:
+        if current is None:  # trust on first use
             return SeriesState(trust.committee, trust.generation, trust.signing_key_id)
-        return current.after_trust(trust)
+        return current.after_trust(trust, trust.series)
 
-    return store.update(trust.series, change)
+    return change
+
+
+def check_trust(store: StateStore, trust: TrustFile) -> None:
+    """Refuse *trust* unless it is the pinned one or its successor; change nothing."""
+    _trust_change(trust)(store.get(trust.series))
+
+
+def pin_trust(store: StateStore, trust: TrustFile) -> SeriesState:
+    """Pin *trust* (first use) or move the pin to a checked successor."""
+    return store.update(trust.series, _trust_change(trust))
 
 
 def _list_change(trust: TrustFile, header: ListHeader) -> _Change:

@@ -29,7 +29,7 @@ from ._envelope import open_self_signed, sign_envelope
 from ._errors import FormatError, MismatchError, RollbackError, UntrustedSigner
 from ._keys import HpkePublicKey, SigningKey, Suite, ed25519_public, key_id, short_id
 
-__all__ = ["TrustFile", "make_rotation", "make_trust", "parse_trust"]
+__all__ = ["TrustFile", "check_successor", "make_rotation", "make_trust", "parse_trust"]
 
 FORMAT: Final = 1
 MAX_GENERATION: Final = 1000
@@ -58,27 +58,40 @@ class TrustFile:
         return {self.signing_key_id: ed25519_public(self.signing_key)}
 
     def check_successor(self, newer: TrustFile) -> None:
-        """Refuse *newer* unless it may replace this pinned trust file.
+        """Refuse *newer* unless it may replace this pinned trust file."""
+        check_successor(
+            series=self.series,
+            generation=self.generation,
+            signing_key_id=self.signing_key_id,
+            newer=newer,
+        )
 
-        Same series; a generation not lower; at the same generation, the
-        same signing key (two keys claiming one generation means the old key
-        signed two different rotations: a compromise).
-        """
-        if newer.series != self.series:
-            raise MismatchError(
-                f"this trust file is for series {short_id(newer.series)}…, but you pinned "
-                f"series {short_id(self.series)}…: it is another committee's"
-            )
-        if newer.generation < self.generation:
-            raise RollbackError(
-                f"this trust file is generation {newer.generation}, older than the "
-                f"generation {self.generation} you already pinned; get the current one"
-            )
-        if newer.generation == self.generation and newer.signing_key != self.signing_key:
-            raise UntrustedSigner(
-                f"two different signing keys claim generation {self.generation} of this "
-                "series; the committee's old key may be compromised: contact the committee"
-            )
+
+def check_successor(
+    *, series: bytes, generation: int, signing_key_id: bytes, newer: TrustFile
+) -> None:
+    """Refuse *newer* unless it may replace a pin of (series, generation, key).
+
+    Same series; a generation not lower; at the same generation, the same
+    signing key (two keys claiming one generation means the old key signed
+    two different rotations: a compromise).  The chain from the series to
+    *newer*'s key was already verified when *newer* was parsed.
+    """
+    if newer.series != series:
+        raise MismatchError(
+            f"this trust file is for series {short_id(newer.series)}…, but you pinned "
+            f"series {short_id(series)}…: it is another committee's"
+        )
+    if newer.generation < generation:
+        raise RollbackError(
+            f"this trust file is generation {newer.generation}, older than generation "
+            f"{generation} already seen; get the committee's current trust file"
+        )
+    if newer.generation == generation and newer.signing_key_id != signing_key_id:
+        raise UntrustedSigner(
+            f"two different signing keys claim generation {generation} of series "
+            f"{short_id(series)}…; the committee's old key may be compromised: contact it"
+        )
 
 
 def _report_key_fields(key: HpkePublicKey) -> dict[str, str]:
