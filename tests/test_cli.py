@@ -118,7 +118,7 @@ def test_screen_json_schema(setup: Setup, capsys: pytest.CaptureFixture[str]) ->
         "series", "epoch", "version", "issued_at", "expires_at", "profile", "kdf",
     }  # fmt: skip
     assert data["list"]["epoch"] == 1
-    assert data["screened"] == 4
+    assert (data["records"], data["screened"]) == (4, 3)
     assert data["unusable_rows"] == [5]
     assert [
         {k: m[k] for k in ("row", "status", "strength", "matched", "case_ref")}
@@ -428,7 +428,7 @@ def test_real_processes(setup: Setup) -> None:
     assert (done.returncode, done.stdout.strip()) == (0, f"coc-hashscreen {__version__}")
     done = _process(*(os.fspath(a) for a in setup.screen("--format", "json")))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["screened"] == 4
+    assert json.loads(done.stdout)["records"] == 4
     done = _process(*(os.fspath(a) for a in setup.screen()[:3]), "missing.list",
                     *(os.fspath(a) for a in setup.screen()[4:]))  # fmt: skip
     assert done.returncode == 3

@@ -51,7 +51,7 @@ def test_json_schema(world: World) -> None:
     }  # fmt: skip
     assert data["list"]["kdf"]["memory_cost"] == 8
     assert data["list"]["issued_at"].endswith("Z")
-    assert data["screened"] == 4
+    assert (data["records"], data["screened"]) == (4, 3)
     assert data["unusable_rows"] == [4]
     assert [
         {k: m[k] for k in ("row", "status", "strength", "matched", "case_ref")}
@@ -66,7 +66,7 @@ def test_json_schema(world: World) -> None:
     assert data["invalid_identifiers"] == [
         {"row": 4, "kind": "email", "rule": "no @ between the local part and the domain"}
     ]
-    assert report_to_dict(_report(world))["screened"] == 4
+    assert report_to_dict(_report(world))["records"] == 4
 
 
 def test_nothing_about_non_matching_people(world: World) -> None:
@@ -104,4 +104,24 @@ def test_table_fits_80_columns_and_flags_name_only(world: World) -> None:
     assert "name-only*" in table
     assert "Confirm with the committee" in table
     assert "1 row(s) had no usable identifier" in table
-    assert "2 of 4 records matched" in table
+    assert "2 of 3 screened records matched" in table
+
+
+def test_csv_lists_rows_that_were_not_screened_and_why(world: World) -> None:
+    rows = list(csv.reader(io.StringIO(report_to_csv(_report(world)))))
+    header = rows[0]
+    by_row = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_row["4"]["result"] == "not screened"
+    assert (
+        by_row["4"]["note"]
+        == "no usable identifier (email: no @ between the local part and the domain)"
+    )
+    assert [r["result"] for r in by_row.values()] == ["match", "match", "not screened"]
+
+
+def test_table_shows_hits_on_other_records(world: World) -> None:
+    report = world.screener().screen([{"name": "José García", "github": "mallory"}])
+    table = report_to_table(report)
+    assert "FLAGGED  strong" in table
+    assert "also banned (name-only, name): CASE-GARCIA" in table
+    assert "name-only: only a name matched" in table

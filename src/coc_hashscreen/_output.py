@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from ._screen import ListInfo, Match, ScreeningReport
+from ._model import Strength
+from ._screen import ListInfo, Match, RecordRef, ScreeningReport
 
 __all__ = ["report_to_csv", "report_to_dict", "report_to_json", "report_to_table", "safe_cell"]
 
@@ -57,7 +58,7 @@ def _match_dict(match: Match) -> dict[str, Any]:
         "strength": match.strength.value,
         "matched": list(match.matched),
         "case_ref": match.case_ref,
-        "needs_confirmation": match.strength.value == "name-only",
+        "needs_confirmation": match.strength is Strength.NAME_ONLY,
         "hits": [
             {
                 "kind": hit.kind,
@@ -78,6 +79,7 @@ def report_to_dict(report: ScreeningReport) -> dict[str, Any]:
     """The report as plain data (the JSON schema of docs/organizer-guide.md)."""
     result: dict[str, Any] = {
         "list": _list_dict(report.list),
+        "records": report.records,
         "screened": report.screened,
         "identifiers_hashed": report.identifiers_hashed,
         "matches": [_match_dict(m) for m in report.matches],
@@ -95,40 +97,47 @@ def report_to_json(report: ScreeningReport) -> str:
     return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+def _notes(report: ScreeningReport) -> dict[int, list[str]]:
+    """The rules broken by each row's unreadable identifiers, by row."""
+    notes: dict[int, list[str]] = {}
+    for invalid in report.invalid:
+        notes.setdefault(invalid.row, []).append(f"{invalid.kind}: {invalid.rule}")
+    return notes
+
+
 def report_to_csv(report: ScreeningReport) -> str:
-    """One line per match (and per clear row when asked for), spreadsheet-safe."""
-    extra_keys = sorted(
-        {str(k) for m in report.matches for k in _passthrough(m.ref)}
-        | {str(k) for r in report.clear or () for k in _passthrough(r.ref)}
-    )
+    """One line per match, per row that could not be screened, and (when asked
+    for) per clear row; spreadsheet-safe."""
+    rows: list[tuple[RecordRef, list[object]]] = []
+    for match in report.matches:
+        others = sorted({h.case_ref for h in match.hits} - {match.case_ref})
+        rows.append(
+            (
+                match,
+                [
+                    "match", match.status.value, match.strength.value,
+                    "yes" if match.strength is Strength.NAME_ONLY else "no",
+                    " ".join(match.matched), match.case_ref, " ".join(others),
+                ],
+            )
+        )  # fmt: skip
+    rows += [(r, ["not screened", "", "", "", "", "", ""]) for r in report.unusable]
+    rows += [(r, ["clear", "", "", "", "", "", ""]) for r in report.clear or ()]
+    rows.sort(key=lambda item: item[0].index)
+    extra_keys = sorted({str(k) for ref, _ in rows for k in _passthrough(ref.ref)})
+    notes = _notes(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["row", "result", "status", "strength", "needs_confirmation", "matched", "case_ref",
-         "other_case_refs", *extra_keys]
+         "other_case_refs", "note", *extra_keys]
     )  # fmt: skip
-    for match in report.matches:
-        others = sorted({h.case_ref for h in match.hits} - {match.case_ref})
-        row = [
-            match.row, "match", match.status.value, match.strength.value,
-            "yes" if match.strength.value == "name-only" else "no",
-            " ".join(match.matched), match.case_ref, " ".join(others),
-            *(match.ref.get(k, "") for k in extra_keys),
-        ]  # fmt: skip
-        writer.writerow([safe_cell(cell) for cell in row])
-    for clear in report.clear or ():
-        row = [
-            clear.row,
-            "clear",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            *(clear.ref.get(k, "") for k in extra_keys),
-        ]
-        writer.writerow([safe_cell(cell) for cell in row])
+    for ref, cells in rows:
+        note = "; ".join(notes.get(ref.row, []))
+        if cells[0] == "not screened":
+            note = "no usable identifier" + (f" ({note})" if note else "")
+        line = [ref.row, *cells, note, *(ref.ref.get(k, "") for k in extra_keys)]
+        writer.writerow([safe_cell(cell) for cell in line])
     return out.getvalue()
 
 
@@ -144,13 +153,21 @@ def report_to_table(report: ScreeningReport) -> str:
     if report.matches:
         lines.append(f"{'row':>7}  {'status':<8} {'strength':<11} {'matched':<22} case ref")
         for match in report.matches:
-            strength = match.strength.value + ("*" if match.strength.value == "name-only" else "")
+            name_only = match.strength is Strength.NAME_ONLY
+            strength = match.strength.value + ("*" if name_only else "")
             matched = ", ".join(match.matched)
             lines.append(
                 f"{match.row:>7}  {match.status.value.upper():<8} {strength:<11} "
                 f"{matched[:22]:<22} {match.case_ref}"
             )
-        if any(m.strength.value == "name-only" for m in report.matches):
+            # Hits on other records: the same row may be two different people.
+            for hit in match.hits:
+                if hit.case_ref != match.case_ref:
+                    lines.append(
+                        f"{'':>7}  also {hit.status.value} ({hit.strength.value}, "
+                        f"{hit.kind}): {hit.case_ref}"
+                    )
+        if any(h.strength is Strength.NAME_ONLY for m in report.matches for h in m.hits):
             lines += [
                 "",
                 "* name-only: only a name matched, and different people share names.",
@@ -159,9 +176,10 @@ def report_to_table(report: ScreeningReport) -> str:
         lines.append("")
     count = len(report.matches)
     lines.append(
-        f"{count:,} of {report.screened:,} record{'s' if report.screened != 1 else ''} "
-        f"matched ({report.identifiers_hashed:,} distinct identifiers checked)."
+        f"{count:,} of {report.screened:,} screened record"
+        f"{'s' if report.screened != 1 else ''} matched."
     )
+    lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
     if report.unusable:
         rows = ", ".join(str(r.row) for r in report.unusable[:10])
         more = f" and {len(report.unusable) - 10:,} more" if len(report.unusable) > 10 else ""
@@ -171,7 +189,7 @@ def report_to_table(report: ScreeningReport) -> str:
         )
     if report.invalid:
         lines.append(
-            f"{len(report.invalid):,} identifier(s) could not be read; see --format json "
-            "for which rule each broke."
+            f"{len(report.invalid):,} identifier(s) could not be read; --format json or "
+            "csv names the rule."
         )
     return "\n".join(lines) + "\n"

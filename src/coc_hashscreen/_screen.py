@@ -67,7 +67,7 @@ _MAPPING_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 _IDENTIFIER_KEYS: Final = frozenset(itertools.chain.from_iterable(_MAPPING_KEYS.values()))
 
-# Called with (records screened so far, total records if known).
+# Called with (records read so far, total records if known).
 ScreenProgress = Callable[[int, int | None], None]
 Source = bytes | str | os.PathLike[str]
 
@@ -218,12 +218,14 @@ class ScreeningReport:
     """The result of one screening run.
 
     Nothing about people who did not match is kept beyond counts, unless
-    ``include_clear`` was asked for.  ``unusable`` lists records with no
-    identifier left after normalization: they were not screened, and are
-    never dropped silently.
+    ``include_clear`` was asked for.  ``records`` counts every record read;
+    ``screened`` those with at least one usable identifier.  ``unusable``
+    lists the others: they were not screened, and are never dropped
+    silently.
     """
 
     list: ListInfo
+    records: int
     screened: int
     identifiers_hashed: int
     matches: tuple[Match, ...]
@@ -432,15 +434,16 @@ class Screener:
                 if previous is not None:
                     run.finish(previous)
                     if progress is not None:
-                        progress(run.screened, total)
+                        progress(run.records, total)
                 previous = prepared
             if previous is not None:
                 run.finish(previous)
                 if progress is not None:
-                    progress(run.screened, total)
+                    progress(run.records, total)
         return ScreeningReport(
             list=self.info,
-            screened=run.screened,
+            records=run.records,
+            screened=run.records - len(run.unusable),
             identifiers_hashed=run.hashed,
             matches=tuple(run.matches),
             unusable=tuple(run.unusable),
@@ -481,7 +484,7 @@ class _Run:
         self.no_match = _FingerprintSet()
         self.hits: dict[int, Hit] = {}
         self.inflight: set[int] = set()
-        self.screened = 0
+        self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
         self.unusable: list[RecordRef] = []
@@ -539,7 +542,7 @@ class _Run:
                 else:
                     self.hits[fp] = hit
         for index, ref, fingerprints in chunk.records:
-            self.screened += 1
+            self.records += 1
             if not fingerprints:
                 self.unusable.append(RecordRef(index, ref))
                 continue
