@@ -315,8 +315,17 @@ def test_exit_70_internal_and_debug(
     assert code == 70
     assert "internal error" in err
     _no_traceback(err)
-    with pytest.raises(RuntimeError):
-        main(["--debug", "normalize", "name", "x"])
+    code, _, err = run(capsys, "--debug", "normalize", "name", "x")
+    assert code == 70
+    assert "Traceback" in err
+    assert "RuntimeError: simulated bug" in err
+
+
+def test_debug_keeps_the_documented_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--debug", "normalize", "email", "no-at-sign")
+    assert code == 3
+    assert "Traceback" in err
+    assert err.rstrip().endswith("email: no @ between the local part and the domain")
 
 
 def test_exit_130_interrupted(

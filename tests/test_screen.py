@@ -485,3 +485,14 @@ def test_organizer_key_from_a_directory(world: World) -> None:
                      name="o")  # fmt: skip
     assert world.screener(organizer_key=directory).info.version == 1
     assert world.screener(organizer_key=directory / "organizer.key").info.version == 1
+
+
+def test_task_size_shrinks_with_argon2_cost() -> None:
+    from coc_hashscreen._screen import task_size
+
+    assert task_size(KDF_PROFILES["test-only"]) == 32
+    assert task_size(KDF_PROFILES["default"]) == 26
+    assert task_size(KDF_PROFILES["strong"]) == 5
+    from coc_hashscreen import Argon2Params
+
+    assert task_size(Argon2Params(time_cost=10, memory_cost=2**20, parallelism=1)) == 1

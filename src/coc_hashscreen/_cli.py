@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -1096,13 +1097,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _out(str(exc), stream=sys.stderr)
         return EXIT_USAGE
     except errors.CocHashscreenError as exc:
-        if debug:
-            raise
+        _show_traceback(debug)
         _out(f"{PROG}: error: {exc}", stream=sys.stderr)
         return _exit_code(exc)
     except OSError as exc:
-        if debug:
-            raise
+        _show_traceback(debug)
         where = f": {exc.filename}" if exc.filename else ""
         _out(f"{PROG}: error: {exc.strerror or exc}{where}", stream=sys.stderr)
         return EXIT_INPUT
@@ -1110,11 +1109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _out(f"{PROG}: interrupted", stream=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception:
-        if debug:
-            raise
+        _show_traceback(debug)
         _out(
             f"{PROG}: internal error (a bug in coc-hashscreen); run again with --debug "
             "and report the traceback",
             stream=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _show_traceback(debug: bool) -> None:
+    """With --debug, the traceback goes to stderr; the exit status stays the documented one."""
+    if debug:
+        traceback.print_exc(file=sys.stderr)
