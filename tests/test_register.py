@@ -234,3 +234,26 @@ def test_epochs_destroy_the_previous_secret(register: Register) -> None:
     assert secrets == [(1, None), (2, b"\x03" * 32)]
     raw = b"".join(p.read_bytes() for p in Path(register.path).parent.glob("register.sqlite3*"))
     assert b"\x01" * 32 not in raw
+
+
+def test_update_follows_the_rules_of_add(register: Register) -> None:
+    record = register.add_record(status="minor", identifiers=_jane(), now=NOW)
+    with pytest.raises(InputError, match="future"):
+        register.update_record(record.id, expires_at=NOW - timedelta(days=1), now=NOW)
+    with pytest.raises(InputError, match="always has a retention"):
+        register.update_record(record.id, expires_at=None, now=NOW)
+    with pytest.raises(InputError, match="no such github"):
+        register.update_record(record.id, remove=[Identifier("github", "stranger")], now=NOW)
+    assert register.get_record(record.id) == record
+    flagged = register.update_record(record.id, status="flagged", expires_at=None, now=NOW)
+    assert flagged.expires_at is None
+
+
+def test_an_alias_is_removed_by_its_name(register: Register) -> None:
+    record = register.add_record(
+        status="banned",
+        identifiers=[Identifier("name", "Jane Doe"), Identifier("name", "J. Doe", alias=True)],
+        now=NOW,
+    )
+    updated = register.update_record(record.id, remove=[Identifier("name", "j doe")], now=NOW)
+    assert [(i.value, i.alias) for i in updated.identifiers] == [("Jane Doe", False)]

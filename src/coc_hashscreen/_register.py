@@ -457,18 +457,34 @@ class Register:
         remove: Iterable[Identifier] = (),
         now: datetime | None = None,
     ) -> Record:
-        """Change a record in one transaction.  ``expires_at=None`` clears the expiry."""
+        """Change a record in one transaction.  ``expires_at=None`` clears the expiry.
+
+        The same rules as `add_record` hold: an expiry lies in the future, a
+        minor record always has one (a record that becomes minor gets the
+        default retention), and only identifiers the record has can be
+        removed (an alias is removed by its name).
+        """
         now = resolve_now(now)
+        if isinstance(expires_at, datetime) and resolve_now(expires_at) <= now:
+            raise InputError("the expiry date must be in the future")
         with self._write() as db:
             current = self._get(record_id)
             new_status = current.status if status is None else Status.parse(status)
             new_expiry = current.expires_at if expires_at is KEEP else expires_at
             if new_expiry is None and new_status is Status.MINOR:
+                if expires_at is None:
+                    raise InputError(
+                        "a minor record always has a retention date; give a new one instead"
+                    )
                 new_expiry = now + DEFAULT_MINOR_RETENTION
             if case_ref is not None:
                 self._check_case_ref_free(check_case_ref(case_ref), record_id)
-            dropped = {(i.kind, i.canonical, i.alias) for i in _unique(remove)}
-            kept = [i for i in current.identifiers if (i.kind, i.canonical, i.alias) not in dropped]
+            dropped = {(i.kind, i.canonical) for i in _unique(remove)}
+            present = {(i.kind, i.canonical) for i in current.identifiers}
+            missing = sorted(dropped - present)
+            if missing:
+                raise InputError(f"record {record_id} has no such {missing[0][0]} to remove")
+            kept = [i for i in current.identifiers if (i.kind, i.canonical) not in dropped]
             final = _unique([*kept, *add])
             if not final:
                 raise InputError(
