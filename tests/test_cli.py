@@ -537,3 +537,53 @@ def test_report_refusals(setup: Setup, capsys: pytest.CaptureFixture[str]) -> No
     code, _, err = run(capsys, "committee", "intake", setup.committee, sealed, "-o", receipt)
     assert code == 4
     _no_traceback(err)
+
+
+def test_inspect_and_organizer_show(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "inspect", setup.listed, "--trust", setup.trust, "--format", "json")
+    assert code == 0
+    header = json.loads(out)
+    assert (header["type"], header["version"], header["epoch"]) == ("hashed list", 1, 1)
+    code, out, _ = run(capsys, "inspect", setup.grant, "--trust", setup.trust)
+    assert (code, "organizer_name: CLI Conf" in out) == (0, True)
+    code, out, _ = run(capsys, "inspect", setup.trust)
+    assert (code, "generation: 1" in out) == (0, True)
+    code, _, err = run(capsys, "inspect", setup.listed)
+    assert (code, "needs --trust" in err) == (2, True)
+    code, _, err = run(capsys, "inspect", setup.csv, "--trust", setup.trust)
+    assert code == 6
+    code, out, _ = run(capsys, "organizer", "show", setup.organizer / "organizer.pub")
+    assert code == 0
+    assert "Name:        CLI Conf" in out
+    assert len(out.split("Fingerprint: ")[1].split()) == 16
+
+
+def test_publish_options_for_rotation_and_restores(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "committee", "publish", setup.committee, "-o", setup.listed,
+                       "--grants-dir", setup.tmp / "g")  # fmt: skip
+    assert (code, "add --rotate" in err) == (2, True)
+    code, _, _ = run(capsys, "committee", "publish", setup.committee, "-o", setup.listed,
+                     "--min-version", "40")  # fmt: skip
+    assert code == 0
+    code, _, err = run(capsys, "committee", "publish", setup.committee, "-o", setup.listed,
+                       "--min-epoch", "9")  # fmt: skip
+    assert (code, "rotate" in err) == (3, True)
+    assert run(capsys, "committee", "publish", setup.committee, "-o", setup.listed, "--rotate",
+               "--min-epoch", "9")[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "inspect", setup.listed, "--trust", setup.trust, "--format", "json")
+    assert (json.loads(out)["version"], json.loads(out)["epoch"]) == (41, 9)
+
+
+def test_revoke_and_reinstate(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "committee", "organizers", setup.committee)
+    prefix = out.split()[0]
+    code, _, err = run(capsys, "committee", "revoke", setup.committee, prefix[:4])
+    assert (code, "at least 8 hex digits" in err) == (2, True)
+    assert run(capsys, "committee", "revoke", setup.committee, prefix)[0] == 0
+    public = setup.organizer / "organizer.pub"
+    code, _, err = run(capsys, "committee", "grant", setup.committee, public, "-o", setup.grant)
+    assert (code, "--reinstate" in err) == (7, True)
+    assert run(capsys, "committee", "grant", setup.committee, public, "-o", setup.grant,
+               "--reinstate")[0] == 0  # fmt: skip

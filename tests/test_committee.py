@@ -484,3 +484,12 @@ def test_random_registers_publish_and_read_back(
                         key = (identifier.kind, identifier.canonical)
                         if key not in expected:
                             assert _lookup(committee, listed, *key) is None
+
+
+def test_grant_before_any_publish_records_nothing(committee: Committee, tmp_path: Path) -> None:
+    organizer = HpkePrivateKey.generate()
+    with pytest.raises(RegisterError, match="publish a list first"):
+        committee.grant(organizer.public_key, tmp_path / "g", name="x", now=NOW)
+    assert committee.register.organizers() == []
+    result = committee.publish(tmp_path / "1.list", kdf=CHEAP, now=NOW)
+    assert result.grants == ()

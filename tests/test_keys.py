@@ -121,9 +121,11 @@ def test_wrong_purpose_and_kind_of_file(tmp_path: Path) -> None:
     save_signing_key(tmp_path / "s.key", SigningKey.generate(), name="c")
     with pytest.raises(KeyFileError, match="committee-reports key, not the organizer key"):
         load_private_key(tmp_path / "r.key", purpose=KeyPurpose.ORGANIZER)
-    with pytest.raises(KeyFileError, match="private key file, not a public key file"):
+    with pytest.raises(KeyFileError, match="is a private key file; the public key file is needed"):
         load_public_key(tmp_path / "r.key")
-    with pytest.raises(KeyFileError, match="public key file, not a"):
+    with pytest.raises(
+        KeyFileError, match="is a public key file; the organizer private key is needed"
+    ):
         load_private_key(tmp_path / "o.pub", purpose=KeyPurpose.ORGANIZER)
     with pytest.raises(KeyFileError, match="committee-signing key"):
         load_private_key(tmp_path / "s.key", purpose=KeyPurpose.ORGANIZER)

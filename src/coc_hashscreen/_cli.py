@@ -26,9 +26,11 @@ from ._atomic import read_limited, write_atomic
 from ._clock import resolve_now
 from ._committee import Committee
 from ._csvinput import COLUMN_KINDS, read_csv
-from ._envelope import read_envelope
+from ._envelope import MAX_SIZES, peek_type, read_envelope
+from ._grant import parse_grant
 from ._hashing import KDF_PROFILES
 from ._keys import KeyPurpose, Suite, load_public_key
+from ._listfile import parse_list
 from ._model import Identifier, Status
 from ._normalize import KINDS, canonical, variants
 from ._organizer import init_organizer, load_organizer_key
@@ -38,6 +40,7 @@ from ._reports import (
     MAX_REPORT_JSON,
     Attachment,
     IncidentReport,
+    parse_receipt,
     read_sealed,
     report_template,
     seal_report,
@@ -45,7 +48,7 @@ from ._reports import (
 )
 from ._screen import Screener, load_trust
 from ._state import FileState, pin_trust
-from ._trust import TrustFile
+from ._trust import TrustFile, parse_trust
 from ._version import __version__
 
 __all__ = ["EXIT_CODES", "main"]
@@ -254,7 +257,7 @@ def _add_identifier_options(p: _Parser, prefix: str = "", verb: str = "") -> Non
             dest=prefix + kind,
             action="append",
             metavar=meta,
-            help=f"{verb}a {kind} (repeatable)",
+            help=f"{verb}{'an' if kind[0] in 'aeiou' else 'a'} {kind} (repeatable)",
         )
     p.add_argument(
         f"{flag}alias",
@@ -411,6 +414,11 @@ def _cmd_committee_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_committee_publish(args: argparse.Namespace) -> int:
+    if not args.rotate and (args.grants_dir or args.grant_valid_days is not None):
+        raise _UsageError(
+            f"{PROG} committee publish: error: --grants-dir and --grant-valid-days apply to "
+            "the grants a rotation issues; add --rotate, or use 'committee grant'"
+        )
     bar = _ProgressBar("hashing", "keys")
     with Committee.open(args.dir) as committee:
         try:
@@ -420,7 +428,9 @@ def _cmd_committee_publish(args: argparse.Namespace) -> int:
                 rotate=args.rotate,
                 kdf=KDF_PROFILES[args.kdf] if args.kdf else None,
                 grants_dir=args.grants_dir,
-                grant_validity=timedelta(days=args.grant_valid_days),
+                grant_validity=timedelta(days=args.grant_valid_days or 90),
+                min_version=args.min_version,
+                min_epoch=args.min_epoch,
                 progress=bar,
             )
         finally:
@@ -449,12 +459,15 @@ def _cmd_committee_grant(args: argparse.Namespace) -> int:
     name = args.name or public.name
     with Committee.open(args.dir) as committee:
         grant = committee.grant(
-            public.key, args.output, name=name, valid_for=timedelta(days=args.valid_days)
+            public.key,
+            args.output,
+            name=name,
+            valid_for=timedelta(days=args.valid_days),
+            reinstate=args.reinstate,
         )
-    _out(
-        f"Granted epoch {grant.epoch} to {name!r} (key {_fingerprint(grant.organizer)[:39]}…), "
-        f"valid until {grant.expires_at:%Y-%m-%d}; written to {args.output}"
-    )
+    _out(f"Granted epoch {grant.epoch} to {name!r}, valid until {grant.expires_at:%Y-%m-%d}:")
+    _out(f"  key fingerprint {_fingerprint(grant.organizer)}")
+    _out(f"  written to {args.output}")
     return EXIT_OK
 
 
@@ -471,16 +484,21 @@ def _cmd_committee_organizers(args: argparse.Namespace) -> int:
 
 def _cmd_committee_revoke(args: argparse.Namespace) -> int:
     prefix = args.key_id.lower().replace(" ", "")
+    if len(prefix) < 8:
+        raise _UsageError(
+            f"{PROG} committee revoke: error: give at least 8 hex digits of the key id "
+            "(see 'committee organizers')"
+        )
     with Committee.open(args.dir) as committee:
         found = [
             o
             for o in committee.register.organizers(active_only=True)
             if o.key_id.hex().startswith(prefix)
         ]
-        if len(found) != 1 or len(prefix) < 8:
+        if len(found) != 1:
             raise errors.RegisterError(
-                f"{len(found)} active organizers have a key id starting {prefix[:16]!r}; give "
-                "at least 8 hex digits that match exactly one (see 'committee organizers')"
+                f"{len(found)} active organizers have a key id starting {prefix[:16]!r}; "
+                "give enough digits to match exactly one (see 'committee organizers')"
             )
         committee.register.revoke_organizer(found[0].key_id)
     _out(f"Revoked {found[0].name!r}; it gets no grant at the next rotation ('publish --rotate').")
@@ -491,8 +509,9 @@ def _cmd_committee_expunge(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         result = committee.expunge()
     _out(
-        f"Expunged {result.records} record(s) past their expiry; no byte of them is left in "
-        "the register."
+        f"Expunged {result.records} record(s) and {result.reports} minor report(s) past "
+        f"their retention, and wiped {result.epoch_keys} retired epoch key(s); no byte of "
+        "them is left in the register."
     )
     return EXIT_OK
 
@@ -502,8 +521,9 @@ def _cmd_committee_rotate_key(args: argparse.Namespace) -> int:
         trust = committee.rotate_signing_key()
         path = committee.trust_path
     _out(f"Replaced the signing key: trust file generation {trust.generation}, {os.fspath(path)}")
-    _out("Give the new trust file to every organizer, then publish a list and new grants:")
-    _out("files signed by the old key are no longer accepted by screeners that update.")
+    _out("Give the new trust file to every organizer. Lists and grants signed by the old key")
+    _out("are refused once they have it: run 'committee publish --rotate' to publish a list")
+    _out("and issue every active organizer a new grant, both signed by the new key.")
     return EXIT_OK
 
 
@@ -585,7 +605,26 @@ def _add_committee(sub: Subparsers) -> Subparsers:
     p.add_argument(
         "--grants-dir", metavar="DIR", help="where rotation writes new grants (default: DIR/grants)"
     )
-    p.add_argument("--grant-valid-days", type=_positive, default=90, metavar="N")
+    p.add_argument(
+        "--grant-valid-days",
+        type=_positive,
+        metavar="N",
+        help="validity of the grants a rotation issues (default: 90)",
+    )
+    p.add_argument(
+        "--min-version",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="after restoring a backup: publish at least this version",
+    )
+    p.add_argument(
+        "--min-epoch",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="after restoring a backup, with --rotate: start at least this epoch",
+    )
     p.set_defaults(func=_cmd_committee_publish)
 
     p = csub.add_parser("grant", help="grant an organizer the current epoch's key")
@@ -596,6 +635,7 @@ def _add_committee(sub: Subparsers) -> Subparsers:
     p.add_argument("-o", "--output", required=True, metavar="GRANT")
     p.add_argument("--valid-days", type=_positive, default=90, metavar="N")
     p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
+    p.add_argument("--reinstate", action="store_true", help="grant an organizer that was revoked")
     p.set_defaults(func=_cmd_committee_grant)
 
     p = csub.add_parser("organizers", help="list the organizers granted access")
@@ -633,6 +673,66 @@ def _cmd_organizer_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_organizer_show(args: argparse.Namespace) -> int:
+    public = load_public_key(args.public_key)
+    _out(f"Name:        {public.name}")
+    _out(f"Purpose:     {public.purpose.value}")
+    _out(f"Key type:    {public.key.suite.value}")
+    _out(f"Fingerprint: {_fingerprint(public.key.key_id)}")
+    return EXIT_OK
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    """Verify a file and show what it says, without screening or opening anything."""
+    data = read_limited(args.file, max(MAX_SIZES.values()), "file")
+    kind = peek_type(data)
+    if kind == "trust":
+        trust = parse_trust(data)
+        details: dict[str, object] = {
+            "type": "trust file",
+            "committee": trust.committee,
+            "series": trust.series.hex(),
+            "generation": trust.generation,
+            "report_key": trust.report_key.suite.value,
+            "issued_at": trust.issued_at.isoformat(),
+        }
+    elif kind in ("list", "grant", "receipt"):
+        if not args.trust:
+            raise _UsageError(f"{PROG} inspect: error: checking a {kind} needs --trust TRUST")
+        keys = load_trust(args.trust).trusted_keys()
+        if kind == "list":
+            header = parse_list(data, keys).header
+            details = {"type": "hashed list", **header.to_dict()}
+            details["issued_at"] = header.issued_at.isoformat()
+            details["expires_at"] = header.expires_at.isoformat()
+        elif kind == "grant":
+            grant = parse_grant(data, keys)
+            details = {
+                "type": "grant", "series": grant.series.hex(), "epoch": grant.epoch,
+                "organizer": grant.organizer.hex(), "organizer_name": grant.organizer_name,
+                "suite": grant.suite.value, "issued_at": grant.issued_at.isoformat(),
+                "expires_at": grant.expires_at.isoformat(),
+            }  # fmt: skip
+        else:
+            receipt = parse_receipt(data, keys)
+            details = {
+                "type": "receipt", "committee": receipt.committee,
+                "report_id": receipt.report_id, "sealed_sha256": receipt.sealed_sha256.hex(),
+                "received_at": receipt.received_at.isoformat(),
+            }  # fmt: skip
+    else:
+        raise errors.FormatError(
+            "this is not a signed coc-hashscreen file (a list, grant, receipt or trust file)"
+        )
+    if args.format == "json":
+        _out(json.dumps(details, indent=2))
+    else:
+        _out("Verified: the signature is good and the fields are well formed.")
+        for key, value in details.items():
+            _out(f"  {key}: {json.dumps(value) if isinstance(value, dict) else value}")
+    return EXIT_OK
+
+
 def _cmd_trust_show(args: argparse.Namespace) -> int:
     trust = load_trust(args.trust)
     _out(f"Committee:          {trust.committee}")
@@ -662,6 +762,23 @@ def _add_organizer(sub: Subparsers) -> None:
         help="key type (default: x25519; mlkem768-x25519 is post-quantum hybrid)",
     )
     p.set_defaults(func=_cmd_organizer_init)
+
+    p = osub.add_parser("show", help="show a public key file's name and fingerprint")
+    p.add_argument("public_key", metavar="KEY.pub")
+    p.set_defaults(func=_cmd_organizer_show)
+
+    p = sub.add_parser(
+        "inspect",
+        help="verify a list, grant, receipt or trust file and show its fields",
+        description=(
+            "Verify a signed file against the committee's trust file and print what it "
+            "says (a list's version and expiry, a grant's epoch and organizer, ...)."
+        ),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--trust", metavar="TRUST", help="the committee's trust file")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_inspect)
 
     trust = sub.add_parser("trust", help="inspect a committee trust file")
     tsub = trust.add_subparsers(
@@ -1042,7 +1159,7 @@ def _add_demo(sub: Subparsers) -> None:
             "attendee list, refuse a tampered list and expunge, in a temporary directory."
         ),
     )
-    p.add_argument("--keep", metavar="DIR", help="keep the files in DIR (must not exist)")
+    p.add_argument("--keep", metavar="DIR", help="keep the files in DIR (new or empty)")
     p.set_defaults(func=_cmd_demo)
 
 

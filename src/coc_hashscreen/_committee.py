@@ -258,7 +258,13 @@ class Committee:
     # -- publishing -----------------------------------------------------------
 
     def _epoch_for_publish(
-        self, *, rotate: bool, kdf: Argon2Params | None, now: datetime, rng: Random
+        self,
+        *,
+        rotate: bool,
+        kdf: Argon2Params | None,
+        min_epoch: int,
+        now: datetime,
+        rng: Random,
     ) -> tuple[Epoch, bool]:
         epoch = self.register.current_epoch()
         if epoch is not None and not rotate:
@@ -266,10 +272,15 @@ class Committee:
                 raise InputError(
                     "the Argon2 parameters are fixed for an epoch; rotate to change them"
                 )
+            if min_epoch > epoch.number:
+                raise InputError("a higher epoch number needs a new epoch; rotate")
             return epoch, False
         params = kdf or (epoch.kdf if epoch is not None else KDF_PROFILES["default"])
         secret, salt = rng(EPOCH_KEY_SIZE), rng(SALT_SIZE)
-        return self.register.start_epoch(params, secret=secret, salt=salt, now=now), True
+        started = self.register.start_epoch(
+            params, secret=secret, salt=salt, at_least=min_epoch, now=now
+        )
+        return started, True
 
     def publish(
         self,
@@ -280,6 +291,8 @@ class Committee:
         kdf: Argon2Params | None = None,
         grants_dir: str | os.PathLike[str] | None = None,
         grant_validity: timedelta = DEFAULT_GRANT_VALIDITY,
+        min_version: int = 1,
+        min_epoch: int = 1,
         now: datetime | None = None,
         rng: Random = os.urandom,
         workers: int | None = None,
@@ -293,11 +306,17 @@ class Committee:
         fresh grant to every active organizer.  The list expires after
         *valid_for*, or earlier when a listed record's expiry comes first,
         so a record is never reported after its retention ends.
+
+        *min_version* and *min_epoch* serve a register restored from a
+        backup: organizers refuse versions and epochs older than the ones
+        they have seen, so the next ones must skip past them.
         """
         now = resolve_now(now)
         if valid_for <= timedelta(0):
             raise InputError("a list must be valid for a positive time")
-        epoch, rotated = self._epoch_for_publish(rotate=rotate, kdf=kdf, now=now, rng=rng)
+        epoch, rotated = self._epoch_for_publish(
+            rotate=rotate, kdf=kdf, min_epoch=min_epoch, now=now, rng=rng
+        )
         assert epoch.secret is not None  # the current epoch always holds its key
         records = self.register.published_records(now)
         merged = merge_entries(records)
@@ -324,6 +343,7 @@ class Committee:
             expires_at=expires_at,
             entry_count=count,
             real_entries=len(items),
+            at_least=min_version,
         )
         header = ListHeader(
             series=self.series,
@@ -369,11 +389,18 @@ class Committee:
         *,
         name: str,
         valid_for: timedelta = DEFAULT_GRANT_VALIDITY,
+        reinstate: bool = False,
         now: datetime | None = None,
     ) -> Grant:
-        """Register *organizer* as vetted and write it a grant for the current epoch."""
+        """Register *organizer* as vetted and write it a grant for the current epoch.
+
+        Refused before anything is recorded when there is no epoch yet, or
+        when the organizer was revoked and *reinstate* is false.
+        """
         now = resolve_now(now)
-        self.register.add_organizer(organizer, name, now=now)
+        if self.register.current_epoch() is None:
+            raise RegisterError("there is no epoch yet; publish a list first")
+        self.register.add_organizer(organizer, name, reinstate=reinstate, now=now)
         return self._issue(organizer, name, Path(output), valid_for=valid_for, now=now)
 
     def grant_all(

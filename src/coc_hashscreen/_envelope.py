@@ -172,7 +172,8 @@ def open_envelope(
     if key is None:
         raise UntrustedSigner(
             f"the {what} was signed by key {signer.hex()[:16]}…, which your trust file does "
-            "not know; if the committee changed its signing key, get its new trust file"
+            "not know: it comes from another committee, or your committee changed its "
+            "signing key (then get its current trust file)"
         )
     signed_end = payload_start + length
     # One contiguous copy of the signed bytes, freed once verified.

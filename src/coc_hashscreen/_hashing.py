@@ -146,7 +146,7 @@ class Argon2Params:
         )
 
 
-# Named profiles.  See docs/adr/0002-argon2-default.md for the measurements
+# Named profiles.  See docs/adr/0003-argon2-default.md for the measurements
 # behind "default".
 KDF_PROFILES: Final[Mapping[str, Argon2Params]] = {
     # OWASP's first Argon2id recommendation (m=19 MiB, t=2, p=1): about 19 ms

@@ -287,7 +287,7 @@ def _read_key_document(path: str | os.PathLike[str], what: str, expected_type: s
         raise KeyFileError(f"{os.fspath(path)!r} is not a coc-hashscreen key file") from None
     if fields.has("type") and fields.raw()["type"] != expected_type:
         other = "public" if expected_type == _PRIVATE_TYPE else "private"
-        raise KeyFileError(f"{os.fspath(path)!r} is a {other} key file, not a {what}")
+        raise KeyFileError(f"{os.fspath(path)!r} is a {other} key file; the {what} is needed")
     return fields
 
 

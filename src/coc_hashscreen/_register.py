@@ -584,20 +584,28 @@ class Register:
         )
 
     def start_epoch(
-        self, kdf: Argon2Params, *, secret: bytes, salt: bytes, now: datetime | None = None
+        self,
+        kdf: Argon2Params,
+        *,
+        secret: bytes,
+        salt: bytes,
+        at_least: int = 1,
+        now: datetime | None = None,
     ) -> Epoch:
         """Begin a new epoch and destroy the secret of the one before.
 
         The old key is needed by nobody after a rotation: organizers already
         hold it through their grants, and new grants are for the new epoch.
         Destroying it means a later theft of the register cannot reveal it.
+        *at_least* lets a register restored from a backup skip past epochs
+        organizers have already seen.
         """
         if len(secret) != EPOCH_KEY_SIZE or len(salt) != SALT_SIZE:
             raise InputError("an epoch needs a 32-byte secret and a 16-byte salt")
         now = resolve_now(now)
         with self._write() as db:
             row = db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
-            number = row[0] + 1
+            number = max(row[0] + 1, at_least)
             db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
             db.execute(
                 "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
@@ -626,11 +634,14 @@ class Register:
         expires_at: datetime,
         entry_count: int,
         real_entries: int,
+        at_least: int = 1,
     ) -> int:
         """Allocate the next version and record the publication, atomically.
 
         Recorded before the file is written: a crash in between burns a
         version number, which is harmless, where reusing one would not be.
+        *at_least* lets a register restored from a backup skip past versions
+        organizers have already seen.
         """
         with self._write() as db:
             current = self.current_epoch()
@@ -639,7 +650,7 @@ class Register:
                     "the epoch changed while the list was being built; publish again"
                 )
             row = db.execute("SELECT COALESCE(MAX(version), 0) FROM publications").fetchone()
-            version = int(row[0]) + 1
+            version = max(int(row[0]) + 1, at_least)
             db.execute(
                 "INSERT INTO publications (version, epoch, issued_at, expires_at, entry_count,"
                 " real_entries) VALUES (?, ?, ?, ?, ?, ?)",
@@ -661,11 +672,28 @@ class Register:
     # -- organizers and grants -------------------------------------------
 
     def add_organizer(
-        self, public_key: HpkePublicKey, name: str, *, now: datetime | None = None
+        self,
+        public_key: HpkePublicKey,
+        name: str,
+        *,
+        reinstate: bool = False,
+        now: datetime | None = None,
     ) -> Organizer:
-        """Register (or re-activate) a vetted organizer's public key."""
+        """Register a vetted organizer's public key, or update its name.
+
+        A revoked organizer is reinstated only when *reinstate* is true:
+        revocation is a decision that a new grant must not undo by accident.
+        """
         now = resolve_now(now)
         with self._write() as db:
+            row = db.execute(
+                "SELECT revoked_at FROM organizers WHERE key_id = ?", (public_key.key_id,)
+            ).fetchone()
+            if row is not None and row[0] is not None and not reinstate:
+                raise RegisterError(
+                    "this organizer was revoked; reinstate it explicitly (--reinstate) if "
+                    "the committee decided to grant it access again"
+                )
             db.execute(
                 "INSERT INTO organizers (key_id, suite, public_key, name, added_at) VALUES"
                 " (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET name = excluded.name,"
