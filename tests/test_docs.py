@@ -64,3 +64,61 @@ def test_security_doc_names_real_tests() -> None:
         pattern = wanted.replace("*", r"\w*")
         found = re.search(rf"^(def {pattern}\(|{pattern} = )", source, flags=re.MULTILINE)
         assert found, f"{current}::{wanted}"
+
+
+def test_cli_reference_matches_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/cli.md shows every command's usage exactly as --help prints it."""
+    from coc_hashscreen._cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = build_parser()
+    usages = {"": parser.format_usage().strip()}
+
+    def walk(node: object, prefix: str) -> None:
+        for action in getattr(node, "_actions", []):
+            choices = getattr(action, "choices", None)
+            if isinstance(choices, dict):
+                for name, sub in choices.items():
+                    if not any(isinstance(getattr(a, "choices", None), dict) for a in sub._actions):
+                        usages[f"{prefix} {name}".strip()] = sub.format_usage().strip()
+                    walk(sub, f"{prefix} {name}")
+
+    walk(parser, "")
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    blocks = {b.strip() for b in re.findall(r"```\n(usage: coc-hashscreen.*?)```", text, re.S)}
+    missing = [name for name, usage in usages.items() if usage not in blocks]
+    assert missing == []
+
+
+def test_guide_python_examples_run(tmp_path: Path) -> None:
+    """The guides' Python examples run, in the order a reader meets them."""
+    import json
+    import subprocess
+    import sys
+
+    from coc_hashscreen import report_template
+
+    def blocks(doc: str) -> list[str]:
+        text = (DOCS / doc).read_text(encoding="utf-8")
+        return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+
+    committee, organizer = blocks("committee-guide.md"), blocks("organizer-guide.md")
+    assert (len(committee), len(organizer)) == (2, 2)
+
+    def run(code: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+
+    run(committee[0])
+    run(organizer[0])
+    report = report_template()
+    report["event"].update(name="Example Conf", start="2026-05-14", end="2026-05-16")
+    report["reporter"].update(name="Ana Organizer", email="coc@example.org")
+    report["people"] = [{"role": "reported", "name": "Bad Actor", "email": ["bad@example.org"]}]
+    report["facts"] = "What the team determined."
+    (tmp_path / "api-demo" / "incident.json").write_text(json.dumps(report), encoding="utf-8")
+    (tmp_path / "api-demo" / "messages.txt").write_text("a copy of a message\n", encoding="utf-8")
+    run(organizer[1])
+    run(committee[1])

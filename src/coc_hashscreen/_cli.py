@@ -1021,12 +1021,18 @@ def _cmd_committee_show_report(args: argparse.Namespace) -> int:
         f"Report {stored.id}: {stored.step}"
         + (f", {stored.outcome.value}" if stored.outcome else "")
     )
-    _out(f"Event: {content.event_name}, {content.event_start} to {content.event_end}")
-    _out(f"From: {content.reporter_name} <{content.reporter_email}>")
+    where = f" in {content.event_location}" if content.event_location else ""
+    _out(f"Event: {content.event_name}, {content.event_start} to {content.event_end}{where}")
+    organization = f", {content.reporter_organization}" if content.reporter_organization else ""
+    _out(f"From: {content.reporter_name} <{content.reporter_email}>{organization}")
+    if content.reference:
+        _out(f"Their reference: {content.reference}")
     for person, (_, record) in zip(content.people, stored.people, strict=True):
         linked = f" (record {record})" if record else ""
         ids = ", ".join(f"{i.kind}: {i.value}" for i in person.all_identifiers)
         _out(f"  {person.role}: {ids}{linked}")
+        if person.notes:
+            _out(f"    notes: {person.notes}")
     for title, text in (
         ("Facts", content.facts),
         ("Review", content.review),
