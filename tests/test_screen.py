@@ -496,3 +496,41 @@ def test_task_size_shrinks_with_argon2_cost() -> None:
     from coc_hashscreen import Argon2Params
 
     assert task_size(Argon2Params(time_cost=10, memory_cost=2**20, parallelism=1)) == 1
+
+
+def test_a_stolen_retired_key_cannot_take_over_a_screener(world: World) -> None:
+    from coc_hashscreen._keys import SigningKey
+    from coc_hashscreen._trust import make_rotation, make_trust
+
+    stolen = world.committee._signing_key
+    world.committee.rotate_signing_key(now=NOW)
+    newer = world.tmp / "after.list"
+    world.committee.publish(newer, now=NOW)
+    grant = world.tmp / "after.grant"
+    world.committee.grant(world.organizer.public_key, grant, name="x", now=NOW)
+    world.screener(hashed_list=newer, grant=grant)  # the organizer follows to generation 2
+    series = world.committee.series
+    a2, a3 = SigningKey.generate(), SigningKey.generate()
+    forged_trust = make_trust(
+        committee="Test Committee", series=series, generation=3, signing_key=a3,
+        report_key=world.committee.trust.report_key,
+        rotations=(
+            make_rotation(series=series, generation=2, old=stolen, new_public=a2.public_bytes,
+                          now=NOW),
+            make_rotation(series=series, generation=3, old=a2, new_public=a3.public_bytes,
+                          now=NOW),
+        ),
+        now=NOW,
+    )  # fmt: skip
+    from coc_hashscreen import parse_list
+
+    current = parse_list(newer.read_bytes(), world.committee.trust.trusted_keys()).header
+    header = replace(current, version=999, epoch=99)
+    forged_list = build_list(header, [], a3)
+    forged_grant = issue_grant(
+        epoch_key=b"\x07" * 32, series=series, epoch=99, organizer=world.organizer.public_key,
+        organizer_name="x", issued_at=NOW, expires_at=NOW + timedelta(days=1), signer=a3,
+    )  # fmt: skip
+    with pytest.raises(UntrustedSigner, match="does not pass through the key you pinned"):
+        world.screener(hashed_list=forged_list, grant=forged_grant, trust=forged_trust)
+    world.screener(hashed_list=newer, grant=grant)  # the real committee still works

@@ -161,3 +161,32 @@ def test_any_flipped_byte_is_refused() -> None:
         tampered[position] ^= 0x01
         with pytest.raises((FormatError, VerificationError, UntrustedSigner)):
             parse_trust(bytes(tampered))
+
+
+def test_a_fork_running_ahead_of_the_pin_is_refused() -> None:
+    # The committee rotated gen1 -> gen2 because gen1 was stolen; the thief
+    # signs gen1 -> A2 -> A3 and offers generation 3 to an organizer that
+    # pinned generation 2.
+    keys, files = _chain(2)
+    pinned = parse_trust(files[1])
+    stolen = keys[0]
+    a2, a3 = fixed_signing_key("thief 2"), fixed_signing_key("thief 3")
+    rotations = (
+        make_rotation(series=ROOT.key_id, generation=2, old=stolen, new_public=a2.public_bytes,
+                      now=NOW),
+        make_rotation(series=ROOT.key_id, generation=3, old=a2, new_public=a3.public_bytes,
+                      now=NOW),
+    )  # fmt: skip
+    forged = parse_trust(
+        make_trust(
+            committee="C", series=ROOT.key_id, generation=3, signing_key=a3, report_key=REPORT,
+            rotations=rotations, now=NOW,
+        )
+    )  # fmt: skip
+    assert forged.key_id_at(1) == ROOT.key_id  # the chain itself verifies
+    with pytest.raises(UntrustedSigner, match="does not pass through the key you pinned"):
+        pinned.check_successor(forged)
+    # An honest successor passes through the pinned key.
+    keys3, files3 = _chain(3)
+    pinned.check_successor(parse_trust(files3[2]))
+    assert parse_trust(files3[2]).key_id_at(2) == keys3[1].key_id

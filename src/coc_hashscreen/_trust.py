@@ -48,10 +48,19 @@ class TrustFile:
     issued_at: datetime
     rotations: tuple[bytes, ...] = field(repr=False)
     raw: bytes = field(repr=False, compare=False)
+    # The key id of each generation's signing key, generation 1 first: the
+    # verified chain from the series to the current key.
+    chain: tuple[bytes, ...] = field(repr=False, compare=False, default=())
 
     @property
     def signing_key_id(self) -> bytes:
         return key_id(self.signing_key)
+
+    def key_id_at(self, generation: int) -> bytes:
+        """The key id that signed *generation* of this series, by the verified chain."""
+        if not 1 <= generation <= self.generation:
+            raise ValueError(f"generation {generation} is not in this trust file's chain")
+        return self.chain[generation - 1]
 
     def trusted_keys(self) -> dict[bytes, Ed25519PublicKey]:
         """Keys that may sign lists, grants and receipts: the current one only."""
@@ -72,10 +81,11 @@ def check_successor(
 ) -> None:
     """Refuse *newer* unless it may replace a pin of (series, generation, key).
 
-    Same series; a generation not lower; at the same generation, the same
-    signing key (two keys claiming one generation means the old key signed
-    two different rotations: a compromise).  The chain from the series to
-    *newer*'s key was already verified when *newer* was parsed.
+    Same series; a generation not lower; and *newer*'s verified chain must
+    pass through the pinned key at the pinned generation.  A different key
+    there means a key retired (and perhaps stolen) signed a second,
+    different rotation: a fork, refused however many generations it runs
+    ahead.
     """
     if newer.series != series:
         raise MismatchError(
@@ -87,10 +97,11 @@ def check_successor(
             f"this trust file is generation {newer.generation}, older than generation "
             f"{generation} already seen; get the committee's current trust file"
         )
-    if newer.generation == generation and newer.signing_key_id != signing_key_id:
+    if newer.key_id_at(generation) != signing_key_id:
         raise UntrustedSigner(
-            f"two different signing keys claim generation {generation} of series "
-            f"{short_id(series)}…; the committee's old key may be compromised: contact it"
+            f"this trust file's chain does not pass through the key you pinned for "
+            f"generation {generation} of series {short_id(series)}…: two different keys "
+            "claim that generation, so an old key may be compromised: contact the committee"
         )
 
 
@@ -184,12 +195,13 @@ def parse_trust(data: bytes) -> TrustFile:
     if len(encoded) != generation - 1:
         raise FormatError("the trust file's generation and its rotation chain disagree")
     rotations: list[bytes] = []
-    current = series
+    chain = [series]
     for index, item in enumerate(encoded):
         raw = _wire.Fields({"rotation": item}, "trust file").bytes_b64("rotation", max_size=4096)
-        new_key = _parse_rotation(raw, series=series, generation=index + 2, previous=current)
-        current = key_id(new_key)
+        new_key = _parse_rotation(raw, series=series, generation=index + 2, previous=chain[-1])
+        chain.append(key_id(new_key))
         rotations.append(raw)
+    current = chain[-1]
     if key_id(signing_key) != current:
         raise UntrustedSigner(
             "the trust file is signed by a key that its series does not lead to; do not use it"
@@ -203,4 +215,5 @@ def parse_trust(data: bytes) -> TrustFile:
         issued_at=issued_at,
         rotations=tuple(rotations),
         raw=data,
+        chain=tuple(chain),
     )
