@@ -60,7 +60,8 @@ def _lookup(
     assert epoch.secret is not None
     header = hashed_list.header
     hashed = keyed_hash(
-        epoch_key=epoch.secret, salt=header.salt, params=header.kdf, kind=kind,
+        epoch_key=epoch.secret, salt=header.salt, params=header.kdf, version=header.version,
+        kind=kind,
         canonical_form=canonical(kind, value),
     )  # fmt: skip
     return hashed_list.lookup(hashed)
@@ -493,3 +494,42 @@ def test_grant_before_any_publish_records_nothing(committee: Committee, tmp_path
     assert committee.register.organizers() == []
     result = committee.publish(tmp_path / "1.list", kdf=CHEAP, now=NOW)
     assert result.grants == ()
+
+
+def test_two_lists_of_one_epoch_share_no_tag(committee: Committee, tmp_path: Path) -> None:
+    # With tags fixed for an epoch, the tags two versions share would be
+    # exactly the real entries, and their number would show.
+    for i in range(5):
+        committee.register.add_record(
+            status="banned", identifiers=[Identifier("email", f"p{i}@example.org")], now=NOW
+        )
+    first = _publish(committee, tmp_path / "1.list")
+    committee.register.add_record(
+        status="banned", identifiers=[Identifier("email", "p5@example.org")], now=NOW
+    )
+    second = _publish(committee, tmp_path / "2.list")
+    assert first.header.epoch == second.header.epoch
+    assert not set(first.tags()) & set(second.tags())
+    assert _lookup(committee, second, "email", "p0@example.org") is not None
+
+
+def test_a_publish_grants_organizers_a_rotation_missed(
+    committee: Committee, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _publish(committee, tmp_path / "1.list")
+    organizer = HpkePrivateKey.generate()
+    committee.grant(organizer.public_key, tmp_path / "o.grant", name="Org", now=NOW)
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    # A rotation interrupted while hashing: the new epoch exists, no grant.
+    with monkeypatch.context() as patch:
+        patch.setattr("coc_hashscreen._committee.KeyedHasher.hash_many", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            committee.publish(tmp_path / "2.list", rotate=True, kdf=CHEAP, now=NOW)
+    result = committee.publish(tmp_path / "2.list", now=NOW)
+    assert result.header.epoch == 2
+    (path,) = result.grants
+    assert parse_grant(path.read_bytes(), committee.trust.trusted_keys()).open(organizer)
+    assert committee.publish(tmp_path / "3.list", now=NOW).grants == ()

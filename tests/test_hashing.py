@@ -124,10 +124,15 @@ def test_construction_matches_the_design(profile: str) -> None:
         19,
     )
     result = keyed_hash(
-        epoch_key=KEY, salt=SALT, params=params, kind="email", canonical_form="jane@example.com"
+        epoch_key=KEY,
+        salt=SALT,
+        params=params,
+        version=3,
+        kind="email",
+        canonical_form="jane@example.com",
     )
     assert pepper(KEY, "email", "jane@example.com") == expected_pepper
-    assert result.tag == _hkdf_rfc5869(x, b"tag", 16)
+    assert result.tag == _hkdf_rfc5869(x, b"tag" + (3).to_bytes(8, "big"), 16)
     assert result.payload_key == _hkdf_rfc5869(x, b"payload", 32)
 
 
@@ -138,6 +143,7 @@ def _tag(**overrides: object) -> bytes:
         "params": CHEAP,
         "kind": "github",
         "canonical_form": "octocat",
+        "version": 1,
     }
     args.update(overrides)
     return keyed_hash(**args).tag  # type: ignore[arg-type]
@@ -151,11 +157,28 @@ def test_every_input_changes_the_tag() -> None:
     assert _tag(epoch_key=bytes(32)) != base
     assert _tag(salt=bytes(16)) != base
     assert _tag(params=Argon2Params(time_cost=2, memory_cost=8, parallelism=1)) != base
+    assert _tag(version=2) != base  # two lists of one epoch share no tag
 
 
 def test_domain_separation_is_unambiguous() -> None:
     # A NUL separator keeps ("name", "a\x00b") from colliding with other splits.
     assert pepper(KEY, "name", "ab") != pepper(KEY, "nam", "eab")
+
+
+def test_the_payload_key_does_not_depend_on_the_version() -> None:
+    args = {
+        "epoch_key": KEY,
+        "salt": SALT,
+        "params": CHEAP,
+        "kind": "name",
+        "canonical_form": "a b",
+    }
+    first = keyed_hash(version=1, **args)  # type: ignore[arg-type]
+    second = keyed_hash(version=2, **args)  # type: ignore[arg-type]
+    assert first.payload_key == second.payload_key
+    assert first.tag != second.tag
+    with pytest.raises(InvalidParameters, match="version"):
+        keyed_hash(version=0, **args)  # type: ignore[arg-type]
 
 
 def test_key_material_sizes() -> None:
@@ -179,11 +202,11 @@ def test_key_check_binds_key_series_epoch_and_salt() -> None:
 
 def test_reprs_hide_secrets() -> None:
     result = keyed_hash(
-        epoch_key=KEY, salt=SALT, params=CHEAP, kind="name", canonical_form="jane doe"
+        epoch_key=KEY, salt=SALT, params=CHEAP, version=1, kind="name", canonical_form="jane doe"
     )
     assert result.payload_key.hex() not in repr(result)
     assert repr(result.payload_key) not in repr(result)
-    with KeyedHasher(epoch_key=KEY, salt=SALT, params=CHEAP) as hasher:
+    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP) as hasher:
         assert repr(KEY) not in repr(hasher)
         assert KEY.hex() not in repr(hasher)
 
@@ -199,10 +222,10 @@ pairs = st.lists(
 
 @given(pairs, st.integers(min_value=1, max_value=4))
 def test_batch_equals_single(items: list[tuple[str, str]], workers: int) -> None:
-    with KeyedHasher(epoch_key=KEY, salt=SALT, params=CHEAP, workers=workers) as hasher:
+    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=workers) as hasher:
         batch = hasher.hash_many(items)
     single = [
-        keyed_hash(epoch_key=KEY, salt=SALT, params=CHEAP, kind=k, canonical_form=c)
+        keyed_hash(epoch_key=KEY, salt=SALT, params=CHEAP, version=1, kind=k, canonical_form=c)
         for k, c in items
     ]
     assert batch == single
@@ -224,7 +247,7 @@ def test_batch_deduplicates_and_reports_progress(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(_hashing, "hash_secret_raw", counter)
     items = [("name", "a b"), ("email", "a@b.co"), ("name", "a b"), ("name", "c d")] * 5
     seen: list[tuple[int, int]] = []
-    with KeyedHasher(epoch_key=KEY, salt=SALT, params=CHEAP, workers=2) as hasher:
+    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=2) as hasher:
         results = hasher.hash_many(items, progress=lambda done, total: seen.append((done, total)))
     assert counter.calls == 3
     assert len(results) == len(items)
@@ -234,13 +257,13 @@ def test_batch_deduplicates_and_reports_progress(monkeypatch: pytest.MonkeyPatch
 def test_memory_budget_bounds_workers() -> None:
     params = Argon2Params(time_cost=1, memory_cost=1024, parallelism=1)  # 1 MiB
     with KeyedHasher(
-        epoch_key=KEY, salt=SALT, params=params, workers=8, memory_budget=3 * 2**20
+        epoch_key=KEY, salt=SALT, version=1, params=params, workers=8, memory_budget=3 * 2**20
     ) as hasher:
         assert hasher.workers == 3
     with pytest.raises(InvalidParameters, match="raise the memory budget"):
-        KeyedHasher(epoch_key=KEY, salt=SALT, params=params, memory_budget=2**20 - 1)
+        KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=params, memory_budget=2**20 - 1)
     with pytest.raises(InvalidParameters, match="at least 1"):
-        KeyedHasher(epoch_key=KEY, salt=SALT, params=params, workers=0)
+        KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=params, workers=0)
 
 
 def test_imap_keeps_a_bounded_window() -> None:
@@ -252,7 +275,7 @@ def test_imap_keeps_a_bounded_window() -> None:
             consumed += 1
             yield ("name", f"person {i}")
 
-    with KeyedHasher(epoch_key=KEY, salt=SALT, params=CHEAP, workers=2) as hasher:
+    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=2) as hasher:
         for produced, (item, _) in enumerate(hasher.imap(stream(), window=5), start=1):
             assert item == ("name", f"person {produced - 1}")
             # Never more than the window read ahead of what was handed out.

@@ -56,7 +56,7 @@ def _needles(world: World) -> list[str]:
     assert epoch is not None
     assert epoch.secret is not None
     hashed = keyed_hash(
-        epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, kind="email",
+        epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1, kind="email",
         canonical_form=canonical("email", ATTENDEE_EMAIL),
     )  # fmt: skip
     secrets = [
@@ -126,13 +126,16 @@ def _collect_reprs(world: World) -> list[str]:
         [{"name": ATTENDEE_NAME, "email": ATTENDEE_EMAIL, "row": 1}, {"email": "broken"}]
     )
     incident = _report(reporter_name=ATTENDEE_NAME)
-    with KeyedHasher(epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf) as hasher:
+    with KeyedHasher(
+        epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1
+    ) as hasher:
         objects: list[object] = [
             committee, committee._signing_key, committee.report_key(), world.organizer,
             world.organizer.public_key, grant, epoch, hasher, screener, record,
             record.identifiers[0], ScreenRecord(names=(ATTENDEE_NAME,), emails=(ATTENDEE_EMAIL,)),
             incident, incident.people[0], incident.attachments[0], report,
-            keyed_hash(epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, kind="name",
+            keyed_hash(epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1,
+                       kind="name",
                        canonical_form=canonical("name", ATTENDEE_NAME)),
             committee.intake(seal_report(incident, trust=committee.trust)),
             FileState(world.tmp / "s.json"), MemoryState(),

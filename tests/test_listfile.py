@@ -59,7 +59,9 @@ def _header(**changes: object) -> ListHeader:
 
 
 def _hash(kind: str, form: str) -> object:
-    return keyed_hash(epoch_key=EPOCH_KEY, salt=SALT, params=CHEAP, kind=kind, canonical_form=form)
+    return keyed_hash(
+        epoch_key=EPOCH_KEY, salt=SALT, params=CHEAP, version=7, kind=kind, canonical_form=form
+    )
 
 
 ENTRIES = [

@@ -60,7 +60,10 @@ SAME = [
     ("name", "Jоhn Ѕmith", "John Smith"),  # Cyrillic о, Ѕ
     ("name", "Аlice Сooper", "Alice Cooper"),  # Cyrillic А, С
     ("name", "Νick Κent", "Nick Kent"),  # Greek Ν, Κ
-    ("name", "ВОВ Smith", "Bob Smith"),  # Cyrillic В, О, В beside a Latin word
+    ("name", "Вob Smith", "Bob Smith"),  # Cyrillic В in a Latin word
+    # a word in another script beside a Latin one keeps its own script
+    ("name", "Пётр Ivanov", "Пётр Иванов"),
+    ("name", "Αλέξανδρος Papadopoulos", "Alexandros Papadopoulos"),
     # other scripts versus their transliteration
     ("name", "Пётр Иванов", "Piotr Ivanov"),
     ("name", "Ελένη Παπαδοπούλου", "Elene Papadopoulou"),

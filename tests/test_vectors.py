@@ -53,7 +53,12 @@ def test_hashing_vector(case: dict[str, Any]) -> None:
     key, salt = bytes.fromhex(HASHING["epoch_key"]), bytes.fromhex(HASHING["salt"])
     params = Argon2Params.from_dict(case["kdf"])
     result = keyed_hash(
-        epoch_key=key, salt=salt, params=params, kind=case["kind"], canonical_form=case["canonical"]
+        epoch_key=key,
+        salt=salt,
+        params=params,
+        version=case["version"],
+        kind=case["kind"],
+        canonical_form=case["canonical"],
     )
     assert pepper(key, case["kind"], case["canonical"]).hex() == case["pepper"]
     assert result.tag.hex() == case["tag"]
@@ -103,6 +108,7 @@ def test_frozen_formats_parse_to_the_expected_values() -> None:
     for entry in FORMATS["list_entries"]:
         hashed = keyed_hash(
             epoch_key=epoch_key, salt=listed.header.salt, params=listed.header.kdf,
+            version=listed.header.version,
             kind=entry["kind"], canonical_form=entry["canonical"],
         )  # fmt: skip
         expected = EntryPayload(

@@ -414,11 +414,6 @@ def _cmd_committee_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_committee_publish(args: argparse.Namespace) -> int:
-    if not args.rotate and (args.grants_dir or args.grant_valid_days is not None):
-        raise _UsageError(
-            f"{PROG} committee publish: error: --grants-dir and --grant-valid-days apply to "
-            "the grants a rotation issues; add --rotate, or use 'committee grant'"
-        )
     bar = _ProgressBar("hashing", "keys")
     with Committee.open(args.dir) as committee:
         try:
@@ -603,13 +598,13 @@ def _add_committee(sub: Subparsers) -> Subparsers:
         help="Argon2 profile for a new epoch (default: keep; 'test-only' is for tests)",
     )
     p.add_argument(
-        "--grants-dir", metavar="DIR", help="where rotation writes new grants (default: DIR/grants)"
+        "--grants-dir", metavar="DIR", help="where new grants are written (default: DIR/grants)"
     )
     p.add_argument(
         "--grant-valid-days",
         type=_positive,
         metavar="N",
-        help="validity of the grants a rotation issues (default: 90)",
+        help="validity of the grants a publish issues (default: 90)",
     )
     p.add_argument(
         "--min-version",

@@ -54,7 +54,7 @@ from ._keys import (
 )
 from ._listfile import EntryPayload, ListHeader, bucket_size, build_list
 from ._model import Strength
-from ._normalize import variants
+from ._normalize import PROFILE, variants
 from ._register import Epoch, ExpungeResult, Record, Register, StoredReport
 from ._reports import open_sealed_report, report_id_for, sign_receipt
 from ._trust import TrustFile, make_rotation, make_trust, parse_trust
@@ -96,7 +96,9 @@ class PublishResult:
     grants: tuple[Path, ...] = field(default=())
 
 
-def merge_entries(records: list[Record]) -> dict[tuple[str, str], EntryPayload]:
+def merge_entries(
+    records: list[Record], *, profile: str = PROFILE
+) -> dict[tuple[str, str], EntryPayload]:
     """Every (kind, key) the list must hold, with the payload it reveals.
 
     Each identifier contributes all of its variants.  Where several records
@@ -109,7 +111,7 @@ def merge_entries(records: list[Record]) -> dict[tuple[str, str], EntryPayload]:
             raise InputError("minor records are never published")
         for identifier in record.identifiers:
             strength = Strength.of_kind(identifier.kind)
-            for key in variants(identifier.kind, identifier.value):
+            for key in variants(identifier.kind, identifier.value, profile=profile):
                 candidate = EntryPayload(record.status, strength, record.case_ref)
                 current = merged.get((identifier.kind, key))
                 if current is None or (-candidate.status.severity, candidate.case_ref) < (
@@ -319,16 +321,8 @@ class Committee:
         )
         assert epoch.secret is not None  # the current epoch always holds its key
         records = self.register.published_records(now)
-        merged = merge_entries(records)
+        merged = merge_entries(records, profile=epoch.profile)
         items = sorted(merged)
-        with KeyedHasher(
-            epoch_key=epoch.secret,
-            salt=epoch.salt,
-            params=epoch.kdf,
-            workers=workers,
-            memory_budget=memory_budget,
-        ) as hasher:
-            hashes = hasher.hash_many(items, progress=progress)
         expires_at = now + valid_for
         first_expiry = min(
             (r.expires_at for r in records if r.expires_at is not None), default=None
@@ -337,6 +331,7 @@ class Committee:
         if first_expiry is not None and capped:
             expires_at = first_expiry
         count = bucket_size(len(items))
+        # The version comes first: tags depend on it.
         version = self.register.record_publication(
             epoch=epoch.number,
             issued_at=now,
@@ -345,6 +340,15 @@ class Committee:
             real_entries=len(items),
             at_least=min_version,
         )
+        with KeyedHasher(
+            epoch_key=epoch.secret,
+            salt=epoch.salt,
+            params=epoch.kdf,
+            version=version,
+            workers=workers,
+            memory_budget=memory_budget,
+        ) as hasher:
+            hashes = hasher.hash_many(items, progress=progress)
         header = ListHeader(
             series=self.series,
             epoch=epoch.number,
@@ -364,12 +368,13 @@ class Committee:
         )
         path = Path(output)
         write_atomic(path, data)
-        grants: tuple[Path, ...] = ()
-        if rotated:
-            target = Path(grants_dir) if grants_dir else self.directory / GRANTS_DIR
-            grants = self.grant_all(
-                target / f"epoch-{epoch.number}", valid_for=grant_validity, now=now
-            )
+        # Every active organizer without a grant for this epoch gets one: after
+        # a rotation, all of them; after a rotation that was interrupted before
+        # its grants were written, the ones it missed.
+        target = Path(grants_dir) if grants_dir else self.directory / GRANTS_DIR
+        grants = self.grant_all(
+            target / f"epoch-{epoch.number}", valid_for=grant_validity, missing_only=True, now=now
+        )
         return PublishResult(
             path=path,
             header=header,
@@ -381,6 +386,12 @@ class Committee:
         )
 
     # -- grants ---------------------------------------------------------------
+
+    def _current_epoch(self) -> Epoch:
+        epoch = self.register.current_epoch()
+        if epoch is None:
+            raise RegisterError("there is no epoch yet; publish a list first")
+        return epoch
 
     def grant(
         self,
@@ -398,8 +409,7 @@ class Committee:
         when the organizer was revoked and *reinstate* is false.
         """
         now = resolve_now(now)
-        if self.register.current_epoch() is None:
-            raise RegisterError("there is no epoch yet; publish a list first")
+        self._current_epoch()  # before anything is recorded
         self.register.add_organizer(organizer, name, reinstate=reinstate, now=now)
         return self._issue(organizer, name, Path(output), valid_for=valid_for, now=now)
 
@@ -408,13 +418,21 @@ class Committee:
         directory: str | os.PathLike[str],
         *,
         valid_for: timedelta = DEFAULT_GRANT_VALIDITY,
+        missing_only: bool = False,
         now: datetime | None = None,
     ) -> tuple[Path, ...]:
-        """A grant for the current epoch to every active organizer, in *directory*."""
+        """A grant for the current epoch to every active organizer, in *directory*.
+
+        With *missing_only*, only to those that have none for this epoch yet.
+        """
         now = resolve_now(now)
         target = Path(directory)
+        epoch = self._current_epoch()
+        granted = {g.organizer_key_id for g in self.register.grants() if g.epoch == epoch.number}
         paths = []
         for organizer in self.register.organizers(active_only=True):
+            if missing_only and organizer.key_id in granted:
+                continue
             target.mkdir(parents=True, exist_ok=True)
             file_name = f"{_safe_file_name(organizer.name)}-{short_id(organizer.key_id)}.grant"
             path = target / file_name
@@ -431,9 +449,7 @@ class Committee:
         valid_for: timedelta,
         now: datetime,
     ) -> Grant:
-        epoch = self.register.current_epoch()
-        if epoch is None:
-            raise RegisterError("there is no epoch yet; publish a list first")
+        epoch = self._current_epoch()
         assert epoch.secret is not None
         if valid_for <= timedelta(0):
             raise InputError("a grant must be valid for a positive time")

@@ -1,15 +1,19 @@
 """Keyed hashing: epoch key + canonical identifier -> (tag, payload key).
 
-The construction (DESIGN §5, frozen in ``tests/vectors/hashing.json``)::
+The construction (DESIGN §5, frozen in ``tests/vectors/hashing-v1.json``)::
 
     pepper      = HMAC-SHA256(K_e, "coc-hashscreen/v1" 0x00 kind 0x00 utf8(c))
     x           = Argon2id(secret=pepper, salt=salt_e, t, m, p, 32 bytes)
-    tag         = HKDF-SHA256(x, salt=none, info="tag",     16 bytes)
+    tag         = HKDF-SHA256(x, salt=none, info="tag" || version (8 bytes), 16 bytes)
     payload_key = HKDF-SHA256(x, salt=none, info="payload", 32 bytes)
 
 The pepper comes first so that no Argon2 output can be precomputed without
-the epoch key.  Argon2 runs in a thread pool: argon2-cffi releases the GIL, so
-threads reach all cores without the pickling cost of processes.  The number
+the epoch key.  The tag also depends on the list's version, so that two
+lists of one epoch share no tag: otherwise comparing them would tell real
+entries from decoys (docs/adr/0009-version-bound-tags.md).
+
+Argon2 runs in a thread pool: argon2-cffi releases the GIL, so threads reach
+all cores without the pickling cost of processes.  The number
 of threads is bounded by a memory budget, because each call holds
 ``memory_cost`` KiB for its whole duration.
 """
@@ -46,6 +50,7 @@ __all__ = [
     "key_check",
     "keyed_hash",
     "pepper",
+    "worker_count",
 ]
 
 EPOCH_KEY_SIZE: Final = 32
@@ -188,7 +193,12 @@ def _hkdf(secret: bytes, info: bytes, length: int) -> bytes:
 
 
 def _derive(
-    epoch_key: bytes, salt: bytes, params: Argon2Params, kind: str, canonical_form: str
+    epoch_key: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    version: int,
+    kind: str,
+    canonical_form: str,
 ) -> KeyedHash:
     x = hash_secret_raw(
         secret=pepper(epoch_key, kind, canonical_form),
@@ -201,20 +211,35 @@ def _derive(
         version=ARGON2_VERSION,
     )
     return KeyedHash(
-        tag=_hkdf(x, b"tag", TAG_SIZE), payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE)
+        tag=_hkdf(x, b"tag" + version.to_bytes(8, "big"), TAG_SIZE),
+        payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE),
     )
 
 
+def _check_version(version: int) -> int:
+    if type(version) is not int or not 1 <= version < 2**63:
+        raise InvalidParameters("a list version is an integer from 1")
+    return version
+
+
 def keyed_hash(
-    *, epoch_key: bytes, salt: bytes, params: Argon2Params, kind: str, canonical_form: str
+    *,
+    epoch_key: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    version: int,
+    kind: str,
+    canonical_form: str,
 ) -> KeyedHash:
-    """Derive the tag and payload key of one canonical identifier.
+    """Derive the tag (for list *version*) and payload key of one canonical identifier.
 
     *canonical_form* must already be canonical (see `canonical`); this
     function hashes exactly the string it is given.
     """
     _check_key_material(epoch_key, salt)
-    return _derive(epoch_key, salt, params, check_kind(kind), canonical_form)
+    return _derive(
+        epoch_key, salt, params, _check_version(version), check_kind(kind), canonical_form
+    )
 
 
 def key_check(epoch_key: bytes, *, series: bytes, epoch: int, salt: bytes) -> bytes:
@@ -236,13 +261,28 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class KeyedHasher:
-    """Keyed hashing of many identifiers on a bounded thread pool.
+def worker_count(
+    params: Argon2Params, *, workers: int | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET
+) -> int:
+    """Threads for Argon2: *workers* (default: the CPUs) lowered to fit the budget.
 
-    Use as a context manager.  ``workers`` defaults to the CPUs available and
-    is lowered until ``workers * memory_cost`` fits in ``memory_budget``
-    bytes; a budget too small for even one call is an error, not a silent
-    slowdown.
+    A budget too small for even one call is an error, not a silent slowdown.
+    """
+    if workers is not None and workers < 1:
+        raise InvalidParameters("workers must be at least 1")
+    fit = memory_budget // params.memory_bytes
+    if fit < 1:
+        raise InvalidParameters(
+            f"one Argon2 call needs {params.memory_bytes // 2**20} MiB but the memory "
+            f"budget is {memory_budget // 2**20} MiB; raise the memory budget"
+        )
+    return min(workers or available_cpus(), fit)
+
+
+class KeyedHasher:
+    """Keyed hashing of many identifiers, for one list version, on a bounded thread pool.
+
+    Use as a context manager.  The number of threads is `worker_count`.
     """
 
     def __init__(
@@ -251,26 +291,22 @@ class KeyedHasher:
         epoch_key: bytes,
         salt: bytes,
         params: Argon2Params,
+        version: int,
         workers: int | None = None,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
     ) -> None:
         _check_key_material(epoch_key, salt)
-        if workers is not None and workers < 1:
-            raise InvalidParameters("workers must be at least 1")
-        fit = memory_budget // params.memory_bytes
-        if fit < 1:
-            raise InvalidParameters(
-                f"one Argon2 call needs {params.memory_bytes // 2**20} MiB but the memory "
-                f"budget is {memory_budget // 2**20} MiB; raise the memory budget"
-            )
-        self.workers = min(workers or available_cpus(), fit)
+        self.workers = worker_count(params, workers=workers, memory_budget=memory_budget)
         self.params = params
+        self.version = _check_version(version)
         self._epoch_key = epoch_key
         self._salt = salt
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
 
     def __repr__(self) -> str:
-        return f"KeyedHasher(params={self.params!r}, workers={self.workers})"
+        return (
+            f"KeyedHasher(params={self.params!r}, version={self.version}, workers={self.workers})"
+        )
 
     def __enter__(self) -> Self:
         return self
@@ -289,7 +325,13 @@ class KeyedHasher:
     def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
         """Start hashing one canonical identifier; the future holds the result."""
         return self._pool.submit(
-            _derive, self._epoch_key, self._salt, self.params, check_kind(kind), canonical_form
+            _derive,
+            self._epoch_key,
+            self._salt,
+            self.params,
+            self.version,
+            check_kind(kind),
+            canonical_form,
         )
 
     def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
@@ -298,10 +340,8 @@ class KeyedHasher:
         return self._pool.submit(self._derive_all, checked)
 
     def _derive_all(self, items: list[tuple[str, str]]) -> list[KeyedHash]:
-        return [_derive(self._epoch_key, self._salt, self.params, k, c) for k, c in items]
-
-    def hash_one(self, kind: str, canonical_form: str) -> KeyedHash:
-        return _derive(self._epoch_key, self._salt, self.params, check_kind(kind), canonical_form)
+        key, salt, params, version = self._epoch_key, self._salt, self.params, self.version
+        return [_derive(key, salt, params, version, kind, form) for kind, form in items]
 
     def hash_many(
         self, items: Sequence[tuple[str, str]], *, progress: Progress | None = None

@@ -58,8 +58,8 @@ HONORIFICS: Final = frozenset(
 # confusables.txt), keyed by their case-folded form so that the mapping
 # commutes with case changes.  Where the capital and the small letter imitate
 # different Latin letters (Greek Ν/ν, Η/η, Υ/υ, Μ/μ), the capital's look wins:
-# names begin with a capital.  Applied only to a value that also contains
-# Latin letters; a value wholly in Cyrillic or Greek is transliterated.
+# names begin with a capital.  Applied only to words that also contain a
+# Latin letter; other words are transliterated.
 _CONFUSABLES: Final = str.maketrans(
     {
         # Cyrillic
@@ -151,8 +151,17 @@ def _has_latin_letter(text: str) -> bool:
 
 
 def _unconfuse(text: str) -> str:
-    """Map case-folded Cyrillic/Greek look-alikes to Latin when Latin is present."""
-    return text.translate(_CONFUSABLES) if _has_latin_letter(text) else text
+    """Map case-folded Cyrillic/Greek look-alikes to Latin, word by word.
+
+    Only in a word that also contains a Latin letter: "Jоhn" (Cyrillic о)
+    is an attempt to look like "John", while "Пётр Ivanov" is a Russian
+    given name beside a Latin surname, and "Вера" a real name that happens
+    to be all look-alikes.
+    """
+    return " ".join(
+        word.translate(_CONFUSABLES) if _has_latin_letter(word) else word
+        for word in text.split(" ")
+    )
 
 
 # ---------------------------------------------------------------------------

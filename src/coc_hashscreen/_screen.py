@@ -31,7 +31,14 @@ from ._clock import resolve_now
 from ._envelope import read_envelope
 from ._errors import FormatError, InvalidIdentifier, MismatchError, UnknownKind, WrongKeyError
 from ._grant import Grant, parse_grant
-from ._hashing import DEFAULT_MEMORY_BUDGET, Argon2Params, KeyedHash, KeyedHasher, key_check
+from ._hashing import (
+    DEFAULT_MEMORY_BUDGET,
+    Argon2Params,
+    KeyedHash,
+    KeyedHasher,
+    key_check,
+    worker_count,
+)
 from ._keys import HpkePrivateKey, short_id
 from ._listfile import HashedList, parse_list
 from ._model import Status, Strength
@@ -325,13 +332,7 @@ class Screener:
         self._workers = workers
         self._memory_budget = memory_budget
         # Fail now, not at the first record, if the budget cannot fit a call.
-        KeyedHasher(
-            epoch_key=epoch_key,
-            salt=hashed_list.header.salt,
-            params=hashed_list.header.kdf,
-            workers=1,
-            memory_budget=memory_budget,
-        ).close()
+        worker_count(hashed_list.header.kdf, workers=workers, memory_budget=memory_budget)
 
     def __repr__(self) -> str:
         return (
@@ -432,6 +433,7 @@ class Screener:
             epoch_key=self._epoch_key,
             salt=header.salt,
             params=header.kdf,
+            version=header.version,
             workers=self._workers,
             memory_budget=self._memory_budget,
         ) as hasher:
@@ -488,6 +490,7 @@ class _Run:
 
     def __init__(self, screener: Screener, *, include_clear: bool) -> None:
         self.screener = screener
+        self.profile = screener.info.profile
         self.include_clear = include_clear
         self.fingerprint_key = os.urandom(16)
         self.no_match = _FingerprintSet()
@@ -519,7 +522,7 @@ class _Run:
             fingerprints: list[int] = []
             for kind, value in record.identifiers():
                 try:
-                    form = canonical(kind, value)
+                    form = canonical(kind, value, profile=self.profile)
                 except (InvalidIdentifier, UnknownKind) as exc:
                     self.invalid.append(
                         InvalidValue(index, record.ref, kind, getattr(exc, "rule", str(exc)))

@@ -116,19 +116,23 @@ HASHING_INPUTS: list[tuple[str, str]] = [
 
 def hashing() -> dict[str, Any]:
     cases: list[dict[str, Any]] = []
-    for profile in ("test-only", "default"):
+    for profile, list_version in (("test-only", 1), ("test-only", 2), ("default", 1)):
         params = KDF_PROFILES[profile]
-        for kind, form in HASHING_INPUTS if profile == "test-only" else HASHING_INPUTS[:2]:
+        first = (profile, list_version) == ("test-only", 1)
+        inputs = HASHING_INPUTS if first else HASHING_INPUTS[:2]
+        for kind, form in inputs:
             result = keyed_hash(
                 epoch_key=HASHING_KEY,
                 salt=HASHING_SALT,
                 params=params,
+                version=list_version,
                 kind=kind,
                 canonical_form=form,
             )
             cases.append(
                 {
                     "kdf": params.to_dict(),
+                    "version": list_version,
                     "kind": kind,
                     "canonical": form,
                     "pepper": pepper(HASHING_KEY, kind, form).hex(),
@@ -224,6 +228,7 @@ def formats() -> dict[str, Any]:
     entries = [
         (
             keyed_hash(
+                version=1,
                 epoch_key=HASHING_KEY,
                 salt=HASHING_SALT,
                 params=params,
