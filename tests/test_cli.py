@@ -603,3 +603,45 @@ def test_progress_bar_only_on_a_terminal(
     assert "rows/s" in shown
     assert "left" in shown
     assert all(len(line) <= 80 for line in shown.replace("\r", "\n").splitlines())
+
+
+def test_report_text_cannot_rewrite_the_terminal(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report, sealed = setup.tmp / "r.json", setup.tmp / "r.sealed"
+    assert run(capsys, "report", "new", "-o", report)[0] == 0
+    _filled_report(report)
+    document = json.loads(report.read_text(encoding="utf-8"))
+    document["event"]["name"] = "Conf\x1b[2J\x1b[HFAKE"
+    document["facts"] = "line one\x1b]0;title\x07 and more"
+    report.write_text(json.dumps(document), encoding="utf-8")
+    assert run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", sealed)[0] == 0
+    code, out, _ = run(capsys, "committee", "intake", setup.committee, sealed, "-o",
+                       setup.tmp / "r.receipt")  # fmt: skip
+    report_id = out.split()[2]
+    for argv in (("committee", "reports", setup.committee),
+                 ("committee", "show-report", setup.committee, report_id)):  # fmt: skip
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert "\x1b" not in out
+        assert "\x07" not in out
+        assert "\\u001b" in out
+
+
+def test_committee_link_command(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    report, sealed = setup.tmp / "r.json", setup.tmp / "r.sealed"
+    assert run(capsys, "report", "new", "-o", report)[0] == 0
+    _filled_report(report)
+    assert run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", sealed)[0] == 0
+    _, out, _ = run(capsys, "committee", "intake", setup.committee, sealed, "-o",
+                    setup.tmp / "r.receipt")  # fmt: skip
+    report_id = out.split()[2]
+    code, out, _ = run(
+        capsys, "committee", "link", setup.committee, report_id, "1", "--record", "1"
+    )
+    assert (code, "linked to record 1" in out) == (0, True)
+    _, out, _ = run(capsys, "committee", "show-report", setup.committee, report_id)
+    assert "1. reported: name: Bad Actor, email: bad@example.org (record 1)" in out
+    code, _, err = run(capsys, "committee", "link", setup.committee, report_id, "1")
+    assert (code, "--record ID or --none" in err) == (2, True)
+    assert run(capsys, "committee", "link", setup.committee, report_id, "1", "--none")[0] == 0

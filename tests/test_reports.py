@@ -438,3 +438,88 @@ def test_reports_survive_a_list_publish(world: World) -> None:
     _received(world)
     world.committee.publish(world.tmp / "x.list", kdf=KDF_PROFILES["test-only"], now=NOW)
     assert len(world.committee.register.reports()) == 1
+
+
+def test_a_shared_name_alone_never_links_a_report_to_a_record(world: World) -> None:
+    register = world.committee.register
+    minor = register.add_record(
+        status="minor",
+        identifiers=[Identifier("name", "John Smith"), Identifier("email", "john@alpha.example")],
+        now=NOW,
+    )
+    report_id = _received(
+        world,
+        people=(Person("reported", "John Smith", (Identifier("email", "jsmith@beta.example"),)),),
+    )
+    stored = register.get_report(report_id)
+    assert stored.people == (("reported", None),)  # a suggestion at most, never a link
+    assert register.name_matches(_report().people[0].all_identifiers) == []
+    assert register.name_matches((Identifier("name", "Smith, John"),)) == [minor.id]
+    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
+    stored = register.advance_report(report_id, "assessed", actor="x", outcome="banned", now=NOW)
+    (_, new_id) = stored.people[0]
+    assert new_id != minor.id
+    # The first John Smith is untouched: still minor, with only his own e-mail.
+    assert register.get_record(minor.id) == minor
+
+
+def test_the_committee_can_link_and_unlink(world: World) -> None:
+    register = world.committee.register
+    minor = register.add_record(
+        status="minor", identifiers=[Identifier("name", "Jane Roe")], now=NOW
+    )
+    report_id = _received(world, people=(Person("reported", "Jane Roe"),))
+    register.link_report_person(report_id, 0, minor.id)
+    assert register.get_report(report_id).people == (("reported", minor.id),)
+    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
+    register.advance_report(
+        report_id, "assessed", actor="x", outcome="banned",
+        expires_at=NOW + timedelta(days=3650), now=NOW,
+    )  # fmt: skip
+    record = register.get_record(minor.id)
+    assert record.status is Status.BANNED
+    assert record.expires_at == NOW + timedelta(days=3650)  # not the minor retention
+    with pytest.raises(RegisterError, match="no person 5"):
+        register.link_report_person(report_id, 4, None)
+    register.link_report_person(report_id, 0, None)
+    assert register.get_report(report_id).people == (("reported", None),)
+
+
+def test_a_minor_record_raised_without_an_expiry_loses_its_retention(world: World) -> None:
+    register = world.committee.register
+    minor = register.add_record(
+        status="minor", identifiers=[Identifier("email", "raised@example.org")], now=NOW
+    )
+    report_id = _received(
+        world, people=(Person("reported", "", (Identifier("email", "raised@example.org"),)),)
+    )
+    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
+    register.advance_report(report_id, "assessed", actor="x", outcome="flagged", now=NOW)
+    record = register.get_record(minor.id)
+    assert (record.status, record.expires_at) == (Status.FLAGGED, None)
+
+
+def test_an_expunged_record_takes_the_report_that_made_it(world: World) -> None:
+    register = world.committee.register
+    marker = b"expiring-marker@example.org"
+    report_id = _received(
+        world,
+        people=(Person("reported", "Marker Person", (Identifier("email", marker.decode()),)),),
+    )
+    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
+    register.advance_report(
+        report_id, "assessed", actor="x", outcome="flagged",
+        expires_at=NOW + timedelta(days=30), now=NOW,
+    )  # fmt: skip
+    result = world.committee.expunge(now=NOW + timedelta(days=31))
+    assert (result.records, result.reports) == (1, 1)
+    raw = b"".join(p.read_bytes() for p in world.committee.directory.glob("register.sqlite3*"))
+    assert marker not in raw
+    assert b"Marker Person" not in raw
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a\x1b[2Jb.txt", "evil\x00.txt"])
+def test_attachment_names_are_plain(name: str) -> None:
+    with pytest.raises(ReportError, match="plain file name"):
+        Attachment(name, b"text")
+    assert Attachment("dir/../ok.txt", b"text").name == "ok.txt"

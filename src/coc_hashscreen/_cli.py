@@ -16,6 +16,7 @@ import os
 import sys
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -104,6 +105,18 @@ def _info(args: argparse.Namespace, text: str) -> None:
     """Information for people, on stderr so that stdout stays machine-readable."""
     if not getattr(args, "quiet", False):
         _out(text, stream=sys.stderr)
+
+
+def _safe(text: str) -> str:
+    """Text from reports and the register, with control characters made visible.
+
+    A report comes from outside; an escape sequence in it must not rewrite
+    what the committee sees on its terminal.
+    """
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
 
 
 def _fingerprint(key_id: bytes) -> str:
@@ -402,7 +415,7 @@ def _cmd_committee_list(args: argparse.Namespace) -> int:
     _out(f"{'id':>5}  {'status':<8} {'case ref':<14} {'expires':<10}  identifiers")
     for record in records:
         for line in _record_line(record):
-            _out(line)
+            _out(_safe(line))
     return EXIT_OK
 
 
@@ -978,7 +991,12 @@ def _cmd_committee_reports(args: argparse.Namespace) -> int:
     _out(f"{'report':<18}  {'received':<10}  {'step':<9} {'outcome':<8} event")
     for r in reports:
         outcome = r.outcome.value if r.outcome else "-"
-        _out(f"{r.id:<18}  {r.received_at:%Y-%m-%d}  {r.step:<9} {outcome:<8} {r.event_name[:28]}")
+        _out(
+            _safe(
+                f"{r.id:<18}  {r.received_at:%Y-%m-%d}  {r.step:<9} {outcome:<8} "
+                f"{r.event_name[:28]}"
+            )
+        )
     return EXIT_OK
 
 
@@ -1001,8 +1019,10 @@ def _stored_report_dict(report: StoredReport) -> dict[str, object]:
 
 def _cmd_committee_show_report(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
-        stored = committee.register.get_report(args.report_id)
-        content = committee.register.report_content(args.report_id)
+        register = committee.register
+        stored = register.get_report(args.report_id)
+        content = register.report_content(args.report_id)
+        suggestions = [register.name_matches(p.all_identifiers) for p in content.people]
     if args.attachments:
         target = Path(args.attachments)
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -1010,24 +1030,29 @@ def _cmd_committee_show_report(args: argparse.Namespace) -> int:
             write_atomic(target / attachment.name, attachment.data, private=True)
     if args.format == "json":
         document = {**_stored_report_dict(stored), "content": content.to_dict()}
-        _out(json.dumps(document, indent=2, ensure_ascii=False))
+        _out(json.dumps(document, indent=2, ensure_ascii=True))
         return EXIT_OK
-    _out(
-        f"Report {stored.id}: {stored.step}"
-        + (f", {stored.outcome.value}" if stored.outcome else "")
-    )
+    lines = [f"Report {stored.id}: {stored.step}" + (
+        f", {stored.outcome.value}" if stored.outcome else ""
+    )]  # fmt: skip
     where = f" in {content.event_location}" if content.event_location else ""
-    _out(f"Event: {content.event_name}, {content.event_start} to {content.event_end}{where}")
+    lines.append(
+        f"Event: {content.event_name}, {content.event_start} to {content.event_end}{where}"
+    )
     organization = f", {content.reporter_organization}" if content.reporter_organization else ""
-    _out(f"From: {content.reporter_name} <{content.reporter_email}>{organization}")
+    lines.append(f"From: {content.reporter_name} <{content.reporter_email}>{organization}")
     if content.reference:
-        _out(f"Their reference: {content.reference}")
-    for person, (_, record) in zip(content.people, stored.people, strict=True):
+        lines.append(f"Their reference: {content.reference}")
+    for n, (person, (_, record)) in enumerate(zip(content.people, stored.people, strict=True)):
         linked = f" (record {record})" if record else ""
         ids = ", ".join(f"{i.kind}: {i.value}" for i in person.all_identifiers)
-        _out(f"  {person.role}: {ids}{linked}")
+        lines.append(f"  {n + 1}. {person.role}: {ids}{linked}")
+        if record is None and suggestions[n]:
+            found = ", ".join(map(str, suggestions[n]))
+            lines.append(f"     same name as record(s) {found}, not linked: if it is the same")
+            lines.append(f"     person, run 'committee link DIR {stored.id} {n + 1} --record ID'")
         if person.notes:
-            _out(f"    notes: {person.notes}")
+            lines.append(f"     notes: {person.notes}")
     for title, text in (
         ("Facts", content.facts),
         ("Review", content.review),
@@ -1035,13 +1060,24 @@ def _cmd_committee_show_report(args: argparse.Namespace) -> int:
         ("Responses", content.responses),
     ):
         if text:
-            _out(f"\n{title}:\n{text}")
+            lines.append(f"\n{title}:\n{text}")
     for attachment in content.attachments:
         size = len(attachment.data)
-        _out(f"Attachment: {attachment.name} ({attachment.media_type}, {size:,} bytes)")
+        lines.append(f"Attachment: {attachment.name} ({attachment.media_type}, {size:,} bytes)")
     for step in stored.steps:
         note = f": {step.note}" if step.note else ""
-        _out(f"{step.at:%Y-%m-%d %H:%M} {step.step} by {step.actor}{note}")
+        lines.append(f"{step.at:%Y-%m-%d %H:%M} {step.step} by {step.actor}{note}")
+    _out(_safe("\n".join(lines)))
+    return EXIT_OK
+
+
+def _cmd_committee_link(args: argparse.Namespace) -> int:
+    if (args.record is None) == (not args.none):
+        raise _UsageError(f"{PROG} committee link: error: give --record ID or --none")
+    with Committee.open(args.dir) as committee:
+        committee.register.link_report_person(args.report_id, args.person - 1, args.record)
+    target = f"record {args.record}" if args.record else "no record"
+    _out(f"Person {args.person} of report {args.report_id} is now linked to {target}.")
     return EXIT_OK
 
 
@@ -1116,6 +1152,21 @@ def _add_reports(sub: Subparsers, committee_sub: Subparsers) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--attachments", metavar="DIR", help="save the attachments in DIR (0600)")
     p.set_defaults(func=_cmd_committee_show_report)
+
+    p = committee_sub.add_parser(
+        "link", help="link a person in a report to a record, or unlink them"
+    )
+    p.add_argument("dir")
+    p.add_argument("report_id", metavar="REPORT_ID")
+    p.add_argument(
+        "person",
+        type=_positive,
+        metavar="PERSON",
+        help="the person's number, as 'show-report' prints it",
+    )
+    p.add_argument("--record", type=_positive, metavar="ID", help="the record to link to")
+    p.add_argument("--none", action="store_true", help="remove the link")
+    p.set_defaults(func=_cmd_committee_link)
 
     p = committee_sub.add_parser("review", help="move a report to its next review step")
     p.add_argument("dir")

@@ -34,7 +34,7 @@ from ._errors import InputError, RegisterError
 from ._hashing import EPOCH_KEY_SIZE, SALT_SIZE, Argon2Params
 from ._keys import HpkePublicKey, Suite
 from ._model import Identifier, Status, check_case_ref
-from ._normalize import PROFILE
+from ._normalize import PROFILE, STRONG_KINDS
 from ._reports import Attachment, IncidentReport
 
 __all__ = [
@@ -748,14 +748,47 @@ class Register:
     # -- incident reports ----------------------------------------------------
 
     def find_record(self, identifiers: Iterable[Identifier]) -> int | None:
-        """The id of the first record sharing a canonical identifier with *identifiers*."""
-        wanted = {(i.kind, i.canonical) for i in identifiers}
+        """The first record sharing a *strong* identifier (e-mail, handle) with these.
+
+        Names are never enough: different people share them, and linking a
+        report to the wrong record would publish a stranger's e-mail address
+        as theirs.  Name matches are for people to judge (`name_matches`).
+        """
+        wanted = {(i.kind, i.canonical) for i in identifiers if i.kind in STRONG_KINDS}
         if not wanted:
             return None
         for record in self.records():
             if any((i.kind, i.canonical) in wanted for i in record.identifiers):
                 return record.id
         return None
+
+    def name_matches(self, identifiers: Iterable[Identifier]) -> list[int]:
+        """Records with a name equal to one of these: suggestions, never links."""
+        wanted = {i.canonical for i in identifiers if i.kind == "name"}
+        return [
+            record.id
+            for record in self.records()
+            if any(i.kind == "name" and i.canonical in wanted for i in record.identifiers)
+        ]
+
+    def link_report_person(self, report_id: str, position: int, record_id: int | None) -> None:
+        """Link person *position* (from 0) of a report to a record, or unlink it (None).
+
+        For the committee to correct a link, or to make one a name alone
+        suggested, before the report is assessed.
+        """
+        with self._write() as db:
+            if record_id is not None:
+                self._get(record_id)
+            cursor = db.execute(
+                "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
+                (record_id, report_id, position),
+            )
+            if cursor.rowcount != 1:
+                raise RegisterError(
+                    f"report {report_id[:30]!r} has no person {position + 1}; see "
+                    "'committee show-report'"
+                )
 
     def store_report(
         self,
@@ -915,6 +948,10 @@ class Register:
             elif result is not None:
                 assert content is not None
                 self._record_outcome(current, content, result, expires_at, now)
+                # A report is kept as long as the records it produced: when
+                # they are expunged, it goes too, so their identifiers do
+                # not survive in it.
+                report_expiry = expires_at
             db.execute(
                 "UPDATE reports SET step = ?, outcome = COALESCE(?, outcome),"
                 " expires_at = COALESCE(?, expires_at) WHERE id = ?",
@@ -942,7 +979,9 @@ class Register:
                 "assess the report as minor or without an outcome"
             )
         for n, person in reported:
-            record_id = stored.people[n][1] or self.find_record(person.all_identifiers)
+            # Only the link stored with the report (made on a strong
+            # identifier at intake, or by the committee) is followed.
+            record_id = stored.people[n][1]
             if record_id is None:
                 record_id = self._insert_record(
                     status, _unique(person.all_identifiers), None, expires_at,
@@ -951,11 +990,16 @@ class Register:
             else:
                 record = self._get(record_id)
                 raised = status if status.severity > record.status.severity else record.status
+                # The assessment's expiry applies; without one, a minor
+                # record's retention no longer fits a flagged or banned one.
+                expiry = expires_at
+                if expiry is None and record.status is not Status.MINOR:
+                    expiry = record.expires_at
                 known = {(i.kind, i.canonical) for i in record.identifiers}
                 extra = [i for i in person.all_identifiers if (i.kind, i.canonical) not in known]
                 self._db.execute(
-                    "UPDATE records SET status = ?, updated_at = ? WHERE id = ?",
-                    (raised.value, timestamp(now), record_id),
+                    "UPDATE records SET status = ?, expires_at = ?, updated_at = ? WHERE id = ?",
+                    (raised.value, _ts(expiry), timestamp(now), record_id),
                 )
                 self._insert_identifiers(record_id, _unique(extra))
             self._db.execute(

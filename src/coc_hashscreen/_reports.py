@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,8 +134,16 @@ class Attachment:
 
     def __post_init__(self) -> None:
         name = Path(self.name).name.strip()
-        if not name or len(name) > MAX_NAME:
-            raise ReportError(f"an attachment needs a file name of at most {MAX_NAME} characters")
+        if (
+            not name
+            or name in (".", "..")
+            or len(name) > MAX_NAME
+            or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name)
+            or "\\" in name
+        ):
+            raise ReportError(
+                f"an attachment needs a plain file name of at most {MAX_NAME} characters"
+            )
         object.__setattr__(self, "name", name)
         if len(self.data) > MAX_ATTACHMENT_SIZE:
             raise ReportError(
