@@ -257,3 +257,27 @@ def test_an_alias_is_removed_by_its_name(register: Register) -> None:
     )
     updated = register.update_record(record.id, remove=[Identifier("name", "j doe")], now=NOW)
     assert [(i.value, i.alias) for i in updated.identifiers] == [("Jane Doe", False)]
+
+
+def test_a_blocked_scrub_is_an_error_not_a_silent_success(tmp_path: Path) -> None:
+    path = tmp_path / "register.sqlite3"
+    with Register.create(path) as register:
+        record = register.add_record(
+            status="banned", identifiers=[Identifier("email", "held@example.org")], now=NOW
+        )
+        register._db.execute("PRAGMA busy_timeout = 100")
+        reader = sqlite3.connect(path)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT * FROM records").fetchall()
+            with pytest.raises(RegisterError, match="another program has the register open"):
+                register.remove_record(record.id)
+        finally:
+            reader.close()
+        register.scrub()  # once the other program is gone, the scrub goes through
+        raw = b"".join(p.read_bytes() for p in tmp_path.glob("register.sqlite3*"))
+        assert b"held@example.org" not in raw
+
+
+def test_temporary_data_stays_in_memory(register: Register) -> None:
+    assert register._db.execute("PRAGMA temp_store").fetchone() == (2,)

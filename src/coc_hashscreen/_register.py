@@ -292,6 +292,9 @@ class Register:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA secure_delete = ON")
+        # Sorts and VACUUM stay in memory: a temporary file would hold a copy
+        # of the register outside the committee directory.
+        db.execute("PRAGMA temp_store = MEMORY")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         return db
@@ -321,10 +324,18 @@ class Register:
             )
         check_private_mode(target, "register")
         try:
-            register = cls(target, cls._connect(target))
-            register._migrate()
+            db = cls._connect(target)
         except sqlite3.DatabaseError:
             raise RegisterError(f"{os.fspath(target)!r} is not a coc-hashscreen register") from None
+        register = cls(target, db)
+        try:
+            register._migrate()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise RegisterError(f"{os.fspath(target)!r} is not a coc-hashscreen register") from None
+        except BaseException:
+            db.close()
+            raise
         return register
 
     def _migrate(self) -> None:
@@ -368,15 +379,6 @@ class Register:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several reads."""
-        self._db.execute("BEGIN")
-        try:
-            yield self._db
-        finally:
-            self._db.execute("COMMIT")
 
     # -- records ----------------------------------------------------------
 
@@ -1035,8 +1037,24 @@ class Register:
         ``secure_delete`` already zeroes freed space in the pages it writes;
         the checkpoint copies those pages home and truncates the WAL (which
         held the pages as they were before), and VACUUM rebuilds the file
-        from live rows only.
+        from live rows only, in memory (``temp_store``), not in a temporary
+        file elsewhere.  Another program holding the register open can stop
+        the checkpoint: that is an error, not a silent success.
         """
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self._checkpoint()
+            self._db.execute("VACUUM")
+            self._checkpoint()
+        except sqlite3.OperationalError:
+            raise self._busy() from None
+
+    def _checkpoint(self) -> None:
+        busy, log, checkpointed = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy or log != checkpointed:
+            raise self._busy()
+
+    def _busy(self) -> RegisterError:
+        return RegisterError(
+            "another program has the register open, so deleted data could not be scrubbed "
+            "from its files yet; close it and run 'committee expunge' (which scrubs again)"
+        )
