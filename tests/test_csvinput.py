@@ -268,3 +268,19 @@ def test_fallback_names_stand_in_for_the_whole_name_or_not_at_all() -> None:
     )
     (record,) = _records(data)
     assert record.names == ("Jane Doe",)
+
+
+def test_apostrophes_are_never_taken_for_quotes() -> None:
+    data = (
+        b"name,email,company\n"
+        b"Robert 'Bob' Smith,bob@example.org,Acme\n"
+        b'"Smith, Jane",jane@example.com,\n'
+        b"D'Arcy O'Neil,darcy@example.org,'Quoted' Ltd\n"
+    )
+    records = _records(data)
+    assert [r.emails for r in records] == [
+        ("bob@example.org",),
+        ("jane@example.com",),
+        ("darcy@example.org",),
+    ]
+    assert records[1].names == ("Smith, Jane",)

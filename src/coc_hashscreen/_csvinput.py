@@ -212,11 +212,23 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
             ) from None
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """RFC 4180 quoting, with the separator detected from the sample.
+
+    Only the separator is sniffed: the sniffer can take an apostrophe in a
+    name ("Robert 'Bob' Smith") for the quote character, which would split
+    quoted cells and move e-mail addresses out of their column.
+    """
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        return csv.excel
+        delimiter = ","
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
 
 
 class CsvSource:
