@@ -41,7 +41,7 @@ from coc_hashscreen import (
 from coc_hashscreen._envelope import MAX_SIZES, sign_envelope
 from coc_hashscreen._grant import issue_grant
 from coc_hashscreen._listfile import ListHeader, build_list
-from coc_hashscreen._screen import _FingerprintSet
+from coc_hashscreen._screen import _FingerprintSet, _Run
 from coc_hashscreen._wire import dump
 
 from .conftest import World
@@ -346,6 +346,30 @@ def test_passthrough_fields_and_dataclass_records(world: World) -> None:
     ]
 
 
+def test_identifier_keys_ignore_case_and_separators() -> None:
+    record = ScreenRecord.from_mapping(
+        {
+            "Name": "A",
+            "E-mail": "a@example.org",
+            "EMAILS": ["b@example.org"],
+            "e_mail": "c@example.org",
+            "GitHub": "ag",
+            "Twitter": "at",
+            "Mastodon": "@a@example.social",
+            "Row": 3,
+            "Email note": "not an identifier key",
+        }
+    )
+    assert record.names == ("A",)
+    assert record.emails == ("a@example.org", "b@example.org", "c@example.org")
+    assert (record.github, record.twitter, record.mastodon) == (
+        ("ag",),
+        ("at",),
+        ("@a@example.social",),
+    )
+    assert dict(record.ref) == {"Row": 3, "Email note": "not an identifier key"}
+
+
 def test_include_clear(world: World) -> None:
     records = [{"name": "Jane Doe"}, {"name": "Mallory Smith"}]
     assert world.screener().screen(records).clear is None
@@ -388,6 +412,17 @@ def test_one_argon2_call_per_distinct_identifier(
     assert counter.calls == 100
     assert report.identifiers_hashed == 100
     assert report.records == report.screened == 151
+
+
+def test_a_fingerprint_collision_never_moves_a_hit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every identifier gets the same fingerprint: the worst collision there is.
+    monkeypatch.setattr(_Run, "_fingerprint", lambda self, key: 1)
+    report = world.screener().screen(
+        [{"github": "mallory"}, {"name": "Jane Doe"}, {"github": "mallory"}], chunk_size=1
+    )
+    assert [m.index for m in report.matches] == [1, 3]
 
 
 def test_progress(world: World) -> None:

@@ -73,15 +73,29 @@ def task_size(params: Argon2Params) -> int:
     return max(1, min(TASK_SIZE, TASK_WORK // (params.memory_cost * params.time_cost)))
 
 
-# Keys of a mapping record that hold identifiers, per kind.
-_MAPPING_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
-    "name": ("name", "names"),
-    "email": ("email", "emails"),
-    "github": ("github",),
-    "twitter": ("twitter",),
-    "mastodon": ("mastodon",),
+# Keys of a mapping record that hold identifiers, after `_identifier_key`.
+_MAPPING_KEYS: Final[Mapping[str, str]] = {
+    "name": "name",
+    "names": "name",
+    "email": "email",
+    "emails": "email",
+    "github": "github",
+    "twitter": "twitter",
+    "mastodon": "mastodon",
 }
-_IDENTIFIER_KEYS: Final = frozenset(itertools.chain.from_iterable(_MAPPING_KEYS.values()))
+
+
+def _identifier_key(key: object) -> str | None:
+    """The kind a mapping key holds, ignoring case and "-", "_" and spaces.
+
+    "Email", "E-mail" and "e_mails" all hold e-mail addresses: a key spelled
+    a little differently must not pass an identifier through unscreened.
+    """
+    if not isinstance(key, str):
+        return None
+    folded = "".join(c for c in key.casefold() if c not in "-_ ")
+    return _MAPPING_KEYS.get(folded)
+
 
 # Called with (records read so far, total records if known).
 ScreenProgress = Callable[[int, int | None], None]
@@ -130,14 +144,18 @@ class ScreenRecord:
         """A record from a dict: identifier keys per kind, every other key passed through.
 
         Identifier keys are ``name``/``names``, ``email``/``emails``,
-        ``github``, ``twitter`` and ``mastodon``; each takes one value or a
-        list of values.
+        ``github``, ``twitter`` and ``mastodon``, in any case and with any
+        "-", "_" or spaces (``"E-mail"`` holds e-mail addresses); each takes
+        one value or a list of values.
         """
         found: dict[str, list[object]] = {kind: [] for kind in KINDS}
-        for kind, keys in _MAPPING_KEYS.items():
-            for key in keys:
-                found[kind].extend(_values(data.get(key)))
-        ref = {k: v for k, v in data.items() if k not in _IDENTIFIER_KEYS}
+        ref: dict[str, Any] = {}
+        for key, value in data.items():
+            kind = _identifier_key(key)
+            if kind is None:
+                ref[key] = value
+            else:
+                found[kind].extend(_values(value))
         return cls(
             names=tuple(found["name"]),  # type: ignore[arg-type]
             emails=tuple(found["email"]),  # type: ignore[arg-type]
@@ -307,8 +325,8 @@ def _read(source: Source, file_type: str) -> bytes:
 
 @dataclass
 class _Chunk:
-    records: list[tuple[int, Mapping[str, Any], list[int]]]
-    tasks: list[tuple[list[tuple[int, str]], Future[list[KeyedHash]]]]
+    records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]
+    tasks: list[tuple[list[tuple[str, str]], Future[list[KeyedHash]]]]
 
 
 class Screener:
@@ -494,8 +512,11 @@ class _Run:
         self.include_clear = include_clear
         self.fingerprint_key = os.urandom(16)
         self.no_match = _FingerprintSet()
-        self.hits: dict[int, Hit] = {}
-        self.inflight: set[int] = set()
+        # Hits and identifiers in flight are few and keyed by the exact
+        # (kind, form): a fingerprint collision can then never put one
+        # identifier's hit on another.
+        self.hits: dict[tuple[str, str], Hit] = {}
+        self.inflight: set[tuple[str, str]] = set()
         self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
@@ -503,10 +524,11 @@ class _Run:
         self.invalid: list[InvalidValue] = []
         self.clear: list[RecordRef] = []
 
-    def _fingerprint(self, kind: str, form: str) -> int:
+    def _fingerprint(self, key: tuple[str, str]) -> int:
         # Keyed with a per-run random key: nobody can aim two identifiers at
         # one fingerprint, and 64 bits make an accidental collision among
         # millions of identifiers about one chance in a million.
+        kind, form = key
         digest = hashlib.blake2b(
             f"{kind}\x00{form}".encode(), digest_size=8, key=self.fingerprint_key
         ).digest()
@@ -516,10 +538,10 @@ class _Run:
         self, batch: list[tuple[int, ScreenRecord | Mapping[str, Any]]], hasher: KeyedHasher
     ) -> _Chunk:
         chunk = _Chunk(records=[], tasks=[])
-        pending: list[tuple[int, str, str]] = []
+        pending: list[tuple[str, str]] = []
         for index, item in batch:
             record = item if isinstance(item, ScreenRecord) else ScreenRecord.from_mapping(item)
-            fingerprints: list[int] = []
+            keys: list[tuple[str, str]] = []
             for kind, value in record.identifiers():
                 try:
                     form = canonical(kind, value, profile=self.profile)
@@ -528,38 +550,37 @@ class _Run:
                         InvalidValue(index, record.ref, kind, getattr(exc, "rule", str(exc)))
                     )
                     continue
-                fp = self._fingerprint(kind, form)
-                if fp in fingerprints:
+                key = (kind, form)
+                if key in keys:
                     continue
-                fingerprints.append(fp)
-                if fp in self.hits or fp in self.inflight or fp in self.no_match:
+                keys.append(key)
+                if key in self.hits or key in self.inflight or self._fingerprint(key) in self.no_match:
                     continue
-                self.inflight.add(fp)
-                pending.append((fp, kind, form))
-            chunk.records.append((index, record.ref, fingerprints))
+                self.inflight.add(key)
+                pending.append(key)
+            chunk.records.append((index, record.ref, keys))
         size = task_size(hasher.params)
         for start in range(0, len(pending), size):
             task = pending[start : start + size]
-            future = hasher.submit_many([(kind, form) for _, kind, form in task])
-            chunk.tasks.append(([(fp, kind) for fp, kind, _ in task], future))
+            chunk.tasks.append((task, hasher.submit_many(task)))
         return chunk
 
     def finish(self, chunk: _Chunk) -> None:
-        for identifiers, future in chunk.tasks:
-            for (fp, kind), hashed in zip(identifiers, future.result(), strict=True):
-                self.inflight.discard(fp)
+        for keys, future in chunk.tasks:
+            for key, hashed in zip(keys, future.result(), strict=True):
+                self.inflight.discard(key)
                 self.hashed += 1
-                hit = self.screener.lookup(hashed, kind)
+                hit = self.screener.lookup(hashed, key[0])
                 if hit is None:
-                    self.no_match.add(fp)
+                    self.no_match.add(self._fingerprint(key))
                 else:
-                    self.hits[fp] = hit
-        for index, ref, fingerprints in chunk.records:
+                    self.hits[key] = hit
+        for index, ref, keys in chunk.records:
             self.records += 1
-            if not fingerprints:
+            if not keys:
                 self.unusable.append(RecordRef(index, ref))
                 continue
-            hits = tuple(dict.fromkeys(self.hits[fp] for fp in fingerprints if fp in self.hits))
+            hits = tuple(dict.fromkeys(self.hits[key] for key in keys if key in self.hits))
             if hits:
                 self.matches.append(Match(index, ref, tuple(sorted(hits, key=_rank))))
             elif self.include_clear:
