@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coc_hashscreen import CocHashscreenError, InputError, ScreenRecord, read_csv
+from coc_hashscreen._csvinput import CsvSource
 
 from .conftest import World
 
@@ -284,3 +286,31 @@ def test_apostrophes_are_never_taken_for_quotes() -> None:
         ("darcy@example.org",),
     ]
     assert records[1].names == ("Smith, Jane",)
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_a_refused_input_closes_only_the_file_it_opened(owned: bool) -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"name,email\nA,a@example.org\n")
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as handle:
+        with pytest.raises(InputError, match="seekable"):
+            CsvSource(handle, owned=owned, columns=None, role=None)
+        assert handle.closed is owned
+
+
+def test_a_refused_header_closes_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"ticket,company\nT-1,Acme\n")
+    opened: list[io.BufferedReader] = []
+    real_open = open
+
+    def tracking_open(*args: object, **kwargs: object) -> io.BufferedReader:
+        handle: io.BufferedReader = real_open(*args, **kwargs)  # type: ignore[call-overload]
+        opened.append(handle)
+        return handle
+
+    monkeypatch.setattr("builtins.open", tracking_open)
+    with pytest.raises(InputError):
+        read_csv(path)
+    assert [h.closed for h in opened] == [True]

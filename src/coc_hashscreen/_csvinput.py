@@ -249,26 +249,25 @@ class CsvSource:
         self._owned = owned
         self.role = role
         try:
-            sample = handle.read(_SNIFF_BYTES)
-            handle.seek(0)
+            self._open(columns)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, columns: Mapping[str, Sequence[str]] | None) -> None:
+        try:
+            sample = self._handle.read(_SNIFF_BYTES)
+            self._handle.seek(0)
         except (io.UnsupportedOperation, OSError):
             raise InputError("the CSV input must be a regular, seekable file") from None
         text_sample = sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-        self._reader = csv.reader(_decoded_lines(handle), _dialect(text_sample))
+        self._reader = csv.reader(_decoded_lines(self._handle), _dialect(text_sample))
         self._rows = _checked(self._reader)
         try:
             self.headers = tuple(next(self._rows))
         except StopIteration:
-            self.close()
             raise InputError("the CSV file is empty; it needs a header line") from None
-        except BaseException:
-            self.close()
-            raise
-        try:
-            self.plan = detect_columns(self.headers, columns)
-        except BaseException:
-            self.close()
-            raise
+        self.plan = detect_columns(self.headers, columns)
 
     def close(self) -> None:
         if self._owned:
