@@ -540,6 +540,27 @@ def test_report_refusals(setup: Setup, capsys: pytest.CaptureFixture[str]) -> No
     _no_traceback(err)
 
 
+def test_check_receipt_refuses_a_trust_file_older_than_the_pinned_one(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report, sealed, receipt = setup.tmp / "r.json", setup.tmp / "r.sealed", setup.tmp / "r.receipt"
+    old_trust = setup.tmp / "old.trust"
+    old_trust.write_bytes(setup.trust.read_bytes())
+    assert run(capsys, "report", "new", "-o", report)[0] == 0
+    _filled_report(report)
+    assert run(capsys, "committee", "rotate-key", setup.committee)[0] == 0
+    assert run(capsys, "report", "seal", report, "--trust", setup.trust, "-o", sealed,
+               "--state", setup.state)[0] == 0  # fmt: skip
+    assert run(capsys, "committee", "intake", setup.committee, sealed, "-o", receipt)[0] == 0
+    code, _, err = run(capsys, "report", "check-receipt", receipt, "--trust", old_trust,
+                       "--sealed", sealed, "--state", setup.state)  # fmt: skip
+    assert (code, "generation" in err) == (5, True), err
+    _no_traceback(err)
+    code, out, err = run(capsys, "report", "check-receipt", receipt, "--trust", setup.trust,
+                         "--sealed", sealed, "--state", setup.state)  # fmt: skip
+    assert (code, "genuine" in out) == (0, True), err
+
+
 def test_inspect_and_organizer_show(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "inspect", setup.listed, "--trust", setup.trust, "--format", "json")
     assert code == 0

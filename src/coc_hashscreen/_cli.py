@@ -805,7 +805,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     columns: dict[str, list[str]] = {}
     for kind, header in args.column or ():
         columns.setdefault(kind, []).append(header)
-    state = FileState(args.state) if args.state else FileState()
+    state = _state(args)
     trust = load_trust(args.trust)
     first_use = state.get(trust.series) is None
     screener = Screener.load(
@@ -818,12 +818,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         memory_budget=args.memory_budget * 2**20,
     )
     if first_use:
-        _info(
-            args,
-            f"First use of committee {trust.committee!r}: pinned series "
-            f"{_fingerprint(trust.series)}. Compare it with the fingerprint the committee "
-            "published.",
-        )
+        _first_use(args, trust)
     with read_csv(args.input, columns=columns or None, role=args.role) as source:
         _info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         bar = _ProgressBar("screening", "rows")
@@ -910,17 +905,27 @@ def _cmd_report_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _state(args: argparse.Namespace) -> FileState:
+    return FileState(args.state) if args.state else FileState()
+
+
+def _first_use(args: argparse.Namespace, trust: TrustFile) -> None:
+    _info(
+        args,
+        f"First use of committee {trust.committee!r}: pinned series "
+        f"{_fingerprint(trust.series)}. Compare it with the fingerprint the committee "
+        "published.",
+    )
+
+
 def _pinned_trust(args: argparse.Namespace) -> TrustFile:
+    """The trust file, once it is the pinned one or its successor (pinning it on first use)."""
     trust = load_trust(args.trust)
-    state = FileState(args.state) if args.state else FileState()
-    if state.get(trust.series) is None:
-        _info(
-            args,
-            f"First use of committee {trust.committee!r}: pinned series "
-            f"{_fingerprint(trust.series)}. Compare it with the fingerprint the committee "
-            "published.",
-        )
+    state = _state(args)
+    first_use = state.get(trust.series) is None
     pin_trust(state, trust)
+    if first_use:
+        _first_use(args, trust)
     return trust
 
 
@@ -942,7 +947,7 @@ def _cmd_report_seal(args: argparse.Namespace) -> int:
 
 
 def _cmd_report_check_receipt(args: argparse.Namespace) -> int:
-    trust = load_trust(args.trust)
+    trust = _pinned_trust(args)
     receipt = verify_receipt(
         read_envelope(args.receipt, "receipt"), trust=trust, sealed=read_sealed(args.sealed)
     )
@@ -1132,6 +1137,8 @@ def _add_reports(sub: Subparsers, committee_sub: Subparsers) -> None:
     p.add_argument("receipt", metavar="RECEIPT")
     p.add_argument("--trust", required=True, metavar="TRUST")
     p.add_argument("--sealed", required=True, metavar="SEALED", help="the sealed file you sent")
+    p.add_argument("--state", metavar="STATE", help="state file pinning the committee")
+    p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=_cmd_report_check_receipt)
 
     p = committee_sub.add_parser("intake", help="receive a sealed report; write a receipt")
