@@ -155,11 +155,31 @@ def test_attachment_limits(tmp_path: Path) -> None:
     many = tuple(Attachment(f"{i}.txt", b"a" * (30 * 2**20)) for i in range(4))
     with pytest.raises(ReportError, match="add up to more than 100 MiB"):
         _report(attachments=many)
-    with pytest.raises(ReportError, match="says it is image/png"):
+    with pytest.raises(ReportError, match="says it is .image/png."):
         Attachment("a.pdf", PDF, media_type="image/png")
     path = tmp_path / "shot.png"
     path.write_bytes(PNG)
     assert Attachment.from_file(path).name == "shot.png"
+
+
+def test_attachment_names_and_descriptions_stay_out_of_reprs_and_errors(tmp_path: Path) -> None:
+    secret = "Jane Secretname"
+    shown = Attachment(f"{secret}.png", PNG, f"{secret} said it")
+    assert secret not in repr(shown)
+    assert secret not in repr(_report(attachments=(shown,)))
+    for bad in (
+        {"data": b"MZ\x90\x00" + bytes(64)},
+        {"data": PDF, "media_type": "image/png"},
+        {"data": PNG, "description": secret * 2_000},
+    ):
+        with pytest.raises(ReportError) as caught:
+            Attachment(f"{secret}.png", **bad)  # type: ignore[arg-type]
+        assert secret not in str(caught.value)
+    # The organizer attaching a local file is told which one.
+    path = tmp_path / "tool.exe"
+    path.write_bytes(b"MZ\x90\x00" + bytes(64))
+    with pytest.raises(ReportError, match=r"tool\.exe.*not an accepted type"):
+        Attachment.from_file(path)
 
 
 def test_template_must_be_filled_in() -> None:

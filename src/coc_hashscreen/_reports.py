@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import struct
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -125,11 +126,16 @@ def sniff(data: bytes) -> str | None:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A screenshot, recording or message copy, typed by its content."""
+    """A screenshot, recording or message copy, typed by its content.
 
-    name: str
+    Its name and description may identify people, so neither appears in its
+    repr or in the errors it raises: a committee opening a sealed report must
+    not leak them into a log.  `from_file` names the local file it read.
+    """
+
+    name: str = field(repr=False)
     data: bytes = field(repr=False)
-    description: str = ""
+    description: str = field(default="", repr=False)
     media_type: str = field(default="", init=True)
 
     def __post_init__(self) -> None:
@@ -147,21 +153,21 @@ class Attachment:
         object.__setattr__(self, "name", name)
         if len(self.data) > MAX_ATTACHMENT_SIZE:
             raise ReportError(
-                f"attachment {name!r} is larger than {MAX_ATTACHMENT_SIZE // 2**20} MiB; "
+                f"an attachment is larger than {MAX_ATTACHMENT_SIZE // 2**20} MiB; "
                 "link large recordings instead of attaching them"
             )
         sniffed = sniff(self.data)
         if sniffed is None:
             raise ReportError(
-                f"attachment {name!r} is not an accepted type (images, PDF, audio, video "
+                "an attachment is not an accepted type (images, PDF, audio, video "
                 "and UTF-8 text are; archives, executables and office files are not): "
                 "convert it to PDF or an image"
             )
         if self.media_type and self.media_type != sniffed:
-            raise ReportError(f"attachment {name!r} says it is {self.media_type} but is {sniffed}")
+            raise ReportError(f"an attachment says it is {self.media_type!r} but is {sniffed}")
         object.__setattr__(self, "media_type", sniffed)
         if len(self.description) > MAX_NOTE:
-            raise ReportError(f"the description of attachment {name!r} is too long")
+            raise ReportError(f"an attachment's description is longer than {MAX_NOTE} characters")
 
     @property
     def sha256(self) -> bytes:
@@ -169,8 +175,12 @@ class Attachment:
 
     @classmethod
     def from_file(cls, path: str | Path, description: str = "") -> Attachment:
-        data = read_limited(path, MAX_ATTACHMENT_SIZE, f"attachment {Path(path).name!r}")
-        return cls(Path(path).name, data, description)
+        label = f"attachment {os.fspath(path)!r}"
+        data = read_limited(path, MAX_ATTACHMENT_SIZE, label)
+        try:
+            return cls(Path(path).name, data, description)
+        except ReportError as exc:
+            raise ReportError(f"{label}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------
