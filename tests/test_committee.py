@@ -22,6 +22,7 @@ from coc_hashscreen import (
     RegisterError,
     UntrustedSigner,
     canonical,
+    init_organizer,
     keyed_hash,
     variants,
 )
@@ -87,6 +88,30 @@ def test_init_layout_and_modes(committee: Committee) -> None:
 def test_init_twice_is_refused(committee: Committee) -> None:
     with pytest.raises(RegisterError, match="initialized once"):
         Committee.init(committee.directory, name="Again")
+
+
+@pytest.mark.parametrize("name", ["", "  ", "x" * 201, "Evil\x1b[2J", "two\nlines"])
+def test_names_unfit_to_print_are_refused_before_anything_is_written(
+    name: str, committee: Committee, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="1 to 200 characters, without control characters"):
+        Committee.init(tmp_path / "new", name=name, now=NOW)
+    with pytest.raises(InputError, match="1 to 200 characters, without control characters"):
+        init_organizer(tmp_path / "organizer", name=name)
+    assert not (tmp_path / "new").exists()
+    assert not (tmp_path / "organizer").exists()
+    _publish(committee, tmp_path / "1.list")
+    organizer = HpkePrivateKey.generate()
+    with pytest.raises(InputError, match="organizer's name must be 1 to 200"):
+        committee.grant(organizer.public_key, tmp_path / "o.grant", name=name, now=NOW)
+    assert committee.register.organizers() == []
+    assert not (tmp_path / "o.grant").exists()
+
+
+def test_names_are_stored_stripped(tmp_path: Path) -> None:
+    committee = Committee.init(tmp_path / "c", name="  Spaced Committee ", now=NOW)
+    assert committee.trust.committee == "Spaced Committee"
+    committee.close()
 
 
 def test_open_checks_the_key_matches_the_trust_file(committee: Committee) -> None:

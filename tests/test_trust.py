@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from coc_hashscreen import (
@@ -190,3 +192,17 @@ def test_a_fork_running_ahead_of_the_pin_is_refused() -> None:
     keys3, files3 = _chain(3)
     pinned.check_successor(parse_trust(files3[2]))
     assert parse_trust(files3[2]).key_id_at(2) == keys3[1].key_id
+
+
+@pytest.mark.parametrize(
+    "committee", ["", "   ", "x" * 201, "Evil\x1b[2J Committee", "bad\nline", "\ud800"]
+)
+def test_a_committee_name_unfit_to_print_is_refused(committee: str) -> None:
+    document = {
+        "format": 1, "committee": committee, "series": ROOT.key_id.hex(), "generation": 1,
+        "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
+        "issued_at": 1, "rotations": [],
+    }  # fmt: skip
+    payload = ROOT.public_bytes + json.dumps(document).encode()  # escapes the lone surrogate
+    with pytest.raises(FormatError, match="'committee' must be a name of 1 to 200 characters"):
+        parse_trust(sign_envelope("trust", payload, ROOT))

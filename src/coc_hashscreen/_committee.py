@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -52,12 +51,13 @@ from ._keys import (
     save_signing_key,
     short_id,
 )
-from ._listfile import EntryPayload, ListHeader, bucket_size, build_list
+from ._listfile import EntryPayload, ListHeader, Random, bucket_size, build_list
 from ._model import Strength
 from ._normalize import PROFILE, variants
 from ._register import Epoch, ExpungeResult, Record, Register, StoredReport
 from ._reports import open_sealed_report, report_id_for, sign_receipt
 from ._trust import TrustFile, make_rotation, make_trust, parse_trust
+from ._wire import display_name
 
 __all__ = ["Committee", "IntakeResult", "PublishResult", "merge_entries"]
 
@@ -70,8 +70,6 @@ _NEXT_SUFFIX: Final = ".next"
 
 DEFAULT_LIST_VALIDITY: Final = timedelta(days=30)
 DEFAULT_GRANT_VALIDITY: Final = timedelta(days=90)
-
-Random = Callable[[int], bytes]
 
 
 @dataclass(frozen=True)
@@ -153,8 +151,7 @@ class Committee:
     ) -> Committee:
         """Create a committee directory: register, keys and trust file."""
         now = resolve_now(now)
-        if not name.strip():
-            raise InputError("the committee needs a name")
+        name = display_name(name, "the committee's name")
         path = Path(directory)
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         if (path / REGISTER_FILE).exists():

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Final
+from datetime import datetime
+from typing import ClassVar, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import _wire
-from ._clock import CLOCK_SKEW, from_timestamp, timestamp
+from ._clock import Validity, from_timestamp, timestamp
 from ._envelope import Signer, open_envelope, sign_envelope
-from ._errors import ExpiredError, FormatError, MismatchError, NotYetValidError
+from ._errors import FormatError, MismatchError
 from ._hashing import EPOCH_KEY_SIZE
 from ._keys import HpkePrivateKey, HpkePublicKey, Suite, short_id
 
@@ -30,7 +30,6 @@ __all__ = ["Grant", "grant_info", "issue_grant", "parse_grant"]
 
 FORMAT: Final = 1
 GRANT_INFO: Final = b"coc-hashscreen/v1 grant\x00"
-NAME_MAX: Final = 200
 
 
 def grant_info(series: bytes, epoch: int, organizer_key_id: bytes) -> bytes:
@@ -38,8 +37,11 @@ def grant_info(series: bytes, epoch: int, organizer_key_id: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class Grant:
+class Grant(Validity):
     """A verified grant.  The sealed key is opened only by `open`."""
+
+    _what: ClassVar[str] = "the grant"
+    _renew: ClassVar[str] = "ask the committee for a new one"
 
     series: bytes
     epoch: int
@@ -55,21 +57,6 @@ class Grant:
             f"Grant(series={short_id(self.series)}…, epoch={self.epoch}, "
             f"organizer={short_id(self.organizer)}…, expires_at={self.expires_at:%Y-%m-%d})"
         )
-
-    def is_expired(self, reference_time: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
-        return reference_time >= self.expires_at + skew
-
-    def check_validity(self, reference_time: datetime) -> None:
-        if reference_time < self.issued_at - CLOCK_SKEW:
-            raise NotYetValidError(
-                f"the grant is valid only from {self.issued_at:%Y-%m-%d %H:%M} UTC; check "
-                "this computer's clock"
-            )
-        if self.is_expired(reference_time):
-            raise ExpiredError(
-                f"the grant expired on {self.expires_at:%Y-%m-%d %H:%M} UTC; ask the "
-                "committee for a new one"
-            )
 
     def open(self, organizer_key: HpkePrivateKey) -> bytes:
         """The epoch key, if this grant was sealed to *organizer_key*."""
@@ -134,7 +121,7 @@ def parse_grant(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant
         series=fields.bytes_hex("series", size=32),
         epoch=fields.integer("epoch", minimum=1),
         organizer=fields.bytes_hex("organizer", size=32),
-        organizer_name=fields.text("organizer_name", max_length=NAME_MAX),
+        organizer_name=fields.name("organizer_name"),
         suite=Suite.parse(fields.text("suite", max_length=40)),
         issued_at=issued_at,
         expires_at=expires_at,

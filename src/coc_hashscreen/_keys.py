@@ -269,7 +269,6 @@ class HpkePrivateKey:
 _PRIVATE_TYPE: Final = "coc-hashscreen private key"
 _PUBLIC_TYPE: Final = "coc-hashscreen public key"
 _ED25519: Final = "ed25519"
-_NAME_MAX: Final = 200
 
 
 def _purpose(fields: _wire.Fields) -> KeyPurpose:
@@ -337,7 +336,7 @@ def _load_private(
         found = _purpose(fields)
         algorithm = fields.text("algorithm", max_length=40)
         raw = fields.bytes_hex("private", max_size=256)
-        fields.text("name", max_length=_NAME_MAX)
+        fields.name("name")
     except FormatError as exc:
         raise KeyFileError(f"{os.fspath(path)!r}: {exc}") from None
     if found is not purpose:
@@ -398,7 +397,7 @@ def load_public_key(
         found = _purpose(fields)
         suite = Suite.parse(fields.text("algorithm", max_length=40))
         key = HpkePublicKey.from_raw(suite, fields.bytes_hex("public", max_size=2048))
-        name = fields.text("name", max_length=_NAME_MAX)
+        name = fields.name("name")
     except FormatError as exc:
         raise KeyFileError(f"{os.fspath(path)!r}: {exc}") from None
     if purpose is not None and found is not purpose:

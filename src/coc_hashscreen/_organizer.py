@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from ._errors import InputError, KeyFileError
+from ._errors import KeyFileError
 from ._keys import (
     HpkePrivateKey,
     KeyPurpose,
@@ -22,6 +22,7 @@ from ._keys import (
     save_private_key,
     save_public_key,
 )
+from ._wire import display_name
 
 __all__ = ["OrganizerKeys", "init_organizer", "load_organizer_key"]
 
@@ -45,8 +46,7 @@ def init_organizer(
     The private key is written first.  If an earlier run was interrupted
     after that, the public key file is restored from it; nothing is lost.
     """
-    if not name.strip():
-        raise InputError("the organizer needs a name (the event or team)")
+    name = display_name(name, "the organizer's name (the event or team)")
     path = Path(directory)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     private, public = path / PRIVATE_KEY_FILE, path / PUBLIC_KEY_FILE

@@ -192,6 +192,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Epoch:
+    """A key epoch.  Its ``secret`` is None once the epoch is over and wiped."""
+
     number: int
     salt: bytes
     kdf: Argon2Params
@@ -202,6 +204,8 @@ class Epoch:
 
 @dataclass(frozen=True)
 class Publication:
+    """A list the committee published: ``entry_count`` includes the padding decoys."""
+
     version: int
     epoch: int
     issued_at: datetime
@@ -212,6 +216,8 @@ class Publication:
 
 @dataclass(frozen=True)
 class Organizer:
+    """A vetted organizer; ``revoked_at`` is set once it gets no more grants."""
+
     key_id: bytes
     name: str
     public_key: HpkePublicKey
@@ -221,6 +227,8 @@ class Organizer:
 
 @dataclass(frozen=True)
 class GrantRecord:
+    """A grant the committee issued (the key it sealed is not kept)."""
+
     epoch: int
     organizer_key_id: bytes
     issued_at: datetime
@@ -687,6 +695,7 @@ class Register:
         revocation is a decision that a new grant must not undo by accident.
         """
         now = resolve_now(now)
+        name = _wire.display_name(name, "the organizer's name")
         with self._write() as db:
             row = db.execute(
                 "SELECT revoked_at FROM organizers WHERE key_id = ?", (public_key.key_id,)

@@ -46,12 +46,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from . import _wire
 from ._atomic import read_limited
 from ._clock import from_timestamp, timestamp
-from ._envelope import Signer, open_envelope, sign_envelope
+from ._envelope import MAGIC, Signer, open_envelope, sign_envelope
 from ._errors import FormatError, MismatchError, ReportError, UnsupportedFormat
 from ._keys import HpkePrivateKey, HpkePublicKey, short_id
 from ._model import Identifier
 from ._normalize import KINDS
 from ._trust import TrustFile
+from ._wire import MAX_NAME
 
 __all__ = [
     "MAX_SEALED_SIZE",
@@ -74,7 +75,6 @@ FORMAT: Final = 1
 ROLES: Final = ("reported", "affected", "reporter", "witness", "other")
 MAX_TEXT: Final = 200_000
 MAX_NOTE: Final = 20_000
-MAX_NAME: Final = 200
 MAX_PEOPLE: Final = 100
 MAX_IDENTIFIERS: Final = 20
 MAX_ATTACHMENTS: Final = 50
@@ -84,7 +84,6 @@ MAX_REPORT_JSON: Final = 4 * 2**20
 MAX_SEALED_SIZE: Final = MAX_ATTACHMENTS_TOTAL + MAX_REPORT_JSON + 2**20
 SEALED_TYPE: Final = b"sealed-report"
 SEALED_INFO: Final = b"coc-hashscreen/v1 sealed report\x00"
-MAGIC: Final = b"COC-HS\x00"
 
 _TEXT_FIELDS: Final = ("facts", "review", "actions", "responses")
 _IDENTIFIER_KINDS: Final = tuple(k for k in KINDS if k != "name")
@@ -612,7 +611,7 @@ def parse_receipt(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Rec
     fields.expect({"format", "committee", "series", "report_id", "sealed_sha256", "received_at"})
     fields.format_version("format", FORMAT)
     return Receipt(
-        committee=fields.text("committee", max_length=MAX_NAME),
+        committee=fields.name("committee"),
         series=fields.bytes_hex("series", size=32),
         report_id=fields.text("report_id", max_length=40, pattern=r"R-[A-Z2-7]{16}"),
         sealed_sha256=fields.bytes_hex("sealed_sha256", size=32),

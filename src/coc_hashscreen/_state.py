@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Protocol
@@ -29,6 +29,7 @@ __all__ = [
     "FileState",
     "MemoryState",
     "SeriesState",
+    "StateChange",
     "StateStore",
     "check_list",
     "check_trust",
@@ -82,16 +83,17 @@ class SeriesState:
         return replace(self, list_version=header.version, list_epoch=header.epoch)
 
 
+# A check-and-advance of one series' state: it returns the new state or
+# raises, and a store applies it atomically (under its lock, if it has one).
+StateChange = Callable[[SeriesState | None], SeriesState]
+
+
 class StateStore(Protocol):
     """Where `SeriesState` lives between runs."""
 
     def get(self, series: bytes) -> SeriesState | None: ...
 
-    def update(self, series: bytes, change: _Change) -> SeriesState: ...
-
-
-class _Change(Protocol):
-    def __call__(self, current: SeriesState | None) -> SeriesState: ...
+    def update(self, series: bytes, change: StateChange) -> SeriesState: ...
 
 
 class MemoryState:
@@ -103,7 +105,7 @@ class MemoryState:
     def get(self, series: bytes) -> SeriesState | None:
         return self.series.get(series)
 
-    def update(self, series: bytes, change: _Change) -> SeriesState:
+    def update(self, series: bytes, change: StateChange) -> SeriesState:
         new = change(self.series.get(series))
         self.series[series] = new
         return new
@@ -180,7 +182,7 @@ class FileState:
         }
         write_atomic(self.path, _wire.dump(document) + b"\n", private=True)
 
-    def update(self, series: bytes, change: _Change) -> SeriesState:
+    def update(self, series: bytes, change: StateChange) -> SeriesState:
         with self._locked():
             states = self._read()
             new = change(states.get(series))
@@ -209,7 +211,7 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
             {"committee", "trust_generation", "signing_key_id", "list_version", "list_epoch"}
         )
         result[bytes.fromhex(key)] = SeriesState(
-            committee=item.text("committee", max_length=200),
+            committee=item.name("committee"),
             trust_generation=item.integer("trust_generation", minimum=1),
             signing_key_id=item.bytes_hex("signing_key_id", size=32),
             list_version=item.integer("list_version"),
@@ -218,7 +220,7 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
     return result
 
 
-def _trust_change(trust: TrustFile) -> _Change:
+def _trust_change(trust: TrustFile) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
         if current is None:  # trust on first use
             return SeriesState(trust.committee, trust.generation, trust.signing_key_id)
@@ -237,7 +239,7 @@ def pin_trust(store: StateStore, trust: TrustFile) -> SeriesState:
     return store.update(trust.series, _trust_change(trust))
 
 
-def _list_change(trust: TrustFile, header: ListHeader) -> _Change:
+def _list_change(trust: TrustFile, header: ListHeader) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
         base = current or SeriesState(trust.committee, trust.generation, trust.signing_key_id)
         return base.after_list(header)

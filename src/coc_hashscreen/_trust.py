@@ -33,7 +33,6 @@ __all__ = ["TrustFile", "check_successor", "make_rotation", "make_trust", "parse
 
 FORMAT: Final = 1
 MAX_GENERATION: Final = 1000
-NAME_MAX: Final = 200
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,7 @@ def parse_trust(data: bytes) -> TrustFile:
         {"format", "committee", "series", "generation", "report_key", "issued_at", "rotations"}
     )
     fields.format_version("format", FORMAT)
-    committee = fields.text("committee", max_length=NAME_MAX)
+    committee = fields.name("committee")
     if not committee.strip():
         raise FormatError("the trust file names no committee")
     series = fields.bytes_hex("series", size=32)

@@ -12,12 +12,22 @@ import base64
 import binascii
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
-from ._errors import FormatError, UnsupportedFormat
+from ._errors import FormatError, InputError, UnsupportedFormat
 
-__all__ = ["MAX_TIMESTAMP", "Fields", "b64", "dump", "load", "timestamp_field"]
+__all__ = [
+    "MAX_NAME",
+    "MAX_TIMESTAMP",
+    "Fields",
+    "b64",
+    "display_name",
+    "dump",
+    "load",
+    "timestamp_field",
+]
 
 MAX_INT = 2**63 - 1
 # 9999-12-31T23:59:59Z: the last second datetime can represent.
@@ -36,6 +46,28 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise ValueError("duplicate key")
     return result
+
+
+# The longest committee, organizer or event name a file may carry.
+MAX_NAME: Final = 200
+
+
+def _bad_name(value: str) -> bool:
+    # Control characters could rewrite a terminal that shows the name; lone
+    # surrogates (possible through JSON escapes) cannot even be printed.
+    return (
+        not value.strip()
+        or len(value) > MAX_NAME
+        or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    )
+
+
+def display_name(value: str, what: str) -> str:
+    """*value* stripped, if it is fit to name a committee or an organizer."""
+    name = value.strip()
+    if _bad_name(name):
+        raise InputError(f"{what} must be 1 to {MAX_NAME} characters, without control characters")
+    return name
 
 
 def _no_constants(name: str) -> NoReturn:
@@ -62,9 +94,6 @@ class Fields:
     def __init__(self, obj: Mapping[str, Any], what: str) -> None:
         self._obj = obj
         self.what = what
-
-    def keys(self) -> frozenset[str]:
-        return frozenset(self._obj)
 
     def expect(self, required: set[str], optional: set[str] | frozenset[str] = frozenset()) -> None:
         """Refuse missing and unknown fields."""
@@ -105,6 +134,13 @@ class Fields:
             raise self._bad(key, f"text of at most {max_length} characters")
         if pattern is not None and not re.fullmatch(pattern, value):
             raise self._bad(key, f"text matching {pattern}")
+        return value
+
+    def name(self, key: str) -> str:
+        """A display name, held to the rules `display_name` applies when it is made."""
+        value = self._obj[key]
+        if not isinstance(value, str) or _bad_name(value):
+            raise self._bad(key, f"a name of 1 to {MAX_NAME} characters")
         return value
 
     def bytes_hex(self, key: str, *, size: int | None = None, max_size: int = 4096) -> bytes:
