@@ -159,3 +159,29 @@ def test_arbitrary_bytes_never_crash(blob: bytes) -> None:
             open_envelope(blob, file_type, TRUSTED)
         with contextlib.suppress(FormatError, VerificationError, UntrustedSigner):
             open_self_signed(blob, file_type)
+
+
+def test_checks_run_in_the_documented_order() -> None:
+    """formats.md: size, magic, version, type, lengths, signer, signature.
+
+    Each step breaks one more thing; the error is always the earliest check's.
+    """
+    good = sign_envelope("grant", b"payload bytes", OTHER)  # an untrusted signer
+    bad_signature = bytearray(sign_envelope("grant", b"payload bytes", KEY))
+    bad_signature[-1] ^= 1
+    with pytest.raises(VerificationError):
+        open_envelope(bytes(bad_signature), "grant", TRUSTED)
+    with pytest.raises(UntrustedSigner):
+        open_envelope(good[:-1] + bytes([good[-1] ^ 1]), "grant", TRUSTED)
+    truncated = good[:-1]
+    with pytest.raises(FormatError, match="truncated"):
+        open_envelope(truncated, "grant", TRUSTED)
+    with pytest.raises(WrongFileType):
+        open_envelope(truncated, "list", TRUSTED)
+    other_version = truncated[:7] + b"\x09" + truncated[8:]
+    with pytest.raises(UnsupportedFormat):
+        open_envelope(other_version, "list", TRUSTED)
+    with pytest.raises(FormatError, match="not a coc-hashscreen file"):
+        open_envelope(b"XX" + other_version[2:], "list", TRUSTED)
+    with pytest.raises(FormatError, match="limit"):
+        open_envelope(b"XX" + other_version[2:] + bytes(MAX_SIZES["list"]), "list", TRUSTED)

@@ -7,7 +7,7 @@ screen their attendee and speaker lists locally.  See README.md and docs/.
 
 from ._clock import CLOCK_SKEW
 from ._committee import Committee, IntakeResult, PublishResult
-from ._csvinput import ColumnPlan, CsvSource, read_csv
+from ._csvinput import Column, ColumnPlan, CsvSource, read_csv
 from ._errors import (
     CocHashscreenError,
     ExpiredError,
@@ -37,6 +37,7 @@ from ._keys import (
     HpkePrivateKey,
     HpkePublicKey,
     KeyPurpose,
+    PublicKeyFile,
     Suite,
     load_private_key,
     load_public_key,
@@ -46,13 +47,25 @@ from ._model import Identifier, Status, Strength
 from ._normalize import KINDS, PROFILE, STRONG_KINDS, canonical, variants
 from ._organizer import OrganizerKeys, init_organizer, load_organizer_key
 from ._output import report_to_csv, report_to_dict, report_to_json, report_to_table
-from ._register import REPORT_STEPS, ExpungeResult, Record, Register, ReportStep, StoredReport
+from ._register import (
+    REPORT_STEPS,
+    Epoch,
+    ExpungeResult,
+    GrantRecord,
+    Organizer,
+    Publication,
+    Record,
+    Register,
+    ReportStep,
+    StoredReport,
+)
 from ._reports import (
     Attachment,
     IncidentReport,
     Person,
     Receipt,
     open_sealed_report,
+    parse_receipt,
     report_template,
     seal_report,
     verify_receipt,
@@ -68,7 +81,7 @@ from ._screen import (
     ScreenRecord,
     load_trust,
 )
-from ._state import FileState, MemoryState, StateStore
+from ._state import FileState, MemoryState, SeriesState, StateChange, StateStore
 from ._trust import TrustFile, parse_trust
 from ._version import __version__
 
@@ -82,16 +95,19 @@ __all__ = [
     "Argon2Params",
     "Attachment",
     "CocHashscreenError",
+    "Column",
     "ColumnPlan",
     "Committee",
     "CsvSource",
     "EntryPayload",
+    "Epoch",
     "ExpiredError",
     "ExpungeResult",
     "FileState",
     "FileTooLarge",
     "FormatError",
     "Grant",
+    "GrantRecord",
     "HashedList",
     "Hit",
     "HpkePrivateKey",
@@ -113,9 +129,12 @@ __all__ = [
     "MemoryState",
     "MismatchError",
     "NotYetValidError",
+    "Organizer",
     "OrganizerKeys",
     "Person",
     "PolicyError",
+    "PublicKeyFile",
+    "Publication",
     "PublishResult",
     "Receipt",
     "Record",
@@ -128,6 +147,8 @@ __all__ = [
     "ScreenRecord",
     "Screener",
     "ScreeningReport",
+    "SeriesState",
+    "StateChange",
     "StateStore",
     "Status",
     "StoredReport",
@@ -152,6 +173,7 @@ __all__ = [
     "open_sealed_report",
     "parse_grant",
     "parse_list",
+    "parse_receipt",
     "parse_trust",
     "read_csv",
     "report_template",

@@ -23,7 +23,7 @@ from ._errors import InputError
 from ._normalize import KINDS
 from ._screen import ScreenRecord
 
-__all__ = ["COLUMN_KINDS", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
+__all__ = ["COLUMN_KINDS", "Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
 
 # What a column can hold.  "given" and "family" are parts of one name.
 COLUMN_KINDS: Final = (*KINDS, "given", "family")
@@ -112,6 +112,12 @@ def _kind_of(normalized: str) -> tuple[str, bool] | None:
 
 @dataclass(frozen=True)
 class Column:
+    """A column used for screening: its position, header, and the kind it holds.
+
+    ``fallback`` columns (order-level names and e-mails) are used for a row
+    only when its attendee-level cells of that kind are empty.
+    """
+
     index: int
     header: str
     kind: str

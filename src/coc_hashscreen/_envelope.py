@@ -54,7 +54,6 @@ __all__ = [
     "peek_type",
     "read_envelope",
     "sign_envelope",
-    "type_name",
 ]
 
 MAGIC: Final = b"COC-HS\x00"
@@ -190,10 +189,6 @@ def open_envelope(
 def read_envelope(path: str | os.PathLike[str], file_type: str) -> bytes:
     """Read a file that should be a *file_type* envelope, enforcing its size limit."""
     return read_limited(path, MAX_SIZES[file_type], _NAMES[file_type])
-
-
-def type_name(file_type: str) -> str:
-    return _NAMES[file_type]
 
 
 def open_self_signed(data: bytes, file_type: str) -> Envelope:

@@ -30,21 +30,19 @@ import re
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Final
+from datetime import datetime
+from typing import ClassVar, Final
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from . import _wire
-from ._clock import CLOCK_SKEW, from_timestamp, timestamp
+from ._clock import Validity, from_timestamp, timestamp
 from ._envelope import Envelope, Signer, open_envelope, sign_envelope
 from ._errors import (
-    ExpiredError,
     FormatError,
     InvalidParameters,
-    NotYetValidError,
     VerificationError,
 )
 from ._hashing import SALT_SIZE, TAG_SIZE, Argon2Params, KeyedHash
@@ -71,6 +69,7 @@ MAX_ENTRIES: Final = 2**20
 MAX_HEADER: Final = 4096
 ENTRY_AAD: Final = b"coc-hashscreen/v1 entry\x00"
 
+# Where padding and nonces come from: os.urandom, or a seeded source in tests.
 Random = Callable[[int], bytes]
 
 _STATUS_CODES: Final = {Status.FLAGGED: 1, Status.BANNED: 2}
@@ -135,8 +134,11 @@ def seal_entry(
 
 
 @dataclass(frozen=True)
-class ListHeader:
+class ListHeader(Validity):
     """The public header of a hashed list, validated on construction."""
+
+    _what: ClassVar[str] = "the list"
+    _renew: ClassVar[str] = "get the current list from the committee"
 
     series: bytes
     epoch: int
@@ -163,25 +165,6 @@ class ListHeader:
     @property
     def entry_length(self) -> int:
         return ENTRY_LENGTH
-
-    def is_expired(self, reference_time: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
-        return reference_time >= self.expires_at + skew
-
-    def is_not_yet_valid(self, reference_time: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
-        return reference_time < self.issued_at - skew
-
-    def check_validity(self, reference_time: datetime) -> None:
-        """Refuse an expired list (freeze) and one issued in the future (bad clock)."""
-        if self.is_not_yet_valid(reference_time):
-            raise NotYetValidError(
-                f"the list is valid only from {self.issued_at:%Y-%m-%d %H:%M} UTC; check "
-                "this computer's clock"
-            )
-        if self.is_expired(reference_time):
-            raise ExpiredError(
-                f"the list expired on {self.expires_at:%Y-%m-%d %H:%M} UTC; get the "
-                "current list from the committee"
-            )
 
     def to_dict(self) -> dict[str, object]:
         return {

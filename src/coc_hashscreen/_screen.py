@@ -554,7 +554,11 @@ class _Run:
                 if key in keys:
                     continue
                 keys.append(key)
-                if key in self.hits or key in self.inflight or self._fingerprint(key) in self.no_match:
+                if (
+                    key in self.hits
+                    or key in self.inflight
+                    or self._fingerprint(key) in self.no_match
+                ):
                     continue
                 self.inflight.add(key)
                 pending.append(key)
