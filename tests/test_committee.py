@@ -108,10 +108,14 @@ def test_names_unfit_to_print_are_refused_before_anything_is_written(
     assert not (tmp_path / "o.grant").exists()
 
 
-def test_names_are_stored_stripped(tmp_path: Path) -> None:
-    committee = Committee.init(tmp_path / "c", name="  Spaced Committee ", now=NOW)
-    assert committee.trust.committee == "Spaced Committee"
-    committee.close()
+def test_names_are_stored_stripped_everywhere(tmp_path: Path) -> None:
+    with Committee.init(tmp_path / "c", name="  Spaced Committee ", now=NOW) as committee:
+        assert committee.trust.committee == "Spaced Committee"
+        _publish(committee, tmp_path / "1.list")
+        organizer = HpkePrivateKey.generate()
+        grant = committee.grant(organizer.public_key, tmp_path / "o.grant", name=" Org ", now=NOW)
+        assert grant.organizer_name == "Org"
+        assert [o.name for o in committee.register.organizers()] == ["Org"]
 
 
 def test_open_checks_the_key_matches_the_trust_file(committee: Committee) -> None:

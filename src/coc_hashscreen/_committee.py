@@ -407,8 +407,8 @@ class Committee:
         """
         now = resolve_now(now)
         self._current_epoch()  # before anything is recorded
-        self.register.add_organizer(organizer, name, reinstate=reinstate, now=now)
-        return self._issue(organizer, name, Path(output), valid_for=valid_for, now=now)
+        registered = self.register.add_organizer(organizer, name, reinstate=reinstate, now=now)
+        return self._issue(organizer, registered.name, Path(output), valid_for=valid_for, now=now)
 
     def grant_all(
         self,
