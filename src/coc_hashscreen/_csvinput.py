@@ -223,7 +223,9 @@ def _dialect(sample: str) -> type[csv.Dialect]:
 
     Only the separator is sniffed: the sniffer can take an apostrophe in a
     name ("Robert 'Bob' Smith") for the quote character, which would split
-    quoted cells and move e-mail addresses out of their column.
+    quoted cells and move e-mail addresses out of their column.  Spaces
+    after a separator are skipped, so ``a, "b, c"`` is two cells (cells are
+    stripped anyway).
     """
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -234,6 +236,7 @@ def _dialect(sample: str) -> type[csv.Dialect]:
         pass
 
     Dialect.delimiter = delimiter
+    Dialect.skipinitialspace = True
     return Dialect
 
 
