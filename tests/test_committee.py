@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -204,6 +205,37 @@ def test_rotation_destroys_the_old_epoch_key(committee: Committee, tmp_path: Pat
     assert old is not None
     assert old.secret is not None
     _publish(committee, tmp_path / "2.list", rotate=True)
+    raw = b"".join(p.read_bytes() for p in committee.directory.glob("register.sqlite3*"))
+    assert old.secret not in raw
+
+
+def test_a_rotation_blocked_from_scrubbing_still_publishes(
+    committee: Committee, tmp_path: Path
+) -> None:
+    committee.register.add_record(status="banned", identifiers=[Identifier("github", "a")], now=NOW)
+    _publish(committee, tmp_path / "1.list")
+    organizer = HpkePrivateKey.generate()
+    committee.grant(organizer.public_key, tmp_path / "o.grant", name="Org", now=NOW)
+    old = committee.register.current_epoch()
+    assert old is not None
+    assert old.secret is not None
+    committee.register._db.execute("PRAGMA busy_timeout = 100")
+    register_path = committee.directory / "register.sqlite3"
+    reader = sqlite3.connect(register_path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM epochs").fetchall()
+        result = committee.publish(
+            tmp_path / "2.list", rotate=True, grants_dir=tmp_path / "grants", now=NOW
+        )
+    finally:
+        reader.close()
+    assert result.rotated
+    assert result.scrub_pending
+    assert result.header.epoch == 2
+    assert len(result.grants) == 1
+    parse_list((tmp_path / "2.list").read_bytes(), committee.trust.trusted_keys())
+    committee.expunge(now=NOW)  # scrubs, now that the reader is gone
     raw = b"".join(p.read_bytes() for p in committee.directory.glob("register.sqlite3*"))
     assert old.secret not in raw
 

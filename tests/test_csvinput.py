@@ -277,9 +277,7 @@ def test_apostrophes_are_never_taken_for_quotes() -> None:
     plain = b"".join(b"Person %d,p%d@example.org,Acme\n" % (i, i) for i in range(10))
     data = (
         b"name,email,company\n"
-        b"Robert 'Bob' Smith,bob@example.org,Acme\n"
-        + plain
-        + b'"Smith, Jane",jane@example.com,x\n'
+        b"Robert 'Bob' Smith,bob@example.org,Acme\n" + plain + b'"Smith, Jane",jane@example.com,x\n'
     )
     # The standard sniffer reads this sample as quoted with apostrophes.
     assert csv.Sniffer().sniff(data.decode(), delimiters=",;\t|").quotechar == "'"

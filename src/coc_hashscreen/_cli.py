@@ -459,6 +459,12 @@ def _cmd_committee_publish(args: argparse.Namespace) -> int:
             _out(f"  {os.fspath(path)}")
     elif result.rotated and header.epoch > 1:
         _out("No active organizers: no grants were issued.")
+    if result.scrub_pending:
+        _out(
+            "Warning: another program has the register open, so the old epoch key is not "
+            "yet scrubbed from the register's files; close it, then run 'committee expunge'.",
+            stream=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ knows nothing of files or keys other than the epoch secret.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -27,7 +28,7 @@ from typing import Final, Self
 from ._atomic import fsync_directory, write_atomic
 from ._clock import resolve_now
 from ._envelope import read_envelope
-from ._errors import InputError, KeyFileError, RegisterError
+from ._errors import InputError, KeyFileError, RegisterError, ScrubPending
 from ._grant import Grant, issue_grant, parse_grant
 from ._hashing import (
     DEFAULT_MEMORY_BUDGET,
@@ -92,6 +93,9 @@ class PublishResult:
     rotated: bool
     capped_by_record_expiry: bool
     grants: tuple[Path, ...] = field(default=())
+    # True when a rotation could not yet scrub the old epoch key from the
+    # register's files (another program holds it open): run expunge later.
+    scrub_pending: bool = False
 
 
 def merge_entries(
@@ -276,9 +280,12 @@ class Committee:
             return epoch, False
         params = kdf or (epoch.kdf if epoch is not None else KDF_PROFILES["default"])
         secret, salt = rng(EPOCH_KEY_SIZE), rng(SALT_SIZE)
-        started = self.register.start_epoch(
-            params, secret=secret, salt=salt, at_least=min_epoch, now=now
-        )
+        # If the scrub is blocked, the new epoch stands all the same: the
+        # publish goes on and tries the scrub again at its end.
+        with contextlib.suppress(ScrubPending):
+            self.register.start_epoch(params, secret=secret, salt=salt, at_least=min_epoch, now=now)
+        started = self.register.current_epoch()
+        assert started is not None
         return started, True
 
     def publish(
@@ -309,6 +316,11 @@ class Committee:
         *min_version* and *min_epoch* serve a register restored from a
         backup: organizers refuse versions and epochs older than the ones
         they have seen, so the next ones must skip past them.
+
+        If another program holds the register open, a rotation still
+        completes but cannot scrub the old epoch key from the register's
+        files yet: ``scrub_pending`` is then true, and `expunge` scrubs
+        once that program is closed.
         """
         now = resolve_now(now)
         if valid_for <= timedelta(0):
@@ -316,6 +328,7 @@ class Committee:
         epoch, rotated = self._epoch_for_publish(
             rotate=rotate, kdf=kdf, min_epoch=min_epoch, now=now, rng=rng
         )
+        scrub_pending = False
         assert epoch.secret is not None  # the current epoch always holds its key
         records = self.register.published_records(now)
         merged = merge_entries(records, profile=epoch.profile)
@@ -372,6 +385,11 @@ class Committee:
         grants = self.grant_all(
             target / f"epoch-{epoch.number}", valid_for=grant_validity, missing_only=True, now=now
         )
+        if rotated:
+            try:
+                self.register.scrub()
+            except ScrubPending:
+                scrub_pending = True
         return PublishResult(
             path=path,
             header=header,
@@ -380,6 +398,7 @@ class Committee:
             rotated=rotated,
             capped_by_record_expiry=capped,
             grants=grants,
+            scrub_pending=scrub_pending,
         )
 
     # -- grants ---------------------------------------------------------------

@@ -139,5 +139,14 @@ class RegisterError(CocHashscreenError):
     """The committee register refused an operation or is not usable."""
 
 
+class ScrubPending(RegisterError):
+    """A change was saved, but deleted data could not be scrubbed from the files yet.
+
+    Another program holds the register open, so its write-ahead log still
+    holds pages as they were before.  Close that program and scrub again
+    (``committee expunge`` does).
+    """
+
+
 class KeyFileError(CocHashscreenError):
     """A key file is missing, malformed, or too widely readable."""

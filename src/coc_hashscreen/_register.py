@@ -30,7 +30,7 @@ from typing import Final, Self
 from . import _wire
 from ._atomic import check_private_mode
 from ._clock import from_timestamp, resolve_now, timestamp
-from ._errors import InputError, RegisterError
+from ._errors import InputError, RegisterError, ScrubPending
 from ._hashing import EPOCH_KEY_SIZE, SALT_SIZE, Argon2Params
 from ._keys import HpkePublicKey, Suite
 from ._model import Identifier, Status, check_case_ref
@@ -300,8 +300,8 @@ class Register:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA secure_delete = ON")
-        # Sorts and VACUUM stay in memory: a temporary file would hold a copy
-        # of the register outside the committee directory.
+        # Sorts stay in memory: a temporary file would hold rows outside the
+        # committee directory.
         db.execute("PRAGMA temp_store = MEMORY")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
@@ -1043,27 +1043,25 @@ class Register:
     def scrub(self) -> None:
         """Leave no deleted byte in the database, its WAL or its journal.
 
-        ``secure_delete`` already zeroes freed space in the pages it writes;
-        the checkpoint copies those pages home and truncates the WAL (which
-        held the pages as they were before), and VACUUM rebuilds the file
-        from live rows only, in memory (``temp_store``), not in a temporary
-        file elsewhere.  Another program holding the register open can stop
-        the checkpoint: that is an error, not a silent success.
+        ``secure_delete`` zeroes deleted cells and freed pages (overflow
+        chains included) in the pages it writes; the checkpoint copies those
+        pages home and truncates the WAL, which held the pages as they were
+        before.  VACUUM would add nothing to this and would copy the whole
+        register into memory or a temporary file.
+
+        Raises `ScrubPending` when another program holding the register open
+        stops the checkpoint: the change that came before stands, but it is
+        not scrubbed yet, and that is never a silent success.
         """
         try:
-            self._checkpoint()
-            self._db.execute("VACUUM")
-            self._checkpoint()
-        except sqlite3.OperationalError:
-            raise self._busy() from None
-
-    def _checkpoint(self) -> None:
-        busy, log, checkpointed = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            busy, log, checkpointed = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise RegisterError(f"the register could not be scrubbed: {exc}") from None
+            busy, log, checkpointed = 1, 0, -1
         if busy or log != checkpointed:
-            raise self._busy()
-
-    def _busy(self) -> RegisterError:
-        return RegisterError(
-            "another program has the register open, so deleted data could not be scrubbed "
-            "from its files yet; close it and run 'committee expunge' (which scrubs again)"
-        )
+            raise ScrubPending(
+                "the change is saved, but another program has the register open, so the "
+                "deleted data is not yet scrubbed from its files; close that program, then "
+                "run 'committee expunge', which scrubs again"
+            )
