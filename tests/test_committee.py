@@ -91,13 +91,25 @@ def test_init_twice_is_refused(committee: Committee) -> None:
         Committee.init(committee.directory, name="Again")
 
 
-@pytest.mark.parametrize("name", ["", "  ", "x" * 201, "Evil\x1b[2J", "two\nlines"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        "  ",
+        "x" * 201,
+        "Evil\x1b[2J",
+        "two\nlines",
+        "Real\u202eeettimmoC",
+        "A\u200bB",
+        "A\u2028B",
+    ],
+)
 def test_names_unfit_to_print_are_refused_before_anything_is_written(
     name: str, committee: Committee, tmp_path: Path
 ) -> None:
-    with pytest.raises(InputError, match="1 to 200 characters, without control characters"):
+    with pytest.raises(InputError, match="1 to 200 characters, without control, invisible"):
         Committee.init(tmp_path / "new", name=name, now=NOW)
-    with pytest.raises(InputError, match="1 to 200 characters, without control characters"):
+    with pytest.raises(InputError, match="1 to 200 characters, without control, invisible"):
         init_organizer(tmp_path / "organizer", name=name)
     assert not (tmp_path / "new").exists()
     assert not (tmp_path / "organizer").exists()
@@ -107,6 +119,12 @@ def test_names_unfit_to_print_are_refused_before_anything_is_written(
         committee.grant(organizer.public_key, tmp_path / "o.grant", name=name, now=NOW)
     assert committee.register.organizers() == []
     assert not (tmp_path / "o.grant").exists()
+
+
+def test_names_may_use_joiners(tmp_path: Path) -> None:
+    name = "کمیته\u200cی رفتار"  # Persian writes some words with a zero-width non-joiner
+    with Committee.init(tmp_path / "c", name=name, now=NOW) as committee:
+        assert committee.trust.committee == name
 
 
 def test_names_are_stored_stripped_everywhere(tmp_path: Path) -> None:

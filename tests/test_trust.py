@@ -195,7 +195,8 @@ def test_a_fork_running_ahead_of_the_pin_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "committee", ["", "   ", "x" * 201, "Evil\x1b[2J Committee", "bad\nline", "\ud800"]
+    "committee",
+    ["", "   ", "x" * 201, "Evil\x1b[2J Committee", "bad\nline", "\ud800", "Real\u202eeettimmoC"],
 )
 def test_a_committee_name_unfit_to_print_is_refused(committee: str) -> None:
     document = {
@@ -204,5 +205,7 @@ def test_a_committee_name_unfit_to_print_is_refused(committee: str) -> None:
         "issued_at": 1, "rotations": [],
     }  # fmt: skip
     payload = ROOT.public_bytes + json.dumps(document).encode()  # escapes the lone surrogate
-    with pytest.raises(FormatError, match="'committee' must be a name of 1 to 200 characters"):
+    with pytest.raises(
+        FormatError, match="'committee' must be a name of 1 to 200 characters, without control"
+    ):
         parse_trust(sign_envelope("trust", payload, ROOT))

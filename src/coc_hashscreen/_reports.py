@@ -34,7 +34,6 @@ import base64
 import hashlib
 import os
 import struct
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -52,7 +51,7 @@ from ._keys import HpkePrivateKey, HpkePublicKey, short_id
 from ._model import Identifier
 from ._normalize import KINDS
 from ._trust import TrustFile
-from ._wire import MAX_NAME
+from ._wire import MAX_NAME, has_unsafe_characters
 
 __all__ = [
     "MAX_SEALED_SIZE",
@@ -143,7 +142,7 @@ class Attachment:
             not name
             or name in (".", "..")
             or len(name) > MAX_NAME
-            or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name)
+            or has_unsafe_characters(name)
             or "\\" in name
         ):
             raise ReportError(
@@ -163,7 +162,10 @@ class Attachment:
                 "convert it to PDF or an image"
             )
         if self.media_type and self.media_type != sniffed:
-            raise ReportError(f"an attachment says it is {self.media_type!r} but is {sniffed}")
+            # The declared type comes from the sender: it stays out of the message.
+            raise ReportError(
+                f"an attachment's declared media type does not match its content ({sniffed})"
+            )
         object.__setattr__(self, "media_type", sniffed)
         if len(self.description) > MAX_NOTE:
             raise ReportError(f"an attachment's description is longer than {MAX_NOTE} characters")

@@ -179,8 +179,6 @@ def parse_trust(data: bytes) -> TrustFile:
     )
     fields.format_version("format", FORMAT)
     committee = fields.name("committee")
-    if not committee.strip():
-        raise FormatError("the trust file names no committee")
     series = fields.bytes_hex("series", size=32)
     generation = fields.integer("generation", minimum=1, maximum=MAX_GENERATION)
     report = fields.obj("report_key")

@@ -25,6 +25,7 @@ __all__ = [
     "b64",
     "display_name",
     "dump",
+    "has_unsafe_characters",
     "load",
     "timestamp_field",
 ]
@@ -50,23 +51,37 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 # The longest committee, organizer or event name a file may carry.
 MAX_NAME: Final = 200
+_NAME_RULE: Final = (
+    f"1 to {MAX_NAME} characters, without control, invisible or direction-changing characters"
+)
+
+
+# Joiners shape letters in Persian, Indic and emoji text; every other
+# format character is invisible or reorders what a terminal shows.
+_JOINERS: Final = frozenset("\u200c\u200d")
+_UNSAFE_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def has_unsafe_characters(text: str) -> bool:
+    """Whether *text* holds a character that could deceive whoever reads it printed.
+
+    Control characters can rewrite a terminal, bidi overrides and invisible
+    characters can make one name look like another, line separators break
+    one-line output, and lone surrogates (possible through JSON escapes)
+    cannot be printed at all.
+    """
+    return any(unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _JOINERS for ch in text)
 
 
 def _bad_name(value: str) -> bool:
-    # Control characters could rewrite a terminal that shows the name; lone
-    # surrogates (possible through JSON escapes) cannot even be printed.
-    return (
-        not value.strip()
-        or len(value) > MAX_NAME
-        or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
-    )
+    return not value.strip() or len(value) > MAX_NAME or has_unsafe_characters(value)
 
 
 def display_name(value: str, what: str) -> str:
     """*value* stripped, if it is fit to name a committee or an organizer."""
     name = value.strip()
     if _bad_name(name):
-        raise InputError(f"{what} must be 1 to {MAX_NAME} characters, without control characters")
+        raise InputError(f"{what} must be {_NAME_RULE}")
     return name
 
 
@@ -140,7 +155,7 @@ class Fields:
         """A display name, held to the rules `display_name` applies when it is made."""
         value = self._obj[key]
         if not isinstance(value, str) or _bad_name(value):
-            raise self._bad(key, f"a name of 1 to {MAX_NAME} characters")
+            raise self._bad(key, f"a name of {_NAME_RULE}")
         return value
 
     def bytes_hex(self, key: str, *, size: int | None = None, max_size: int = 4096) -> bytes:
