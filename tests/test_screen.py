@@ -346,28 +346,41 @@ def test_passthrough_fields_and_dataclass_records(world: World) -> None:
     ]
 
 
-def test_identifier_keys_ignore_case_and_separators() -> None:
+def test_identifier_keys_are_read_as_csv_headers_are() -> None:
     record = ScreenRecord.from_mapping(
         {
             "Name": "A",
             "E-mail": "a@example.org",
             "EMAILS": ["b@example.org"],
             "e_mail": "c@example.org",
-            "GitHub": "ag",
+            "Email Address": "d@example.org",
+            "emailAddress": "e@example.org",
+            "GitHub username": "ag",
             "Twitter": "at",
             "Mastodon": "@a@example.social",
             "Row": 3,
-            "Email note": "not an identifier key",
+            "speaker": True,
+            "Notes": "not an identifier key",
         }
     )
     assert record.names == ("A",)
-    assert record.emails == ("a@example.org", "b@example.org", "c@example.org")
+    assert record.emails == tuple(f"{c}@example.org" for c in "abcde")
     assert (record.github, record.twitter, record.mastodon) == (
         ("ag",),
         ("at",),
         ("@a@example.social",),
     )
-    assert dict(record.ref) == {"Row": 3, "Email note": "not an identifier key"}
+    assert dict(record.ref) == {"Row": 3, "speaker": True, "Notes": "not an identifier key"}
+
+
+def test_first_and_last_name_keys_make_one_name() -> None:
+    record = ScreenRecord.from_mapping({"firstName": "Jose", "last_name": "Garcia", "id": 9})
+    assert record.names == ("Jose Garcia",)
+    assert dict(record.ref) == {"id": 9}
+    # A buyer's name stands in only when the attendee's own is empty, as in CSV.
+    buyer = {"Buyer first name": "Bea", "Buyer last name": "Buyer"}
+    assert ScreenRecord.from_mapping({**buyer, "Full Name": "Own Name"}).names == ("Own Name",)
+    assert ScreenRecord.from_mapping({**buyer, "Full Name": " "}).names == ("Bea Buyer",)
 
 
 def test_include_clear(world: World) -> None:

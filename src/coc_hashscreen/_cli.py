@@ -26,10 +26,11 @@ from . import _errors as errors
 from ._atomic import read_limited, write_atomic
 from ._clock import resolve_now
 from ._committee import Committee
-from ._csvinput import COLUMN_KINDS, read_csv
+from ._csvinput import read_csv
 from ._envelope import MAX_SIZES, peek_type, read_envelope
 from ._grant import parse_grant
 from ._hashing import KDF_PROFILES
+from ._headers import COLUMN_KINDS
 from ._keys import KeyPurpose, Suite, load_public_key
 from ._listfile import parse_list
 from ._model import Identifier, Status

@@ -20,94 +20,12 @@ from dataclasses import dataclass
 from typing import IO, Final, Self
 
 from ._errors import InputError
-from ._normalize import KINDS
+from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
 from ._screen import ScreenRecord
 
-__all__ = ["COLUMN_KINDS", "Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
+__all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
 
-# What a column can hold.  "given" and "family" are parts of one name.
-COLUMN_KINDS: Final = (*KINDS, "given", "family")
 _SNIFF_BYTES: Final = 64 * 1024
-
-
-def _normalize_header(header: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", header.lower().replace("e-mail", "email")))
-
-
-# Headers of attendee-level columns, after `_normalize_header`.
-_ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
-    "name": frozenset({
-        "name", "full name", "fullname", "attendee name", "attendee full name",
-        "ticket full name", "ticket name", "participant name", "speaker name", "speaker",
-        "display name", "your name", "registrant name", "delegate name", "badge name",
-    }),
-    "given": frozenset({
-        "first name", "firstname", "given name", "forename", "ticket first name",
-        "attendee name given name", "attendee name first name", "attendee first name",
-        "speaker first name", "participant first name",
-    }),
-    "family": frozenset({
-        "last name", "lastname", "surname", "family name", "ticket last name",
-        "attendee name family name", "attendee last name", "speaker last name",
-        "participant last name",
-    }),
-    "email": frozenset({
-        "email", "email address", "mail", "attendee email", "ticket email", "speaker email",
-        "participant email", "contact email", "your email",
-    }),
-    "github": frozenset({"github", "github username", "github handle", "github profile"}),
-    "twitter": frozenset({
-        "twitter", "x", "twitter handle", "twitter username", "twitter x", "x twitter",
-        "x handle", "twitter profile",
-    }),
-    "mastodon": frozenset({
-        "mastodon", "mastodon handle", "mastodon account", "mastodon username", "fediverse",
-        "fediverse handle",
-    }),
-}  # fmt: skip
-
-# Buyer- or order-level columns: used for a row only when the row's
-# attendee-level cells of that kind are all empty (as pretix's own check-in
-# export and Tito's importers do for unassigned tickets).
-_FALLBACK: Final[Mapping[str, frozenset[str]]] = {
-    "name": frozenset({"order name", "invoice address name", "buyer name"}),
-    "given": frozenset({"buyer first name", "invoice address name given name"}),
-    "family": frozenset({"buyer last name", "invoice address name family name"}),
-    "email": frozenset({"order email", "buyer email", "purchaser email"}),
-}
-
-# Custom questions such as "What's your GitHub username?" or "Twitter handle
-# to print on your badge": the service first, or a service and a qualifier.
-_SERVICES: Final = {"github": "github", "twitter": "twitter", "mastodon": "mastodon"}
-_SERVICES_EXTRA: Final = {"fediverse": "mastodon"}
-_QUALIFIERS: Final = frozenset(
-    {"handle", "username", "user", "account", "profile", "url", "id", "name"}
-)
-# "Email 2", "Secondary email", "Alternate e-mail": one more column of a kind.
-_EXTRA_WORDS: Final = frozenset(
-    {"secondary", "alternate", "alternative", "other", "additional", "second", "2nd", "work",
-     "personal", "private"}
-)  # fmt: skip
-
-
-def _kind_of(normalized: str) -> tuple[str, bool] | None:
-    """(kind, is_fallback) for a normalized header, or None."""
-    words = normalized.split()
-    stripped = " ".join(w for w in words if w not in _EXTRA_WORDS and not w.isdigit())
-    for candidate in dict.fromkeys((normalized, stripped)):
-        for kind, names in _ATTENDEE.items():
-            if candidate in names:
-                return kind, False
-        for kind, names in _FALLBACK.items():
-            if candidate in names:
-                return kind, True
-    services = {**_SERVICES, **_SERVICES_EXTRA}
-    if words and words[0] in services:
-        return services[words[0]], False
-    for word, kind in services.items():
-        if word in words and _QUALIFIERS & set(words):
-            return kind, False
-    return None
 
 
 @dataclass(frozen=True)
@@ -168,7 +86,7 @@ def detect_columns(
         overridden |= {"name", "given", "family"}
     taken = {c.index for c in columns}
     for i, header in enumerate(headers):
-        found = _kind_of(_normalize_header(header))
+        found = kind_of(header)
         if found is None or i in taken or found[0] in overridden:
             continue
         columns.append(Column(i, header.strip(), found[0], found[1]))
@@ -190,9 +108,9 @@ def _pretix_order_email(columns: list[Column]) -> None:
 
     In other exports (Eventbrite) a plain "Email" is the attendee's own.
     """
-    if any(_normalize_header(c.header) == "attendee email" for c in columns):
+    if any(normalize_header(c.header) == "attendee email" for c in columns):
         for i, column in enumerate(columns):
-            if column.kind == "email" and _normalize_header(column.header) == "email":
+            if column.kind == "email" and normalize_header(column.header) == "email":
                 columns[i] = Column(column.index, column.header, "email", fallback=True)
 
 
@@ -302,9 +220,6 @@ class CsvSource:
     def records(self) -> Iterator[ScreenRecord]:
         """The rows as records; ``ref`` holds the data row number, line and role."""
         width = len(self.headers)
-        by_kind: dict[str, list[Column]] = {}
-        for column in self.plan.columns:
-            by_kind.setdefault(column.kind, []).append(column)
         for row_number, cells in enumerate(self._rows, start=1):
             line = self._reader.line_num
             if len(cells) > width:
@@ -314,55 +229,18 @@ class CsvSource:
                 )
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line keeps its row number but is no record
-            values = _values(cells, by_kind)
             ref: dict[str, object] = {"row": row_number, "line": line}
             if self.role:
                 ref["role"] = self.role
-            yield ScreenRecord(
-                names=tuple(values["name"]),
-                emails=tuple(values["email"]),
-                github=tuple(values["github"]),
-                twitter=tuple(values["twitter"]),
-                mastodon=tuple(values["mastodon"]),
-                ref=ref,
-            )
+            yield ScreenRecord.from_kinds(_values(cells, self.plan.columns), ref=ref)
 
 
-# Kinds whose columns describe one thing together: a person's name is its
-# full-name columns and its first- and last-name columns.  Order-level
-# columns stand in for the whole group or not at all, so that an attendee's
-# first name is never joined to the buyer's last name.
-_GROUPS: Final = (("name", "given", "family"), ("email",), ("github",), ("twitter",), ("mastodon",))
-
-
-def _values(cells: list[str], by_kind: Mapping[str, list[Column]]) -> dict[str, list[str]]:
+def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]:
     """The identifier values of one row, per kind."""
-
-    def cell(column: Column) -> str:
-        return cells[column.index] if column.index < len(cells) else ""
-
-    def read(kinds: tuple[str, ...], fallback: bool) -> dict[str, list[str]]:
-        return {
-            kind: [
-                value
-                for column in by_kind.get(kind, [])
-                if column.fallback is fallback
-                for value in _split(kind, cell(column))
-            ]
-            for kind in kinds
-        }
-
-    values: dict[str, list[str]] = {}
-    for group in _GROUPS:
-        found = read(group, fallback=False)
-        if not any(found.values()):
-            found = read(group, fallback=True)
-        values.update(found)
-    # First- and last-name columns make one name.
-    given, family = values.pop("given"), values.pop("family")
-    if given or family:
-        values["name"].append(" ".join([*given, *family]))
-    return values
+    return combine(
+        (c.kind, c.fallback, _split(c.kind, cells[c.index] if c.index < len(cells) else ""))
+        for c in columns
+    )
 
 
 def read_csv(

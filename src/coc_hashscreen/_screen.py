@@ -39,6 +39,7 @@ from ._hashing import (
     key_check,
     worker_count,
 )
+from ._headers import combine, kind_of
 from ._keys import HpkePrivateKey, short_id
 from ._listfile import HashedList, parse_list
 from ._model import Status, Strength
@@ -71,30 +72,6 @@ TASK_WORK: Final = 2**20
 
 def task_size(params: Argon2Params) -> int:
     return max(1, min(TASK_SIZE, TASK_WORK // (params.memory_cost * params.time_cost)))
-
-
-# Keys of a mapping record that hold identifiers, after `_identifier_key`.
-_MAPPING_KEYS: Final[Mapping[str, str]] = {
-    "name": "name",
-    "names": "name",
-    "email": "email",
-    "emails": "email",
-    "github": "github",
-    "twitter": "twitter",
-    "mastodon": "mastodon",
-}
-
-
-def _identifier_key(key: object) -> str | None:
-    """The kind a mapping key holds, ignoring case and "-", "_" and spaces.
-
-    "Email", "E-mail" and "e_mails" all hold e-mail addresses: a key spelled
-    a little differently must not pass an identifier through unscreened.
-    """
-    if not isinstance(key, str):
-        return None
-    folded = "".join(c for c in key.casefold() if c not in "-_ ")
-    return _MAPPING_KEYS.get(folded)
 
 
 # Called with (records read so far, total records if known).
@@ -140,30 +117,50 @@ class ScreenRecord:
                 yield kind, value
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> ScreenRecord:
-        """A record from a dict: identifier keys per kind, every other key passed through.
+    def from_kinds(
+        cls, values: Mapping[str, Iterable[str]], *, ref: Mapping[str, Any] | None = None
+    ) -> ScreenRecord:
+        """A record from identifier values per kind (``name``, ``email``, ...)."""
+        return cls(
+            names=tuple(values.get("name", ())),
+            emails=tuple(values.get("email", ())),
+            github=tuple(values.get("github", ())),
+            twitter=tuple(values.get("twitter", ())),
+            mastodon=tuple(values.get("mastodon", ())),
+            ref=ref or {},
+        )
 
-        Identifier keys are ``name``/``names``, ``email``/``emails``,
-        ``github``, ``twitter`` and ``mastodon``, in any case and with any
-        "-", "_" or spaces (``"E-mail"`` holds e-mail addresses); each takes
-        one value or a list of values.
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ScreenRecord:
+        """A record from a dict: keys are read as CSV headers are, the rest passed through.
+
+        ``name``/``names``, ``email``/``emails``, ``github``, ``twitter`` and
+        ``mastodon`` in any case, and every header CSV detection knows
+        (``"E-mail"``, ``"Email Address"``, ``"Full Name"``, ``"firstName"``
+        with ``"lastName"``, ``"GitHub username"``...) hold identifiers, one
+        value or a list.  A key holding neither text nor a list of texts (a
+        flag such as ``"speaker": True``) is passed through.
         """
-        found: dict[str, list[object]] = {kind: [] for kind in KINDS}
+        found: list[tuple[str, bool, list[str]]] = []
         ref: dict[str, Any] = {}
         for key, value in data.items():
-            kind = _identifier_key(key)
-            if kind is None:
+            kind = kind_of(key) if isinstance(key, str) else None
+            values = _texts(value)
+            if kind is None or values is None:
                 ref[key] = value
             else:
-                found[kind].extend(_values(value))
-        return cls(
-            names=tuple(found["name"]),  # type: ignore[arg-type]
-            emails=tuple(found["email"]),  # type: ignore[arg-type]
-            github=tuple(found["github"]),  # type: ignore[arg-type]
-            twitter=tuple(found["twitter"]),  # type: ignore[arg-type]
-            mastodon=tuple(found["mastodon"]),  # type: ignore[arg-type]
-            ref=ref,
-        )
+                found.append((kind[0], kind[1], values))
+        return cls.from_kinds(combine(found), ref=ref)
+
+
+def _texts(value: object) -> list[str] | None:
+    """The non-blank texts of a value, or None if it holds anything but text."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+        return None
+    return [v for v in items if v.strip()]
 
 
 @dataclass(frozen=True)
