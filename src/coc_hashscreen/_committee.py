@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 from ._atomic import fsync_directory, write_atomic
 from ._clock import resolve_now
+from ._closing import Closing
 from ._envelope import read_envelope
 from ._errors import InputError, KeyFileError, RegisterError, ScrubPending
 from ._grant import Grant, issue_grant, parse_grant
@@ -128,7 +128,7 @@ def _safe_file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:40] or "organizer"
 
 
-class Committee:
+class Committee(Closing):
     """An open committee directory.  Use `init` or `open`, as a context manager."""
 
     def __init__(
@@ -223,17 +223,6 @@ class Committee:
 
     def close(self) -> None:
         self.register.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- identity -------------------------------------------------------------
 

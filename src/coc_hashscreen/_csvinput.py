@@ -17,8 +17,9 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Final, Self
+from typing import IO, Final
 
+from ._closing import Closing
 from ._errors import InputError
 from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
 from ._screen import ScreenRecord
@@ -158,7 +159,7 @@ def _dialect(sample: str) -> type[csv.Dialect]:
     return Dialect
 
 
-class CsvSource:
+class CsvSource(Closing):
     """An open CSV list: its column plan, and its records as a stream.
 
     A context manager; closing it closes the file it opened.
@@ -199,12 +200,6 @@ class CsvSource:
     def close(self) -> None:
         if self._owned:
             self._handle.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def count(self) -> int:
         """Data rows in the file, for progress; the stream is left where it was."""

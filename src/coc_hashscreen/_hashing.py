@@ -26,13 +26,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ._closing import Closing
 from ._errors import FormatError, InvalidParameters
 from ._normalize import check_kind
 
@@ -279,7 +279,7 @@ def worker_count(
     return min(workers or available_cpus(), fit)
 
 
-class KeyedHasher:
+class KeyedHasher(Closing):
     """Keyed hashing of many identifiers, for one list version, on a bounded thread pool.
 
     Use as a context manager.  The number of threads is `worker_count`.
@@ -307,17 +307,6 @@ class KeyedHasher:
         return (
             f"KeyedHasher(params={self.params!r}, version={self.version}, workers={self.workers})"
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -24,12 +24,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 from . import _wire
 from ._atomic import check_private_mode
 from ._clock import from_timestamp, resolve_now, timestamp
+from ._closing import Closing
 from ._errors import InputError, RegisterError, ScrubPending
 from ._hashing import EPOCH_KEY_SIZE, SALT_SIZE, Argon2Params
 from ._keys import HpkePublicKey, Suite
@@ -286,7 +286,7 @@ def _unique(identifiers: Iterable[Identifier]) -> list[Identifier]:
     return list(seen.values())
 
 
-class Register:
+class Register(Closing):
     """A connection to a register file.  Use `create` or `open`, as a context manager."""
 
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
@@ -361,17 +361,6 @@ class Register:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def schema_version(self) -> int:
