@@ -511,9 +511,10 @@ class _Run:
         self.no_match = _FingerprintSet()
         # Hits and identifiers in flight are few and keyed by the exact
         # (kind, form): a fingerprint collision can then never put one
-        # identifier's hit on another.
+        # identifier's hit on another.  In flight, each keeps the fingerprint
+        # it will be remembered by if it does not match.
         self.hits: dict[tuple[str, str], Hit] = {}
-        self.inflight: set[tuple[str, str]] = set()
+        self.inflight: dict[tuple[str, str], int] = {}
         self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
@@ -551,13 +552,12 @@ class _Run:
                 if key in keys:
                     continue
                 keys.append(key)
-                if (
-                    key in self.hits
-                    or key in self.inflight
-                    or self._fingerprint(key) in self.no_match
-                ):
+                if key in self.hits or key in self.inflight:
                     continue
-                self.inflight.add(key)
+                fingerprint = self._fingerprint(key)
+                if fingerprint in self.no_match:
+                    continue
+                self.inflight[key] = fingerprint
                 pending.append(key)
             chunk.records.append((index, record.ref, keys))
         size = task_size(hasher.params)
@@ -569,11 +569,11 @@ class _Run:
     def finish(self, chunk: _Chunk) -> None:
         for keys, future in chunk.tasks:
             for key, hashed in zip(keys, future.result(), strict=True):
-                self.inflight.discard(key)
+                fingerprint = self.inflight.pop(key)
                 self.hashed += 1
                 hit = self.screener.lookup(hashed, key[0])
                 if hit is None:
-                    self.no_match.add(self._fingerprint(key))
+                    self.no_match.add(fingerprint)
                 else:
                     self.hits[key] = hit
         for index, ref, keys in chunk.records:
