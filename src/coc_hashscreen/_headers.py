@@ -8,6 +8,7 @@ only when a record's own are empty (as for unassigned tickets).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final
@@ -83,6 +84,8 @@ _EXTRA_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
+# Cached: dict records repeat the same few keys on every record.
+@functools.lru_cache(maxsize=4096)
 def kind_of(header: str) -> tuple[str, bool] | None:
     """(kind, is_fallback) for a column header or mapping key, or None.
 
