@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+from argon2.low_level import hash_secret_raw
 
 from coc_hashscreen._keys import HpkePrivateKey, SigningKey, Suite
 
@@ -30,3 +33,16 @@ def fixed_signing_key(label: str) -> SigningKey:
 def fixed_hpke_key(label: str, suite: Suite = Suite.X25519) -> HpkePrivateKey:
     raw = hashlib.shake_256(label.encode()).digest(suite.private_size)
     return HpkePrivateKey.from_raw(suite, raw)
+
+
+class CountingArgon2:
+    """Stands in for argon2-cffi's hash_secret_raw and counts the calls, across threads."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, *args: object, **kwargs: object) -> bytes:
+        with self.lock:
+            self.calls += 1
+        return hash_secret_raw(*args, **kwargs)  # type: ignore[arg-type]

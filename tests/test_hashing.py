@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +21,8 @@ from coc_hashscreen import (
 )
 from coc_hashscreen._errors import FormatError, UnknownKind
 from coc_hashscreen._hashing import key_check, pepper
+
+from .helpers import CountingArgon2
 
 KEY = bytes(range(32))
 SALT = bytes(range(100, 116))
@@ -231,19 +232,8 @@ def test_batch_equals_single(items: list[tuple[str, str]], workers: int) -> None
     assert batch == single
 
 
-class _CountingArgon2:
-    def __init__(self) -> None:
-        self.calls = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, *args: object, **kwargs: object) -> bytes:
-        with self.lock:
-            self.calls += 1
-        return hash_secret_raw(*args, **kwargs)  # type: ignore[arg-type]
-
-
 def test_batch_deduplicates_and_reports_progress(monkeypatch: pytest.MonkeyPatch) -> None:
-    counter = _CountingArgon2()
+    counter = CountingArgon2()
     monkeypatch.setattr(_hashing, "hash_secret_raw", counter)
     items = [("name", "a b"), ("email", "a@b.co"), ("name", "a b"), ("name", "c d")] * 5
     seen: list[tuple[int, int]] = []

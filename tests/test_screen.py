@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import threading
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2.low_level import hash_secret_raw
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +43,7 @@ from coc_hashscreen._screen import _FingerprintSet, _Run
 from coc_hashscreen._wire import dump
 
 from .conftest import World
-from .helpers import NOW
+from .helpers import NOW, CountingArgon2
 
 # ---------------------------------------------------------------------------
 # loading: the happy path and every refusal, in the documented order
@@ -397,21 +395,10 @@ def test_reprs_hide_identifiers() -> None:
     assert "secret.example" not in repr(record)
 
 
-class _Counting:
-    def __init__(self) -> None:
-        self.calls = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, *args: object, **kwargs: object) -> bytes:
-        with self.lock:
-            self.calls += 1
-        return hash_secret_raw(*args, **kwargs)  # type: ignore[arg-type]
-
-
 def test_one_argon2_call_per_distinct_identifier(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    counter = _Counting()
+    counter = CountingArgon2()
     monkeypatch.setattr(_hashing, "hash_secret_raw", counter)
     people = [{"name": f"Person {i:03d}", "email": f"p{i}@example.org"} for i in range(50)]
     # Repeats far apart (other chunks), and spelled differently.
