@@ -53,6 +53,11 @@ class SeriesState:
     list_version: int = 0
     list_epoch: int = 0
 
+    @classmethod
+    def first_use(cls, trust: TrustFile) -> SeriesState:
+        """The state of a series seen for the first time: *trust* pinned, no list yet."""
+        return cls(trust.committee, trust.generation, trust.signing_key_id)
+
     def after_trust(self, trust: TrustFile, series: bytes) -> SeriesState:
         """The state after accepting *trust* as this series' trust file."""
         check_successor(
@@ -223,7 +228,7 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
 def _trust_change(trust: TrustFile) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
         if current is None:  # trust on first use
-            return SeriesState(trust.committee, trust.generation, trust.signing_key_id)
+            return SeriesState.first_use(trust)
         return current.after_trust(trust, trust.series)
 
     return change
@@ -241,7 +246,7 @@ def pin_trust(store: StateStore, trust: TrustFile) -> SeriesState:
 
 def _list_change(trust: TrustFile, header: ListHeader) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
-        base = current or SeriesState(trust.committee, trust.generation, trust.signing_key_id)
+        base = current or SeriesState.first_use(trust)
         return base.after_list(header)
 
     return change
