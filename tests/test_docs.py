@@ -25,7 +25,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     setup = next(block for block in _shell_blocks(readme) if "pytest" in block)
     test_command = setup.strip().split(" && ")[-1]
     assert test_command == "python -m pytest"
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert test_command in ci
 
 
@@ -85,9 +85,15 @@ def test_cli_reference_matches_the_parser(monkeypatch: pytest.MonkeyPatch) -> No
 
     walk(parser, "")
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    blocks = {b.strip() for b in re.findall(r"```\n(usage: coc-hashscreen.*?)```", text, re.S)}
-    missing = [name for name, usage in usages.items() if usage not in blocks]
+    # Compared word by word: where argparse breaks a long usage line differs
+    # between Python versions (3.13 keeps an option beside its metavar).
+    blocks = {_words(b) for b in re.findall(r"```\n(usage: coc-hashscreen.*?)```", text, re.S)}
+    missing = [name for name, usage in usages.items() if _words(usage) not in blocks]
     assert missing == []
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def test_guide_python_examples_run(tmp_path: Path) -> None:

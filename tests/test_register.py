@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import stat
+import sys
+import warnings
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +59,27 @@ def test_open_errors(tmp_path: Path) -> None:
     os.chmod(junk, 0o600)
     with pytest.raises(RegisterError, match="not a coc-hashscreen register"):
         Register.open(junk)
+
+
+def test_a_refused_file_leaves_no_connection_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python 3.13 warns about a connection left to the garbage collector.
+
+    An open connection can also hold back the checkpoint that expunge
+    relies on, so a refused open must close what it opened.
+    """
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    os.chmod(junk, 0o600)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        with pytest.raises(RegisterError):
+            Register.open(junk)
+        gc.collect()
+    assert unraisable == []
 
 
 def test_open_refuses_a_readable_register(tmp_path: Path) -> None:

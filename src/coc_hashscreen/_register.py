@@ -298,13 +298,19 @@ class Register(Closing):
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA secure_delete = ON")
-        # Sorts stay in memory: a temporary file would hold rows outside the
-        # committee directory.
-        db.execute("PRAGMA temp_store = MEMORY")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA secure_delete = ON")
+            # Sorts stay in memory: a temporary file would hold rows outside the
+            # committee directory.
+            db.execute("PRAGMA temp_store = MEMORY")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+        except BaseException:
+            # A file that is not a database fails here: close the connection,
+            # or it lingers until garbage collection.
+            db.close()
+            raise
         return db
 
     @classmethod
@@ -539,8 +545,8 @@ class Register(Closing):
         rows = self._db.execute(
             "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
             " i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
-            " ON i.record_id = r.id WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.id, i.id",
-            (record_id,),
+            " ON i.record_id = r.id WHERE :id IS NULL OR r.id = :id ORDER BY r.id, i.id",
+            {"id": record_id},
         ).fetchall()
         records: dict[int, Record] = {}
         identifiers: dict[int, list[Identifier]] = {}
