@@ -8,8 +8,7 @@ import time
 
 from argon2.low_level import Type, hash_secret_raw
 
-from coc_hashscreen import Argon2Params
-from coc_hashscreen._hashing import available_cpus
+from coc_hashscreen.core import Argon2Params, available_cpus
 
 
 def raw_argon2_seconds(params: Argon2Params, calls: int, workers: int | None = None) -> float:

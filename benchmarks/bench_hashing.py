@@ -14,8 +14,7 @@ import os
 import time
 
 from _common import raw_argon2_seconds
-from coc_hashscreen import KDF_PROFILES, KeyedHasher
-from coc_hashscreen._hashing import available_cpus
+from coc_hashscreen.core import KDF_PROFILES, KeyedHasher, available_cpus
 
 
 def main() -> None:

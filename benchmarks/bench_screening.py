@@ -30,20 +30,21 @@ from unittest import mock
 from argon2.low_level import Type, hash_secret_raw
 
 from _common import raw_argon2_seconds
-from coc_hashscreen import (
+from coc_hashscreen.committee import Committee
+from coc_hashscreen.core import (
     KDF_PROFILES,
     Argon2Params,
-    Committee,
     HpkePrivateKey,
     Identifier,
     KeyedHash,
-    MemoryState,
-    Screener,
+    Status,
+    Strength,
     _hashing,
+    available_cpus,
+    key_check,
 )
-from coc_hashscreen._hashing import available_cpus, key_check
-from coc_hashscreen._listfile import EntryPayload, ListHeader, bucket_size, build_list
-from coc_hashscreen._model import Status, Strength
+from coc_hashscreen.formats import EntryPayload, ListHeader, bucket_size, build_list
+from coc_hashscreen.organizer import MemoryState, Screener
 
 NOW = datetime.now(UTC)
 
@@ -144,7 +145,7 @@ def _run_child(script: str, directory: Path, *files: str) -> list[str]:
 _LOAD_SCRIPT = _STATUS + textwrap.dedent(
     """
     import sys, time
-    from coc_hashscreen import MemoryState, Screener, load_organizer_key
+    from coc_hashscreen.organizer import MemoryState, Screener, load_organizer_key
     before = status("VmRSS")
     start = time.perf_counter()
     s = Screener.load(hashed_list=sys.argv[1], grant=sys.argv[2],
@@ -157,8 +158,8 @@ _LOAD_SCRIPT = _STATUS + textwrap.dedent(
 
 
 def part_c(tmp: Path) -> None:
-    from coc_hashscreen._grant import issue_grant
-    from coc_hashscreen._keys import KeyPurpose, save_private_key
+    from coc_hashscreen.core import KeyPurpose
+    from coc_hashscreen.formats import issue_grant, save_private_key
 
     directory = tmp / "c"
     with Committee.init(directory, name="Bench", now=NOW) as committee:
@@ -193,7 +194,7 @@ def part_c(tmp: Path) -> None:
 _CSV_SCRIPT = _STATUS + textwrap.dedent(
     """
     import sys
-    from coc_hashscreen import MemoryState, Screener, load_organizer_key, read_csv
+    from coc_hashscreen.organizer import MemoryState, Screener, load_organizer_key, read_csv
     s = Screener.load(hashed_list=sys.argv[1], grant=sys.argv[2],
                       organizer_key=load_organizer_key(sys.argv[3]), trust=sys.argv[4],
                       state=MemoryState())
@@ -205,7 +206,8 @@ _CSV_SCRIPT = _STATUS + textwrap.dedent(
 
 
 def part_d(tmp: Path, rows: int) -> None:
-    from coc_hashscreen._keys import KeyPurpose, save_private_key
+    from coc_hashscreen.core import KeyPurpose
+    from coc_hashscreen.formats import save_private_key
 
     directory = tmp / "d"
     params = KDF_PROFILES["test-only"]

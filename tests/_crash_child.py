@@ -21,9 +21,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from coc_hashscreen import Committee, FileState, Identifier, init_organizer
-from coc_hashscreen._register import Register
-from coc_hashscreen._state import SeriesState
+from coc_hashscreen.committee import Committee, Register
+from coc_hashscreen.core import Identifier
+from coc_hashscreen.organizer import FileState, SeriesState, init_organizer
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 SERIES = b"\x01" * 32

@@ -16,14 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from coc_hashscreen import (
-    KDF_PROFILES,
-    Committee,
-    HpkePrivateKey,
-    Identifier,
-    MemoryState,
-    Screener,
-)
+from coc_hashscreen.committee import Committee
+from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier
+from coc_hashscreen.organizer import MemoryState, Screener
 
 from .helpers import NOW
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from argon2.low_level import hash_secret_raw
 
-from coc_hashscreen._keys import HpkePrivateKey, SigningKey, Suite
+from coc_hashscreen.core import HpkePrivateKey, SigningKey, Suite
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 

@@ -21,22 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen import (
-    KDF_PROFILES,
-    CocHashscreenError,
-    Committee,
-    FileState,
-    Identifier,
-    KeyPurpose,
-    RegisterError,
-    init_organizer,
-    load_organizer_key,
-    load_public_key,
-    parse_list,
-)
-from coc_hashscreen._keys import ed25519_public
-from coc_hashscreen._register import Register
-from coc_hashscreen._state import SeriesState
+from coc_hashscreen.committee import Committee, Register
+from coc_hashscreen.core import KDF_PROFILES, Identifier, KeyPurpose, ed25519_public
+from coc_hashscreen.errors import CocHashscreenError, RegisterError
+from coc_hashscreen.formats import load_public_key, parse_list
+from coc_hashscreen.organizer import FileState, SeriesState, init_organizer, load_organizer_key
 
 from ._tally import count
 from .helpers import NOW

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen import canonical
+from coc_hashscreen.core import canonical
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -52,7 +52,7 @@ def test_normalization_tables(kind: str) -> None:
 def test_security_doc_names_real_tests() -> None:
     """Every test docs/security.md cites exists, so the table cannot drift."""
     text = (DOCS / "security.md").read_text(encoding="utf-8")
-    cited = re.findall(r"`(test_\w+\.py)(?:::(test_[\w*]+))?`|`::(test_\w+)`", text)
+    cited = re.findall(r"`((?:\w+/)?test_\w+\.py)(?:::(test_[\w*]+))?`|`::(test_\w+)`", text)
     assert len(cited) > 30
     current = ""
     for module, name, sibling in cited:
@@ -68,7 +68,7 @@ def test_security_doc_names_real_tests() -> None:
 
 def test_cli_reference_matches_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/cli.md shows every command's usage exactly as --help prints it."""
-    from coc_hashscreen._cli import build_parser
+    from coc_hashscreen.cli import build_parser
 
     monkeypatch.setenv("COLUMNS", "80")
     parser = build_parser()
@@ -102,7 +102,7 @@ def test_guide_python_examples_run(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from coc_hashscreen import report_template
+    from coc_hashscreen.formats import report_template
 
     def blocks(doc: str) -> list[str]:
         text = (DOCS / doc).read_text(encoding="utf-8")

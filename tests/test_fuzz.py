@@ -29,40 +29,37 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coc_hashscreen import KDF_PROFILES, CocHashscreenError, FileState, read_csv
-from coc_hashscreen._envelope import (
+from coc_hashscreen.core import KDF_PROFILES, Identifier, KeyPurpose, SigningKey, Suite, key_check
+from coc_hashscreen.errors import CocHashscreenError
+from coc_hashscreen.formats import (
     MAX_SIZES,
-    SIGNATURE_CONTEXT,
-    _prefix,
-    open_self_signed,
-    sign_envelope,
-)
-from coc_hashscreen._grant import issue_grant, parse_grant
-from coc_hashscreen._hashing import key_check
-from coc_hashscreen._keys import (
-    KeyPurpose,
-    SigningKey,
-    Suite,
-    load_private_key,
-    load_public_key,
-    save_private_key,
-    save_public_key,
-)
-from coc_hashscreen._listfile import ListHeader, build_list, parse_list
-from coc_hashscreen._model import Identifier
-from coc_hashscreen._reports import (
-    SEALED_INFO,
     Attachment,
     IncidentReport,
+    ListHeader,
     Person,
-    _sealed_header,
+    build_list,
+    issue_grant,
+    load_private_key,
+    load_public_key,
+    make_rotation,
+    make_trust,
     open_sealed_report,
+    open_self_signed,
+    parse_grant,
+    parse_list,
     parse_receipt,
+    parse_trust,
+    save_private_key,
+    save_public_key,
     seal_report,
+    sign_envelope,
     sign_receipt,
 )
-from coc_hashscreen._trust import _parse_rotation, make_rotation, make_trust, parse_trust
-from coc_hashscreen._wire import dump
+from coc_hashscreen.formats._envelope import SIGNATURE_CONTEXT, _prefix
+from coc_hashscreen.formats._reports import SEALED_INFO, _sealed_header
+from coc_hashscreen.formats._trust import _parse_rotation
+from coc_hashscreen.formats._wire import dump_json as dump
+from coc_hashscreen.organizer import FileState, read_csv
 
 from ._tally import count
 from .helpers import NOW, fixed_hpke_key, fixed_signing_key
@@ -394,9 +391,8 @@ def test_fuzz_csv_input(data: bytes) -> None:
 
 
 def test_oversized_files_are_refused_before_reading(tmp_path: Path) -> None:
-    from coc_hashscreen import FileTooLarge
-    from coc_hashscreen._envelope import read_envelope
-    from coc_hashscreen._reports import MAX_SEALED_SIZE, read_sealed
+    from coc_hashscreen.errors import FileTooLarge
+    from coc_hashscreen.formats import MAX_SEALED_SIZE, read_envelope, read_sealed
 
     for file_type, limit in MAX_SIZES.items():
         path = tmp_path / file_type
@@ -435,7 +431,8 @@ def test_hostile_payloads_stay_within_bounded_memory() -> None:
 def test_hostile_argon2_parameters_are_refused_before_any_hashing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from coc_hashscreen import FormatError, _hashing
+    from coc_hashscreen.core import _hashing
+    from coc_hashscreen.errors import FormatError
 
     def no_hashing(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("hashing started")

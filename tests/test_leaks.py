@@ -18,28 +18,23 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen import (
-    CocHashscreenError,
-    FileState,
+from coc_hashscreen.cli import main
+from coc_hashscreen.core import (
     HpkePrivateKey,
     Identifier,
-    IncidentReport,
     KeyedHasher,
-    MemoryState,
-    ScreenRecord,
+    KeyPurpose,
     canonical,
     keyed_hash,
-    parse_grant,
-    read_csv,
-    seal_report,
 )
-from coc_hashscreen._cli import main
-from coc_hashscreen._keys import KeyPurpose, save_private_key
+from coc_hashscreen.errors import CocHashscreenError
+from coc_hashscreen.formats import IncidentReport, parse_grant, save_private_key, seal_report
+from coc_hashscreen.organizer import FileState, MemoryState, ScreenRecord, read_csv
 
 from ._tally import count
 from .conftest import World
+from .formats.test_reports import _report
 from .helpers import NOW
-from .test_reports import _report
 
 ATTENDEE_NAME = "Secretia Attendeeson"
 ATTENDEE_EMAIL = "secretia.attendeeson@private.example"

@@ -15,32 +15,31 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen import (
-    KDF_PROFILES,
-    Committee,
+from coc_hashscreen.committee import Committee
+from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Suite
+from coc_hashscreen.errors import (
     FormatError,
-    HpkePrivateKey,
-    Identifier,
     MismatchError,
-    Suite,
     UnsupportedFormat,
     UntrustedSigner,
     VerificationError,
     WrongFileType,
 )
-from coc_hashscreen._envelope import sign_envelope
-from coc_hashscreen._grant import issue_grant, parse_grant
-from coc_hashscreen._listfile import parse_list
-from coc_hashscreen._reports import (
+from coc_hashscreen.formats import (
     Attachment,
     IncidentReport,
     Person,
+    issue_grant,
     open_sealed_report,
+    parse_grant,
+    parse_list,
+    parse_trust,
     seal_report,
+    sign_envelope,
     verify_receipt,
 )
-from coc_hashscreen._trust import _parse_rotation, parse_trust
-from coc_hashscreen._wire import dump
+from coc_hashscreen.formats._trust import _parse_rotation
+from coc_hashscreen.formats._wire import dump_json as dump
 
 from ._tally import count
 from .helpers import NOW, fixed_signing_key

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from coc_hashscreen import Argon2Params, InvalidIdentifier, canonical, keyed_hash, variants
-from coc_hashscreen._hashing import key_check, pepper
+from coc_hashscreen.core import Argon2Params, canonical, key_check, keyed_hash, pepper, variants
+from coc_hashscreen.errors import InvalidIdentifier
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -88,11 +88,8 @@ def test_deterministic_formats_rebuild_byte_for_byte() -> None:
 
 
 def test_frozen_formats_parse_to_the_expected_values() -> None:
-    from coc_hashscreen._grant import parse_grant
-    from coc_hashscreen._keys import Suite
-    from coc_hashscreen._listfile import EntryPayload, parse_list
-    from coc_hashscreen._model import Status, Strength
-    from coc_hashscreen._trust import parse_trust
+    from coc_hashscreen.core import Status, Strength, Suite
+    from coc_hashscreen.formats import EntryPayload, parse_grant, parse_list, parse_trust
 
     from .helpers import NOW, fixed_hpke_key
 
@@ -125,7 +122,8 @@ def test_frozen_formats_parse_to_the_expected_values() -> None:
 def test_key_file_vectors(tmp_path: Path) -> None:
     import os
 
-    from coc_hashscreen._keys import KeyPurpose, load_private_key, load_public_key, load_signing_key
+    from coc_hashscreen.core import KeyPurpose
+    from coc_hashscreen.formats import load_private_key, load_public_key, load_signing_key
 
     from .helpers import fixed_hpke_key, fixed_signing_key
 
@@ -147,8 +145,12 @@ REPORTS = _load("reports-v1.json")
 
 
 def test_report_vectors() -> None:
-    from coc_hashscreen._reports import open_sealed_report, parse_receipt, verify_receipt
-    from coc_hashscreen._trust import parse_trust
+    from coc_hashscreen.formats import (
+        open_sealed_report,
+        parse_receipt,
+        parse_trust,
+        verify_receipt,
+    )
 
     from .helpers import NOW, fixed_hpke_key
     from .vectors.generate import reports
@@ -163,7 +165,7 @@ def test_report_vectors() -> None:
     # The receipt is deterministic: the generator's receipt over its own
     # (new, randomized) sealed report must verify, and the frozen one must
     # equal a receipt rebuilt over the frozen sealed report.
-    from coc_hashscreen._reports import sign_receipt
+    from coc_hashscreen.formats import sign_receipt
 
     from .helpers import fixed_signing_key
 

@@ -3,187 +3,55 @@
 The committee publishes a signed list of keyed, memory-hard hashes of the
 identifiers of flagged and banned people; organizers holding the epoch's key
 screen their attendee and speaker lists locally.  See README.md and docs/.
+
+The names here are where a user starts.  Everything else is public in its
+role package, each of which builds only on the ones before it:
+
+- `core`: normalization, keyed hashing, keys, time and value types (pure);
+- `formats`: every file format, bytes in and verified value out;
+- `committee`: the committee's directory, register, publishing and reports;
+- `organizer`: input records, screening, results, outputs and state;
+- `errors`: the one exception hierarchy.
 """
 
-from ._clock import CLOCK_SKEW
-from ._committee import Committee, IntakeResult, PublishResult
-from ._csvinput import Column, ColumnPlan, CsvSource, read_csv
-from ._errors import (
-    CocHashscreenError,
-    ExpiredError,
-    FileTooLarge,
-    FormatError,
-    InputError,
-    InvalidIdentifier,
-    InvalidParameters,
-    KeyFileError,
-    MismatchError,
-    NotYetValidError,
-    PolicyError,
-    RegisterError,
-    ReportError,
-    RollbackError,
-    ScrubPending,
-    UnknownKind,
-    UnknownProfile,
-    UnsupportedFormat,
-    UntrustedSigner,
-    VerificationError,
-    WrongFileType,
-    WrongKeyError,
-)
-from ._grant import Grant, parse_grant
-from ._hashing import KDF_PROFILES, Argon2Params, KeyedHash, KeyedHasher, keyed_hash
-from ._keys import (
-    HpkePrivateKey,
-    HpkePublicKey,
-    KeyPurpose,
-    PublicKeyFile,
-    Suite,
-    load_private_key,
-    load_public_key,
-)
-from ._listfile import EntryPayload, HashedList, ListHeader, parse_list
-from ._model import Identifier, Status, Strength
-from ._normalize import KINDS, PROFILE, STRONG_KINDS, canonical, variants
-from ._organizer import OrganizerKeys, init_organizer, load_organizer_key
-from ._output import report_to_csv, report_to_dict, report_to_json, report_to_table
-from ._register import (
-    REPORT_STEPS,
-    Epoch,
-    ExpungeResult,
-    GrantRecord,
-    Organizer,
-    Publication,
-    Record,
-    Register,
-    ReportStep,
-    StoredReport,
-)
-from ._reports import (
-    Attachment,
-    IncidentReport,
-    Person,
-    Receipt,
-    open_sealed_report,
-    parse_receipt,
-    report_template,
-    seal_report,
-    verify_receipt,
-)
-from ._screen import (
-    Hit,
-    InvalidValue,
-    ListInfo,
-    Match,
-    RecordRef,
-    Screener,
-    ScreeningReport,
-    ScreenRecord,
-    load_trust,
-)
-from ._state import FileState, MemoryState, SeriesState, StateChange, StateStore
-from ._trust import TrustFile, parse_trust
+from . import committee, core, errors, formats, organizer
 from ._version import __version__
+from .committee import Committee
+from .core import Identifier, Status, canonical, variants
+from .errors import CocHashscreenError
+from .formats import IncidentReport, seal_report
+from .organizer import (
+    FileState,
+    MemoryState,
+    Screener,
+    ScreenRecord,
+    init_organizer,
+    load_organizer_key,
+    load_trust,
+    read_csv,
+)
 
 __all__ = [
-    "CLOCK_SKEW",
-    "KDF_PROFILES",
-    "KINDS",
-    "PROFILE",
-    "REPORT_STEPS",
-    "STRONG_KINDS",
-    "Argon2Params",
-    "Attachment",
     "CocHashscreenError",
-    "Column",
-    "ColumnPlan",
     "Committee",
-    "CsvSource",
-    "EntryPayload",
-    "Epoch",
-    "ExpiredError",
-    "ExpungeResult",
     "FileState",
-    "FileTooLarge",
-    "FormatError",
-    "Grant",
-    "GrantRecord",
-    "HashedList",
-    "Hit",
-    "HpkePrivateKey",
-    "HpkePublicKey",
     "Identifier",
     "IncidentReport",
-    "InputError",
-    "IntakeResult",
-    "InvalidIdentifier",
-    "InvalidParameters",
-    "InvalidValue",
-    "KeyFileError",
-    "KeyPurpose",
-    "KeyedHash",
-    "KeyedHasher",
-    "ListHeader",
-    "ListInfo",
-    "Match",
     "MemoryState",
-    "MismatchError",
-    "NotYetValidError",
-    "Organizer",
-    "OrganizerKeys",
-    "Person",
-    "PolicyError",
-    "PublicKeyFile",
-    "Publication",
-    "PublishResult",
-    "Receipt",
-    "Record",
-    "RecordRef",
-    "Register",
-    "RegisterError",
-    "ReportError",
-    "ReportStep",
-    "RollbackError",
     "ScreenRecord",
     "Screener",
-    "ScreeningReport",
-    "ScrubPending",
-    "SeriesState",
-    "StateChange",
-    "StateStore",
     "Status",
-    "StoredReport",
-    "Strength",
-    "Suite",
-    "TrustFile",
-    "UnknownKind",
-    "UnknownProfile",
-    "UnsupportedFormat",
-    "UntrustedSigner",
-    "VerificationError",
-    "WrongFileType",
-    "WrongKeyError",
     "__version__",
     "canonical",
+    "committee",
+    "core",
+    "errors",
+    "formats",
     "init_organizer",
-    "keyed_hash",
     "load_organizer_key",
-    "load_private_key",
-    "load_public_key",
     "load_trust",
-    "open_sealed_report",
-    "parse_grant",
-    "parse_list",
-    "parse_receipt",
-    "parse_trust",
+    "organizer",
     "read_csv",
-    "report_template",
-    "report_to_csv",
-    "report_to_dict",
-    "report_to_json",
-    "report_to_table",
     "seal_report",
     "variants",
-    "verify_receipt",
 ]

@@ -23,8 +23,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from coc_hashscreen import KDF_PROFILES, InvalidIdentifier, canonical, keyed_hash, variants
-from coc_hashscreen._hashing import key_check, pepper
+from coc_hashscreen.core import KDF_PROFILES, canonical, key_check, keyed_hash, pepper, variants
+from coc_hashscreen.errors import InvalidIdentifier
 
 NORMALIZATION_INPUTS: list[tuple[str, str]] = [
     ("name", "  Dr. GARCÍA, José "),
@@ -168,17 +168,18 @@ def formats() -> dict[str, Any]:
     produced and the test checks that it verifies and opens to the expected
     epoch key.
     """
-    from coc_hashscreen._grant import issue_grant
-    from coc_hashscreen._keys import (
-        KeyPurpose,
-        Suite,
+    from coc_hashscreen.core import KeyPurpose, Status, Strength, Suite
+    from coc_hashscreen.formats import (
+        EntryPayload,
+        ListHeader,
+        build_list,
+        issue_grant,
+        make_rotation,
+        make_trust,
         save_private_key,
         save_public_key,
         save_signing_key,
     )
-    from coc_hashscreen._listfile import EntryPayload, ListHeader, build_list
-    from coc_hashscreen._model import Status, Strength
-    from coc_hashscreen._trust import make_rotation, make_trust
     from tests.helpers import NOW, fixed_hpke_key, fixed_rng, fixed_signing_key
 
     root = fixed_signing_key("vector committee gen1")
@@ -303,15 +304,16 @@ def reports() -> dict[str, Any]:
     receipt for it (deterministic: rebuilt byte for byte)."""
     from datetime import date
 
-    from coc_hashscreen._model import Identifier
-    from coc_hashscreen._reports import (
+    from coc_hashscreen.core import Identifier
+    from coc_hashscreen.formats import (
         Attachment,
         IncidentReport,
         Person,
+        make_trust,
+        parse_trust,
         seal_report,
         sign_receipt,
     )
-    from coc_hashscreen._trust import make_trust, parse_trust
     from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key
 
     committee = fixed_signing_key("vector committee gen1")

@@ -1,0 +1,181 @@
+"""``coc-hashscreen demo``: the whole story on built-in sample data.
+
+Every step runs the real command line (`main`) in a temporary directory and
+prints what it would print for you, so the demo doubles as a tour of the
+commands.  Only the expired record is added through the Python API, because
+the command line refuses an expiry in the past.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+
+from ..committee import Committee
+from ..core import Identifier, resolve_now
+from ..errors import InputError
+
+__all__ = ["run_demo"]
+
+_RECORDS = [
+    (
+        "banned",
+        ["--name", "José María García", "--email", "jose.garcia@example.org",
+         "--github", "jgarcia-dev", "--case-ref", "DEMO-2024-017"],
+    ),
+    (
+        "flagged",
+        ["--name", "Mallory Smith", "--twitter", "@mallory_s", "--mastodon",
+         "@mallory@social.example", "--case-ref", "DEMO-2025-003"],
+    ),
+    (
+        "banned",
+        ["--name", "Пётр Иванов", "--alias", "Pyotr Ivanov", "--email", "p.ivanov@example.ru",
+         "--case-ref", "DEMO-2023-011"],
+    ),
+    ("minor", ["--name", "Minnie Minor", "--email", "minnie@example.net"]),
+]  # fmt: skip
+_EXPIRED_EMAIL = "old.case@example.com"
+
+
+def _say(text: str) -> None:
+    print()
+    print(textwrap.fill(text, width=78))
+
+
+@contextlib.contextmanager
+def _workspace(keep: str | None) -> Iterator[Path]:
+    if keep is not None:
+        path = Path(keep)
+        if path.exists() and any(path.iterdir()):
+            raise InputError(f"--keep {keep!r}: the directory exists and is not empty")
+        path.mkdir(parents=True, exist_ok=True)
+        yield path.resolve()
+        return
+    path = Path(tempfile.mkdtemp(prefix="coc-hashscreen-demo-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run_demo(*, keep: str | None = None) -> int:
+    """Run the demo; return 0 when every step behaved as it should."""
+    from ._main import main  # the demo drives the real command line
+
+    start = time.monotonic()
+    with _workspace(keep) as work:
+
+        def run(*argv: str, expect: int = 0) -> None:
+            shown = [a.replace(os.fspath(work) + os.sep, "") for a in argv]
+            print("$ coc-hashscreen " + " ".join(_quote(a) for a in shown))
+            # One stream, so that messages stay in order even through a pipe.
+            with contextlib.redirect_stderr(sys.stdout):
+                code = main(list(argv))
+            if code != 0:
+                print(f"(exit status {code})")
+            if code != expect:
+                raise RuntimeError(f"demo step exited {code}, expected {expect}")
+
+        committee, organizer = work / "committee", work / "organizer"
+        listed, grant, attendees = (
+            work / "demo.list",
+            organizer / "democon.grant",
+            work / "attendees.csv",
+        )
+        attendees.write_bytes(
+            resources.files("coc_hashscreen.cli").joinpath("_demo_data/attendees.csv").read_bytes()
+        )
+        print(f"coc-hashscreen demo, working in {work}")
+
+        _say(
+            "1. The committee creates its directory: a register (SQLite), a signing key, a "
+            "key organizers seal incident reports to, and a trust file for organizers."
+        )
+        run("committee", "init", str(committee), "--name", "Demo CoC Committee")
+
+        _say(
+            "2. It records four people: two banned, one flagged, and one minor incident, "
+            "which is never reported to organizers. A fifth record, flagged two years ago, "
+            "reached the end of its retention yesterday."
+        )
+        for status, options in _RECORDS:
+            run("committee", "add", str(committee), "--status", status, *options)
+        now = resolve_now(None)
+        with Committee.open(committee) as opened:
+            opened.register.add_record(
+                status="flagged",
+                identifiers=[Identifier("name", "Old Case"), Identifier("email", _EXPIRED_EMAIL)],
+                case_ref="DEMO-2024-001",
+                expires_at=now - timedelta(days=1),
+                now=now - timedelta(days=730),
+            )
+        run("committee", "list", str(committee))
+
+        _say(
+            "3. It publishes a signed list: Argon2id hashes, keyed with this epoch's secret, "
+            "of every identifier of the flagged and banned people, with decoys to a padded "
+            "size. Minor and expired records are left out; nothing in the file names anyone."
+        )
+        run("committee", "publish", str(committee), "-o", str(listed))
+
+        _say(
+            "4. An organizer makes a key pair and sends the public half to the committee, "
+            "which seals the epoch key to it in a signed grant."
+        )
+        run("organizer", "init", str(organizer), "--name", "DemoCon 2026")
+        run(
+            "committee", "grant", str(committee), str(organizer / "organizer.pub"), "-o", str(grant)
+        )
+
+        _say(
+            "5. The organizer screens its attendee list on its own machine; the committee "
+            "never sees it. Accents, word order, case, e-mail tags, profile URLs, fullwidth "
+            "letters and a name in Cyrillic still match. Name-only matches need confirming."
+        )
+        screen = [
+            "screen", str(attendees), "--list", str(listed), "--grant", str(grant),
+            "--key", str(organizer), "--trust", str(committee / "committee.trust"),
+            "--state", str(work / "state.json"), "--role", "attendee",
+        ]  # fmt: skip
+        run(*screen)
+
+        _say(
+            "6. Someone changes one byte of the list (to hide an offender, say). The "
+            "screener refuses it before screening anyone."
+        )
+        tampered = work / "tampered.list"
+        data = bytearray(listed.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        tampered.write_bytes(bytes(data))
+        run(*screen[:3], str(tampered), *screen[4:], expect=4)
+
+        _say(
+            "7. The committee expunges records past their retention. No byte of them is "
+            "left in the register's files."
+        )
+        run("committee", "expunge", str(committee))
+        raw = b"".join(p.read_bytes() for p in committee.glob("register.sqlite3*"))
+        found = _EXPIRED_EMAIL.encode() in raw
+        print(f"Searched the register files for {_EXPIRED_EMAIL}: {'FOUND' if found else 'gone'}.")
+        if found:
+            raise RuntimeError("the expunged record is still in the register files")
+
+        elapsed = time.monotonic() - start
+        print()
+        where = f"Files kept in {work}." if keep else "The temporary files are removed."
+        print(f"Demo finished in {elapsed:.1f} s. {where}")
+    return 0
+
+
+def _quote(arg: str) -> str:
+    return f"'{arg}'" if not arg or any(c in arg for c in " '\"$&|;<>()") else arg

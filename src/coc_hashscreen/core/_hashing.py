@@ -1,0 +1,372 @@
+"""Keyed hashing: epoch key + canonical identifier -> (tag, payload key).
+
+The construction (DESIGN §5, frozen in ``tests/vectors/hashing-v1.json``)::
+
+    pepper      = HMAC-SHA256(K_e, "coc-hashscreen/v1" 0x00 kind 0x00 utf8(c))
+    x           = Argon2id(secret=pepper, salt=salt_e, t, m, p, 32 bytes)
+    tag         = HKDF-SHA256(x, salt=none, info="tag" || version (8 bytes), 16 bytes)
+    payload_key = HKDF-SHA256(x, salt=none, info="payload", 32 bytes)
+
+The pepper comes first so that no Argon2 output can be precomputed without
+the epoch key.  The tag also depends on the list's version, so that two
+lists of one epoch share no tag: otherwise comparing them would tell real
+entries from decoys (docs/adr/0009-version-bound-tags.md).
+
+Argon2 runs in a thread pool: argon2-cffi releases the GIL, so threads reach
+all cores without the pickling cost of processes.  The number
+of threads is bounded by a memory budget, because each call holds
+``memory_cost`` KiB for its whole duration.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Final
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from ..errors import FormatError, InvalidParameters
+from ._closing import Closing
+from ._normalize import check_kind
+
+__all__ = [
+    "DEFAULT_MEMORY_BUDGET",
+    "EPOCH_KEY_SIZE",
+    "KDF_PROFILES",
+    "SALT_SIZE",
+    "TAG_SIZE",
+    "Argon2Params",
+    "KeyedHash",
+    "KeyedHasher",
+    "Progress",
+    "available_cpus",
+    "key_check",
+    "keyed_hash",
+    "pepper",
+    "worker_count",
+]
+
+EPOCH_KEY_SIZE: Final = 32
+SALT_SIZE: Final = 16
+TAG_SIZE: Final = 16
+PAYLOAD_KEY_SIZE: Final = 32
+ARGON2_OUTPUT_SIZE: Final = 32
+ARGON2_VERSION: Final = 0x13
+DOMAIN: Final = b"coc-hashscreen/v1"
+
+# Bounds on Argon2 parameters read from a list.  A list is signed, but a
+# leaked signing key or a typo must not be able to make every screener
+# allocate gigabytes or spin for minutes per identifier.
+MIN_TIME_COST: Final = 1
+MAX_TIME_COST: Final = 10
+MAX_MEMORY_COST: Final = 1024 * 1024  # KiB, 1 GiB
+MAX_PARALLELISM: Final = 16
+DEFAULT_MEMORY_BUDGET: Final = 1024 * 1024 * 1024  # bytes
+
+# Called with (done, total) as work completes.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Argon2Params:
+    """Argon2id cost parameters of one epoch (RFC 9106 names).
+
+    ``memory_cost`` is in KiB.  Validated on construction: every instance is
+    within the bounds above, so code holding one never checks again.
+    """
+
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+
+    def __post_init__(self) -> None:
+        for name in ("time_cost", "memory_cost", "parallelism"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise InvalidParameters(f"Argon2 {name} must be an integer")
+        if not MIN_TIME_COST <= self.time_cost <= MAX_TIME_COST:
+            raise InvalidParameters(
+                f"Argon2 time_cost {self.time_cost} is outside {MIN_TIME_COST}..{MAX_TIME_COST}"
+            )
+        if not 1 <= self.parallelism <= MAX_PARALLELISM:
+            raise InvalidParameters(
+                f"Argon2 parallelism {self.parallelism} is outside 1..{MAX_PARALLELISM}"
+            )
+        if not 8 * self.parallelism <= self.memory_cost <= MAX_MEMORY_COST:
+            raise InvalidParameters(
+                f"Argon2 memory_cost {self.memory_cost} KiB is outside "
+                f"{8 * self.parallelism}..{MAX_MEMORY_COST} KiB"
+            )
+
+    @property
+    def memory_bytes(self) -> int:
+        """Memory one Argon2 call holds, in bytes."""
+        return self.memory_cost * 1024
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {
+            "algorithm": "argon2id",
+            "version": ARGON2_VERSION,
+            "time_cost": self.time_cost,
+            "memory_cost": self.memory_cost,
+            "parallelism": self.parallelism,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Argon2Params:
+        """Parse the ``kdf`` object of a file header, strictly."""
+        if set(data) != {"algorithm", "version", "time_cost", "memory_cost", "parallelism"}:
+            raise FormatError("the kdf parameters do not have exactly the expected fields")
+        if data["algorithm"] != "argon2id" or data["version"] != ARGON2_VERSION:
+            raise FormatError("the kdf is not Argon2id version 0x13")
+        time_cost, memory_cost, parallelism = (
+            data["time_cost"],
+            data["memory_cost"],
+            data["parallelism"],
+        )
+        if not all(type(v) is int for v in (time_cost, memory_cost, parallelism)):
+            raise FormatError("the kdf parameters must be integers")
+        assert isinstance(time_cost, int)
+        assert isinstance(memory_cost, int)
+        assert isinstance(parallelism, int)
+        try:
+            return cls(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+        except InvalidParameters as exc:
+            # Refused before any hashing: a damaged or hostile file must not
+            # make us allocate gigabytes or spin for minutes.
+            raise FormatError(f"the file asks for {exc}; this release refuses that") from None
+
+    def describe(self) -> str:
+        return (
+            f"Argon2id t={self.time_cost}, m={self.memory_cost // 1024} MiB"
+            f"{'' if self.memory_cost % 1024 == 0 else f' ({self.memory_cost} KiB)'}"
+            f", p={self.parallelism}"
+        )
+
+
+# Named profiles.  See docs/adr/0003-argon2-default.md for the measurements
+# behind "default".
+KDF_PROFILES: Final[Mapping[str, Argon2Params]] = {
+    # OWASP's first Argon2id recommendation (m=19 MiB, t=2, p=1): about 19 ms
+    # a call on one core of the reference 2-core machine, so a 3,000-person
+    # list with a name and an e-mail each screens in about a minute.
+    "default": Argon2Params(time_cost=2, memory_cost=19 * 1024, parallelism=1),
+    # RFC 9106's second recommended option (t=3, m=64 MiB, p=4): about 5x
+    # the default's price per guess.
+    "strong": Argon2Params(time_cost=3, memory_cost=64 * 1024, parallelism=4),
+    # The cheapest parameters Argon2 allows.  For tests only: a list hashed
+    # with them offers no resistance to guessing.
+    "test-only": Argon2Params(time_cost=1, memory_cost=8, parallelism=1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedHash:
+    """The keyed hash of one identifier: a public tag and a secret payload key."""
+
+    tag: bytes
+    payload_key: bytes = field(repr=False)
+
+
+def _check_key_material(epoch_key: bytes, salt: bytes) -> None:
+    if len(epoch_key) != EPOCH_KEY_SIZE:
+        raise InvalidParameters(f"an epoch key is {EPOCH_KEY_SIZE} bytes")
+    if len(salt) != SALT_SIZE:
+        raise InvalidParameters(f"an epoch salt is {SALT_SIZE} bytes")
+
+
+def pepper(epoch_key: bytes, kind: str, canonical_form: str) -> bytes:
+    """HMAC-SHA256 of the domain-separated identifier under the epoch key."""
+    message = b"\x00".join((DOMAIN, kind.encode("ascii"), canonical_form.encode("utf-8")))
+    return hmac.digest(epoch_key, message, "sha256")
+
+
+def _hkdf(secret: bytes, info: bytes, length: int) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(secret)
+
+
+def _derive(
+    epoch_key: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    version: int,
+    kind: str,
+    canonical_form: str,
+) -> KeyedHash:
+    x = hash_secret_raw(
+        secret=pepper(epoch_key, kind, canonical_form),
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_cost,
+        parallelism=params.parallelism,
+        hash_len=ARGON2_OUTPUT_SIZE,
+        type=Type.ID,
+        version=ARGON2_VERSION,
+    )
+    return KeyedHash(
+        tag=_hkdf(x, b"tag" + version.to_bytes(8, "big"), TAG_SIZE),
+        payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE),
+    )
+
+
+def _check_version(version: int) -> int:
+    if type(version) is not int or not 1 <= version < 2**63:
+        raise InvalidParameters("a list version is an integer from 1")
+    return version
+
+
+def keyed_hash(
+    *,
+    epoch_key: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    version: int,
+    kind: str,
+    canonical_form: str,
+) -> KeyedHash:
+    """Derive the tag (for list *version*) and payload key of one canonical identifier.
+
+    *canonical_form* must already be canonical (see `canonical`); this
+    function hashes exactly the string it is given.
+    """
+    _check_key_material(epoch_key, salt)
+    return _derive(
+        epoch_key, salt, params, _check_version(version), check_kind(kind), canonical_form
+    )
+
+
+def key_check(epoch_key: bytes, *, series: bytes, epoch: int, salt: bytes) -> bytes:
+    """A value in the list header that proves which epoch key the list uses.
+
+    Without it a wrong or stale key would silently match nobody.  It reveals
+    nothing about the key: HMAC under a 256-bit random key.
+    """
+    _check_key_material(epoch_key, salt)
+    message = b"\x00".join((DOMAIN, b"key-check", series + epoch.to_bytes(8, "big") + salt))
+    return hmac.digest(epoch_key, message, "sha256")
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (affinity-aware where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(
+    params: Argon2Params, *, workers: int | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET
+) -> int:
+    """Threads for Argon2: *workers* (default: the CPUs) lowered to fit the budget.
+
+    A budget too small for even one call is an error, not a silent slowdown.
+    """
+    if workers is not None and workers < 1:
+        raise InvalidParameters("workers must be at least 1")
+    fit = memory_budget // params.memory_bytes
+    if fit < 1:
+        raise InvalidParameters(
+            f"one Argon2 call needs {params.memory_bytes // 2**20} MiB but the memory "
+            f"budget is {memory_budget // 2**20} MiB; raise the memory budget"
+        )
+    return min(workers or available_cpus(), fit)
+
+
+class KeyedHasher(Closing):
+    """Keyed hashing of many identifiers, for one list version, on a bounded thread pool.
+
+    Use as a context manager.  The number of threads is `worker_count`.
+    """
+
+    def __init__(
+        self,
+        *,
+        epoch_key: bytes,
+        salt: bytes,
+        params: Argon2Params,
+        version: int,
+        workers: int | None = None,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    ) -> None:
+        _check_key_material(epoch_key, salt)
+        self.workers = worker_count(params, workers=workers, memory_budget=memory_budget)
+        self.params = params
+        self.version = _check_version(version)
+        self._epoch_key = epoch_key
+        self._salt = salt
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
+
+    def __repr__(self) -> str:
+        return (
+            f"KeyedHasher(params={self.params!r}, version={self.version}, workers={self.workers})"
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
+        """Start hashing one canonical identifier; the future holds the result."""
+        return self._pool.submit(
+            _derive,
+            self._epoch_key,
+            self._salt,
+            self.params,
+            self.version,
+            check_kind(kind),
+            canonical_form,
+        )
+
+    def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
+        """Start hashing several identifiers as one task: fewer futures, less overhead."""
+        checked = [(check_kind(kind), form) for kind, form in items]
+        return self._pool.submit(self._derive_all, checked)
+
+    def _derive_all(self, items: list[tuple[str, str]]) -> list[KeyedHash]:
+        key, salt, params, version = self._epoch_key, self._salt, self.params, self.version
+        return [_derive(key, salt, params, version, kind, form) for kind, form in items]
+
+    def hash_many(
+        self, items: Sequence[tuple[str, str]], *, progress: Progress | None = None
+    ) -> list[KeyedHash]:
+        """Hash ``(kind, canonical_form)`` pairs; results in input order.
+
+        Equal pairs are hashed once.  *progress* is called from this thread
+        with ``(done, total)`` counted in distinct pairs.
+        """
+        unique = list(dict.fromkeys(items))
+        results: dict[tuple[str, str], KeyedHash] = {}
+        for done, (item, result) in enumerate(self.imap(unique), start=1):
+            results[item] = result
+            if progress is not None:
+                progress(done, len(unique))
+        return [results[item] for item in items]
+
+    def imap(
+        self, items: Iterable[tuple[str, str]], *, window: int | None = None
+    ) -> Iterator[tuple[tuple[str, str], KeyedHash]]:
+        """Hash a stream lazily, in order, with at most *window* calls in flight.
+
+        The pool stays busy while the caller produces the next items, and
+        memory stays bounded whatever the length of the stream.
+        """
+        limit = window or 4 * self.workers
+        pending: deque[tuple[tuple[str, str], Future[KeyedHash]]] = deque()
+        try:
+            for item in items:
+                pending.append((item, self.submit(*item)))
+                if len(pending) >= limit:
+                    head, future = pending.popleft()
+                    yield head, future.result()
+            while pending:
+                head, future = pending.popleft()
+                yield head, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()

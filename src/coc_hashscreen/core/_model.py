@@ -1,0 +1,90 @@
+"""Small value types shared by the committee and organizer sides."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from ..errors import InputError
+from ._normalize import STRONG_KINDS, canonical, check_kind
+
+__all__ = ["CASE_REF_PATTERN", "Identifier", "Status", "Strength", "check_case_ref"]
+
+# Case references travel inside every list entry's fixed-size payload and
+# are quoted by people on the phone: short, ASCII, unambiguous.
+CASE_REF_MAX: Final = 48
+CASE_REF_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._/-]{0,47}"
+
+
+class Status(enum.StrEnum):
+    """The status of a record in the committee's register."""
+
+    FLAGGED = "flagged"
+    BANNED = "banned"
+    MINOR = "minor"
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        try:
+            return cls(value)
+        except ValueError:
+            raise InputError(
+                f"unknown status {str(value)[:20]!r}; use flagged, banned or minor"
+            ) from None
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+    @property
+    def published(self) -> bool:
+        """Minor incidents are never reported to organizers."""
+        return self is not Status.MINOR
+
+
+_SEVERITY: Final = {Status.MINOR: 0, Status.FLAGGED: 1, Status.BANNED: 2}
+
+
+class Strength(enum.StrEnum):
+    """How much a match says: an account matched, or only a name."""
+
+    STRONG = "strong"
+    NAME_ONLY = "name-only"
+
+    @classmethod
+    def of_kind(cls, kind: str) -> Strength:
+        return cls.STRONG if check_kind(kind) in STRONG_KINDS else cls.NAME_ONLY
+
+
+def check_case_ref(case_ref: str) -> str:
+    if not isinstance(case_ref, str) or not re.fullmatch(CASE_REF_PATTERN, case_ref):
+        raise InputError(
+            "a case reference is 1-48 characters of letters, digits and . _ / -, "
+            "starting with a letter or digit"
+        )
+    return case_ref
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """One identifier of a person, as given, validated on construction.
+
+    ``alias`` marks a name the person is also known by (an explicit alias in
+    the committee's register).
+    """
+
+    kind: str
+    # Kept out of repr: reprs end up in logs and tracebacks.
+    value: str = field(repr=False)
+    alias: bool = False
+
+    def __post_init__(self) -> None:
+        canonical(self.kind, self.value)  # raises InvalidIdentifier
+        if self.alias and self.kind != "name":
+            raise InputError("only names can be aliases; add other identifiers directly")
+
+    @property
+    def canonical(self) -> str:
+        return canonical(self.kind, self.value)

@@ -1,0 +1,163 @@
+"""Strict JSON for the payloads of our files.
+
+Payloads are read only after their signature verified, but a parser must
+still never crash on anything but our own errors: duplicate keys, NaN,
+floats where integers belong, unknown or missing fields, deep nesting and
+huge numbers are all refused with `FormatError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from ..core import NAME_RULE, is_fit_name
+from ..errors import FormatError, UnsupportedFormat
+
+__all__ = ["MAX_TIMESTAMP", "Fields", "b64", "dump_json", "load_json", "timestamp_field"]
+
+MAX_INT = 2**63 - 1
+# 9999-12-31T23:59:59Z: the last second datetime can represent.
+MAX_TIMESTAMP = 253_402_300_799
+
+
+def dump_json(obj: Mapping[str, Any]) -> bytes:
+    """Compact, key-sorted UTF-8 JSON: the same object always gives the same bytes."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def _no_constants(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not allowed")
+
+
+def load_json(data: bytes, what: str) -> Fields:
+    """Parse a JSON object strictly; every failure is a `FormatError`."""
+    try:
+        text = data.decode("utf-8")
+        obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except UnicodeDecodeError:
+        raise FormatError(f"the {what} is not valid UTF-8") from None
+    except (ValueError, RecursionError):
+        raise FormatError(f"the {what} is not valid JSON") from None
+    if not isinstance(obj, dict):
+        raise FormatError(f"the {what} is not a JSON object")
+    return Fields(obj, what)
+
+
+class Fields:
+    """Typed, bounded access to the fields of one JSON object."""
+
+    def __init__(self, obj: Mapping[str, Any], what: str) -> None:
+        self._obj = obj
+        self.what = what
+
+    def expect(self, required: set[str], optional: set[str] | frozenset[str] = frozenset()) -> None:
+        """Refuse missing and unknown fields."""
+        present = set(self._obj)
+        missing = required - present
+        if missing:
+            raise FormatError(f"the {self.what} lacks the field(s) {', '.join(sorted(missing))}")
+        unknown = present - required - optional
+        if unknown:
+            raise FormatError(
+                f"the {self.what} has unknown field(s) {', '.join(sorted(unknown)[:5])}"
+            )
+
+    def has(self, key: str) -> bool:
+        return key in self._obj
+
+    def format_version(self, key: str, supported: int) -> int:
+        version = self.integer(key, minimum=1)
+        if version != supported:
+            raise UnsupportedFormat(
+                f"the {self.what} has format version {version}; this release reads "
+                f"version {supported}: use a matching release of coc-hashscreen"
+            )
+        return version
+
+    def _bad(self, key: str, expected: str) -> FormatError:
+        return FormatError(f"the {self.what} field {key!r} must be {expected}")
+
+    def integer(self, key: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int:
+        value = self._obj[key]
+        if type(value) is not int or not minimum <= value <= maximum:
+            raise self._bad(key, f"an integer in {minimum}..{maximum}")
+        return value
+
+    def text(self, key: str, *, max_length: int, pattern: str | None = None) -> str:
+        value = self._obj[key]
+        if not isinstance(value, str) or len(value) > max_length:
+            raise self._bad(key, f"text of at most {max_length} characters")
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise self._bad(key, f"text matching {pattern}")
+        return value
+
+    def name(self, key: str) -> str:
+        """A display name, held to the rules `display_name` applies when it is made."""
+        value = self._obj[key]
+        if not isinstance(value, str) or not is_fit_name(value):
+            raise self._bad(key, f"a name of {NAME_RULE}")
+        return value
+
+    def bytes_hex(self, key: str, *, size: int | None = None, max_size: int = 4096) -> bytes:
+        value = self._obj[key]
+        if not isinstance(value, str) or len(value) > 2 * max_size:
+            raise self._bad(key, "hexadecimal")
+        try:
+            raw = bytes.fromhex(value)
+        except ValueError:
+            raise self._bad(key, "hexadecimal") from None
+        if value != raw.hex():
+            raise self._bad(key, "lower-case hexadecimal")
+        if size is not None and len(raw) != size:
+            raise self._bad(key, f"{size} bytes")
+        return raw
+
+    def bytes_b64(self, key: str, *, max_size: int) -> bytes:
+        value = self._obj[key]
+        if not isinstance(value, str) or len(value) > (max_size + 2) // 3 * 4:
+            raise self._bad(key, f"base64 of at most {max_size} bytes")
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise self._bad(key, "base64") from None
+        if base64.b64encode(raw).decode("ascii") != value:
+            raise self._bad(key, "canonical base64")
+        return raw
+
+    def obj(self, key: str) -> Fields:
+        value = self._obj[key]
+        if not isinstance(value, dict):
+            raise self._bad(key, "an object")
+        return Fields(value, f"{self.what} {key}")
+
+    def items(self, key: str, *, max_items: int) -> list[Any]:
+        value = self._obj[key]
+        if not isinstance(value, list) or len(value) > max_items:
+            raise self._bad(key, f"a list of at most {max_items} items")
+        return value
+
+    def raw(self) -> Mapping[str, Any]:
+        return self._obj
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def timestamp_field(fields: Fields, key: str) -> int:
+    """A Unix time in seconds that `datetime` can represent."""
+    return fields.integer(key, minimum=0, maximum=MAX_TIMESTAMP)

@@ -1,0 +1,195 @@
+"""Screening reports as JSON, CSV or a table for an 80-column terminal.
+
+Reports hold nothing about people who did not match beyond counts (and row
+numbers of rows that could not be screened), unless the caller asked for the
+clear rows.  CSV output is safe to open in a spreadsheet: a cell that a
+spreadsheet would read as a formula is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from ..core import Strength
+from ._screen import ListInfo, Match, RecordRef, ScreeningReport
+
+__all__ = ["report_to_csv", "report_to_dict", "report_to_json", "report_to_table", "safe_cell"]
+
+# OWASP's list of characters that start a formula in spreadsheet software.
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that no spreadsheet will evaluate as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _list_dict(info: ListInfo) -> dict[str, Any]:
+    return {
+        "committee": info.committee,
+        "series": info.series.hex(),
+        "epoch": info.epoch,
+        "version": info.version,
+        "issued_at": _iso(info.issued_at),
+        "expires_at": _iso(info.expires_at),
+        "profile": info.profile,
+        "kdf": info.kdf.to_dict(),
+    }
+
+
+def _passthrough(ref: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in ref.items() if k != "row"}
+
+
+def _match_dict(match: Match) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "row": match.row,
+        "status": match.status.value,
+        "strength": match.strength.value,
+        "matched": list(match.matched),
+        "case_ref": match.case_ref,
+        "needs_confirmation": match.strength is Strength.NAME_ONLY,
+        "hits": [
+            {
+                "kind": hit.kind,
+                "status": hit.status.value,
+                "strength": hit.strength.value,
+                "case_ref": hit.case_ref,
+            }
+            for hit in match.hits
+        ],
+    }
+    extra = _passthrough(match.ref)
+    if extra:
+        result["ref"] = extra
+    return result
+
+
+def report_to_dict(report: ScreeningReport) -> dict[str, Any]:
+    """The report as plain data (the JSON schema of docs/organizer-guide.md)."""
+    result: dict[str, Any] = {
+        "list": _list_dict(report.list),
+        "records": report.records,
+        "screened": report.screened,
+        "identifiers_hashed": report.identifiers_hashed,
+        "matches": [_match_dict(m) for m in report.matches],
+        "unusable_rows": [r.row for r in report.unusable],
+        "invalid_identifiers": [
+            {"row": i.row, "kind": i.kind, "rule": i.rule} for i in report.invalid
+        ],
+    }
+    if report.clear is not None:
+        result["clear_rows"] = [r.row for r in report.clear]
+    return result
+
+
+def report_to_json(report: ScreeningReport) -> str:
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _notes(report: ScreeningReport) -> dict[int, list[str]]:
+    """The rules broken by each row's unreadable identifiers, by row."""
+    notes: dict[int, list[str]] = {}
+    for invalid in report.invalid:
+        notes.setdefault(invalid.row, []).append(f"{invalid.kind}: {invalid.rule}")
+    return notes
+
+
+def report_to_csv(report: ScreeningReport) -> str:
+    """One line per match, per row that could not be screened, and (when asked
+    for) per clear row; spreadsheet-safe."""
+    rows: list[tuple[RecordRef, list[object]]] = []
+    for match in report.matches:
+        others = sorted({h.case_ref for h in match.hits} - {match.case_ref})
+        rows.append(
+            (
+                match,
+                [
+                    "match", match.status.value, match.strength.value,
+                    "yes" if match.strength is Strength.NAME_ONLY else "no",
+                    " ".join(match.matched), match.case_ref, " ".join(others),
+                ],
+            )
+        )  # fmt: skip
+    rows += [(r, ["not screened", "", "", "", "", "", ""]) for r in report.unusable]
+    rows += [(r, ["clear", "", "", "", "", "", ""]) for r in report.clear or ()]
+    rows.sort(key=lambda item: item[0].index)
+    extra_keys = sorted({str(k) for ref, _ in rows for k in _passthrough(ref.ref)})
+    notes = _notes(report)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["row", "result", "status", "strength", "needs_confirmation", "matched", "case_ref",
+         "other_case_refs", "note", *extra_keys]
+    )  # fmt: skip
+    for ref, cells in rows:
+        note = "; ".join(notes.get(ref.row, []))
+        if cells[0] == "not screened":
+            note = "no usable identifier" + (f" ({note})" if note else "")
+        line = [ref.row, *cells, note, *(ref.ref.get(k, "") for k in extra_keys)]
+        writer.writerow([safe_cell(cell) for cell in line])
+    return out.getvalue()
+
+
+def report_to_table(report: ScreeningReport) -> str:
+    """A summary for people, at most 80 columns wide."""
+    info = report.list
+    lines = [
+        f"List: {info.committee[:40]}, epoch {info.epoch}, version {info.version}, "
+        f"valid until {info.expires_at:%Y-%m-%d %H:%M} UTC",
+        f"      {info.kdf.describe()}, profile {info.profile}",
+        "",
+    ]
+    if report.matches:
+        lines.append(f"{'row':>7}  {'status':<8} {'strength':<11} {'matched':<22} case ref")
+        for match in report.matches:
+            name_only = match.strength is Strength.NAME_ONLY
+            strength = match.strength.value + ("*" if name_only else "")
+            matched = ", ".join(match.matched)
+            lines.append(
+                f"{match.row:>7}  {match.status.value.upper():<8} {strength:<11} "
+                f"{matched[:22]:<22} {match.case_ref}"
+            )
+            # Hits on other records: the same row may be two different people.
+            for hit in match.hits:
+                if hit.case_ref != match.case_ref:
+                    lines.append(
+                        f"{'':>7}  also {hit.status.value} ({hit.strength.value}, "
+                        f"{hit.kind}): {hit.case_ref}"
+                    )
+        if any(h.strength is Strength.NAME_ONLY for m in report.matches for h in m.hits):
+            lines += [
+                "",
+                "* name-only: only a name matched, and different people share names.",
+                "  Confirm with the committee, quoting the case ref, before acting.",
+            ]
+        lines.append("")
+    count = len(report.matches)
+    lines.append(
+        f"{count:,} of {report.screened:,} screened record"
+        f"{'s' if report.screened != 1 else ''} matched."
+    )
+    lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
+    if report.unusable:
+        rows = ", ".join(str(r.row) for r in report.unusable[:10])
+        more = f" and {len(report.unusable) - 10:,} more" if len(report.unusable) > 10 else ""
+        lines.append(
+            f"{len(report.unusable):,} row(s) had no usable identifier and were NOT "
+            f"screened: {rows}{more}."
+        )
+    if report.invalid:
+        lines.append(
+            f"{len(report.invalid):,} identifier(s) could not be read; --format json or "
+            "csv names the rule."
+        )
+    return "\n".join(lines) + "\n"
