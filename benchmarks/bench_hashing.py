@@ -14,7 +14,7 @@ import os
 import time
 
 from _common import raw_argon2_seconds
-from coc_hashscreen.core import KDF_PROFILES, KeyedHasher, available_cpus
+from coc_hashscreen.core import KDF_PROFILES, EpochKey, KeyedHasher, available_cpus
 
 
 def main() -> None:
@@ -25,10 +25,10 @@ def main() -> None:
     args = parser.parse_args()
     params = KDF_PROFILES[args.profile]
     items = [("email", f"person{i}@example.org") for i in range(args.items)]
-    key, salt = os.urandom(32), os.urandom(16)
+    key = EpochKey(os.urandom(32), os.urandom(16), params)
 
     def batch() -> float:
-        with KeyedHasher(epoch_key=key, salt=salt, params=params, version=1) as hasher:
+        with KeyedHasher(key, version=1) as hasher:
             start = time.perf_counter()
             hasher.hash_many(items)
             return time.perf_counter() - start

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 
 from coc_hashscreen.committee import Committee
 from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier
-from coc_hashscreen.organizer import MemoryState, Screener
+from coc_hashscreen.organizer import MemoryState, Screener, ScreenerOptions
 
 from .helpers import NOW
 
@@ -56,16 +56,17 @@ class World:
     case_refs: dict[str, str]
 
     def screener(self, **overrides: object) -> Screener:
-        args: dict[str, object] = {
+        """A screener for the world's list; *overrides* replace files or options."""
+        files: dict[str, object] = {
             "hashed_list": self.list_path,
             "grant": self.grant_path,
             "organizer_key": self.organizer,
             "trust": self.trust_path,
-            "state": self.state,
-            "now": NOW,
         }
-        args.update(overrides)
-        return Screener.load(**args)  # type: ignore[arg-type]
+        options: dict[str, object] = {"state": self.state, "now": NOW}
+        for name, value in overrides.items():
+            (files if name in files else options)[name] = value
+        return Screener.load(**files, options=ScreenerOptions(**options))  # type: ignore[arg-type]
 
 
 @pytest.fixture

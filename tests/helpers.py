@@ -7,9 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from argon2.low_level import hash_secret_raw
-
-from coc_hashscreen.core import HpkePrivateKey, SigningKey, Suite
+from coc_hashscreen.core import Argon2Params, HpkePrivateKey, SigningKey, Suite, argon2id
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -36,13 +34,13 @@ def fixed_hpke_key(label: str, suite: Suite = Suite.X25519) -> HpkePrivateKey:
 
 
 class CountingArgon2:
-    """Stands in for argon2-cffi's hash_secret_raw and counts the calls, across threads."""
+    """Stands in for the Argon2 seam (`HashingOptions.argon2`); counts calls across threads."""
 
     def __init__(self) -> None:
         self.calls = 0
         self.lock = threading.Lock()
 
-    def __call__(self, *args: object, **kwargs: object) -> bytes:
+    def __call__(self, secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
         with self.lock:
             self.calls += 1
-        return hash_secret_raw(*args, **kwargs)  # type: ignore[arg-type]
+        return argon2id(secret, salt, params)

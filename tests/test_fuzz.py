@@ -29,7 +29,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coc_hashscreen.core import KDF_PROFILES, Identifier, KeyPurpose, SigningKey, Suite, key_check
+from coc_hashscreen.core import (
+    KDF_PROFILES,
+    EpochKey,
+    Identifier,
+    KeyPurpose,
+    SigningKey,
+    Suite,
+    key_check,
+)
 from coc_hashscreen.errors import CocHashscreenError
 from coc_hashscreen.formats import (
     MAX_SIZES,
@@ -93,7 +101,9 @@ def _list_document() -> dict[str, Any]:
     header = ListHeader(
         series=COMMITTEE.key_id, epoch=1, version=1, issued_at=NOW,
         expires_at=NOW + timedelta(days=30), kdf=KDF_PROFILES["test-only"], salt=SALT,
-        key_check=key_check(EPOCH_KEY, series=COMMITTEE.key_id, epoch=1, salt=SALT),
+        key_check=key_check(
+            EpochKey(EPOCH_KEY, SALT, KDF_PROFILES["test-only"]), series=COMMITTEE.key_id, epoch=1
+        ),
         entry_count=64,
     )  # fmt: skip
     return header.to_dict()
@@ -428,20 +438,38 @@ def test_hostile_payloads_stay_within_bounded_memory() -> None:
     assert peak < 64 * 2**20
 
 
-def test_hostile_argon2_parameters_are_refused_before_any_hashing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from coc_hashscreen.core import _hashing
+def test_hostile_argon2_parameters_are_refused_before_any_hashing() -> None:
+    from coc_hashscreen.core import HashingOptions
     from coc_hashscreen.errors import FormatError
+    from coc_hashscreen.organizer import MemoryState, Screener, ScreenerOptions
 
-    def no_hashing(*args: object, **kwargs: object) -> bytes:
+    def no_hashing(secret: bytes, salt: bytes, params: object) -> bytes:
         raise AssertionError("hashing started")
 
-    monkeypatch.setattr(_hashing, "hash_secret_raw", no_hashing)
+    trust = make_trust(
+        committee="Fuzz Committee",
+        series=COMMITTEE.key_id,
+        generation=1,
+        signing_key=COMMITTEE,
+        report_key=REPORT_KEY.public_key,
+        now=NOW,
+    )
+    options = ScreenerOptions(
+        state=MemoryState(), now=NOW, hashing=HashingOptions(argon2=no_hashing)
+    )
     for change in ({"memory_cost": 4 * 2**20}, {"time_cost": 10_000}, {"parallelism": 4096}):
         document = {**_list_document(), "kdf": {**_list_document()["kdf"], **change}}
+        hostile = _wrap_list(dump(document))
         with pytest.raises(FormatError, match="refuses"):
-            parse_list(_wrap_list(dump(document)), TRUSTED)
+            parse_list(hostile, TRUSTED)
+        with pytest.raises(FormatError, match="refuses"):
+            Screener.load(
+                hashed_list=hostile,
+                grant=b"",
+                organizer_key=ORGANIZER,
+                trust=trust,
+                options=options,
+            )
         count("hostile Argon2 parameter sets refused")
 
 

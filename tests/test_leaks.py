@@ -51,9 +51,8 @@ def _needles(world: World) -> list[str]:
     assert epoch is not None
     assert epoch.secret is not None
     hashed = keyed_hash(
-        epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1, kind="email",
-        canonical_form=canonical("email", ATTENDEE_EMAIL),
-    )  # fmt: skip
+        epoch.key, version=1, kind="email", canonical_form=canonical("email", ATTENDEE_EMAIL)
+    )
     secrets = [
         committee._signing_key.private_bytes(),
         committee.report_key().private_bytes(),
@@ -121,17 +120,15 @@ def _collect_reprs(world: World) -> list[str]:
         [{"name": ATTENDEE_NAME, "email": ATTENDEE_EMAIL, "row": 1}, {"email": "broken"}]
     )
     incident = _report(reporter_name=ATTENDEE_NAME)
-    with KeyedHasher(
-        epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1
-    ) as hasher:
+    with KeyedHasher(epoch.key, version=1) as hasher:
         objects: list[object] = [
             committee, committee._signing_key, committee.report_key(), world.organizer,
             world.organizer.public_key, grant, epoch, hasher, screener, record,
             record.identifiers[0], ScreenRecord(names=(ATTENDEE_NAME,), emails=(ATTENDEE_EMAIL,)),
             incident, incident.people[0], incident.attachments[0], report,
-            keyed_hash(epoch_key=epoch.secret, salt=epoch.salt, params=epoch.kdf, version=1,
-                       kind="name",
+            keyed_hash(epoch.key, version=1, kind="name",
                        canonical_form=canonical("name", ATTENDEE_NAME)),
+            epoch.key,
             committee.intake(seal_report(incident, trust=committee.trust)),
             FileState(world.tmp / "s.json"), MemoryState(),
         ]  # fmt: skip

@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 
-from coc_hashscreen.core import Argon2Params, canonical, key_check, keyed_hash, pepper, variants
+from coc_hashscreen.core import (
+    Argon2Params,
+    EpochKey,
+    canonical,
+    key_check,
+    keyed_hash,
+    pepper,
+    variants,
+)
 from coc_hashscreen.errors import InvalidIdentifier
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -53,9 +61,7 @@ def test_hashing_vector(case: dict[str, Any]) -> None:
     key, salt = bytes.fromhex(HASHING["epoch_key"]), bytes.fromhex(HASHING["salt"])
     params = Argon2Params.from_dict(case["kdf"])
     result = keyed_hash(
-        epoch_key=key,
-        salt=salt,
-        params=params,
+        EpochKey(key, salt, params),
         version=case["version"],
         kind=case["kind"],
         canonical_form=case["canonical"],
@@ -69,7 +75,8 @@ def test_hashing_vector(case: dict[str, Any]) -> None:
 def test_key_check_vector(case: dict[str, Any]) -> None:
     key, salt = bytes.fromhex(HASHING["epoch_key"]), bytes.fromhex(HASHING["salt"])
     series = bytes.fromhex(case["series"])
-    assert key_check(key, series=series, epoch=case["epoch"], salt=salt).hex() == case["key_check"]
+    epoch_key = EpochKey(key, salt, Argon2Params(time_cost=1, memory_cost=8, parallelism=1))
+    assert key_check(epoch_key, series=series, epoch=case["epoch"]).hex() == case["key_check"]
 
 
 FORMATS = _load("formats-v1.json")
@@ -104,7 +111,7 @@ def test_frozen_formats_parse_to_the_expected_values() -> None:
     epoch_key = bytes.fromhex(FORMATS["keys"]["epoch_key"])
     for entry in FORMATS["list_entries"]:
         hashed = keyed_hash(
-            epoch_key=epoch_key, salt=listed.header.salt, params=listed.header.kdf,
+            EpochKey(epoch_key, listed.header.salt, listed.header.kdf),
             version=listed.header.version,
             kind=entry["kind"], canonical_form=entry["canonical"],
         )  # fmt: skip

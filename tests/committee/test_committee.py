@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from coc_hashscreen.committee import Committee, merge_entries
 from coc_hashscreen.core import (
     KDF_PROFILES,
+    EpochKey,
     HpkePrivateKey,
     Identifier,
     SigningKey,
@@ -73,8 +74,7 @@ def _lookup(
     assert epoch.secret is not None
     header = hashed_list.header
     hashed = keyed_hash(
-        epoch_key=epoch.secret, salt=header.salt, params=header.kdf, version=header.version,
-        kind=kind,
+        EpochKey(epoch.secret, header.salt, header.kdf), version=header.version, kind=kind,
         canonical_form=canonical(kind, value),
     )  # fmt: skip
     return hashed_list.lookup(hashed)
@@ -375,9 +375,8 @@ def test_grant_opens_for_its_organizer_only(committee: Committee, tmp_path: Path
     assert parsed.expires_at == NOW + timedelta(days=90)
     epoch_key = parsed.open(organizer)
     header = listed.header
-    assert key_check(epoch_key, series=header.series, epoch=header.epoch, salt=header.salt) == (
-        header.key_check
-    )
+    key = EpochKey(epoch_key, header.salt, header.kdf)
+    assert key_check(key, series=header.series, epoch=header.epoch) == header.key_check
     with pytest.raises(MismatchError, match="ask the committee for a grant for your key"):
         parsed.open(HpkePrivateKey.generate())
     assert [o.name for o in committee.register.organizers()] == ["PyCon Test"]

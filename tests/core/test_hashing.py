@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from coc_hashscreen.core import (
     KDF_PROFILES,
     Argon2Params,
+    EpochKey,
+    HashingOptions,
     KeyedHasher,
-    _hashing,
     key_check,
     keyed_hash,
     pepper,
@@ -27,6 +28,7 @@ from ..helpers import CountingArgon2
 KEY = bytes(range(32))
 SALT = bytes(range(100, 116))
 CHEAP = KDF_PROFILES["test-only"]
+EPOCH = EpochKey(KEY, SALT, CHEAP)
 
 
 # ---------------------------------------------------------------------------
@@ -125,12 +127,7 @@ def test_construction_matches_the_design(profile: str) -> None:
         19,
     )
     result = keyed_hash(
-        epoch_key=KEY,
-        salt=SALT,
-        params=params,
-        version=3,
-        kind="email",
-        canonical_form="jane@example.com",
+        EpochKey(KEY, SALT, params), version=3, kind="email", canonical_form="jane@example.com"
     )
     assert pepper(KEY, "email", "jane@example.com") == expected_pepper
     assert result.tag == _hkdf_rfc5869(x, b"tag" + (3).to_bytes(8, "big"), 16)
@@ -147,7 +144,8 @@ def _tag(**overrides: object) -> bytes:
         "version": 1,
     }
     args.update(overrides)
-    return keyed_hash(**args).tag  # type: ignore[arg-type]
+    key = EpochKey(args.pop("epoch_key"), args.pop("salt"), args.pop("params"))  # type: ignore[arg-type]
+    return keyed_hash(key, **args).tag  # type: ignore[arg-type]
 
 
 def test_every_input_changes_the_tag() -> None:
@@ -167,19 +165,12 @@ def test_domain_separation_is_unambiguous() -> None:
 
 
 def test_the_payload_key_does_not_depend_on_the_version() -> None:
-    args = {
-        "epoch_key": KEY,
-        "salt": SALT,
-        "params": CHEAP,
-        "kind": "name",
-        "canonical_form": "a b",
-    }
-    first = keyed_hash(version=1, **args)  # type: ignore[arg-type]
-    second = keyed_hash(version=2, **args)  # type: ignore[arg-type]
+    first = keyed_hash(EPOCH, version=1, kind="name", canonical_form="a b")
+    second = keyed_hash(EPOCH, version=2, kind="name", canonical_form="a b")
     assert first.payload_key == second.payload_key
     assert first.tag != second.tag
     with pytest.raises(InvalidParameters, match="version"):
-        keyed_hash(version=0, **args)  # type: ignore[arg-type]
+        keyed_hash(EPOCH, version=0, kind="name", canonical_form="a b")
 
 
 def test_key_material_sizes() -> None:
@@ -193,23 +184,23 @@ def test_key_material_sizes() -> None:
 
 def test_key_check_binds_key_series_epoch_and_salt() -> None:
     series = bytes(32)
-    base = key_check(KEY, series=series, epoch=1, salt=SALT)
+    base = key_check(EPOCH, series=series, epoch=1)
     assert len(base) == 32
-    assert key_check(bytes(32), series=series, epoch=1, salt=SALT) != base
-    assert key_check(KEY, series=b"\x01" * 32, epoch=1, salt=SALT) != base
-    assert key_check(KEY, series=series, epoch=2, salt=SALT) != base
-    assert key_check(KEY, series=series, epoch=1, salt=bytes(16)) != base
+    assert key_check(EpochKey(bytes(32), SALT, CHEAP), series=series, epoch=1) != base
+    assert key_check(EPOCH, series=b"\x01" * 32, epoch=1) != base
+    assert key_check(EPOCH, series=series, epoch=2) != base
+    assert key_check(EpochKey(KEY, bytes(16), CHEAP), series=series, epoch=1) != base
 
 
 def test_reprs_hide_secrets() -> None:
-    result = keyed_hash(
-        epoch_key=KEY, salt=SALT, params=CHEAP, version=1, kind="name", canonical_form="jane doe"
-    )
+    result = keyed_hash(EPOCH, version=1, kind="name", canonical_form="jane doe")
     assert result.payload_key.hex() not in repr(result)
     assert repr(result.payload_key) not in repr(result)
-    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP) as hasher:
+    with KeyedHasher(EPOCH, version=1) as hasher:
         assert repr(KEY) not in repr(hasher)
         assert KEY.hex() not in repr(hasher)
+    assert repr(KEY) not in repr(EPOCH)
+    assert KEY.hex() not in repr(EPOCH)
 
 
 # ---------------------------------------------------------------------------
@@ -223,21 +214,18 @@ pairs = st.lists(
 
 @given(pairs, st.integers(min_value=1, max_value=4))
 def test_batch_equals_single(items: list[tuple[str, str]], workers: int) -> None:
-    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=workers) as hasher:
+    with KeyedHasher(EPOCH, version=1, options=HashingOptions(workers=workers)) as hasher:
         batch = hasher.hash_many(items)
-    single = [
-        keyed_hash(epoch_key=KEY, salt=SALT, params=CHEAP, version=1, kind=k, canonical_form=c)
-        for k, c in items
-    ]
+    single = [keyed_hash(EPOCH, version=1, kind=k, canonical_form=c) for k, c in items]
     assert batch == single
 
 
-def test_batch_deduplicates_and_reports_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_deduplicates_and_reports_progress() -> None:
     counter = CountingArgon2()
-    monkeypatch.setattr(_hashing, "hash_secret_raw", counter)
     items = [("name", "a b"), ("email", "a@b.co"), ("name", "a b"), ("name", "c d")] * 5
     seen: list[tuple[int, int]] = []
-    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=2) as hasher:
+    options = HashingOptions(workers=2, argon2=counter)
+    with KeyedHasher(EPOCH, version=1, options=options) as hasher:
         results = hasher.hash_many(items, progress=lambda done, total: seen.append((done, total)))
     assert counter.calls == 3
     assert len(results) == len(items)
@@ -246,14 +234,14 @@ def test_batch_deduplicates_and_reports_progress(monkeypatch: pytest.MonkeyPatch
 
 def test_memory_budget_bounds_workers() -> None:
     params = Argon2Params(time_cost=1, memory_cost=1024, parallelism=1)  # 1 MiB
-    with KeyedHasher(
-        epoch_key=KEY, salt=SALT, version=1, params=params, workers=8, memory_budget=3 * 2**20
-    ) as hasher:
+    key = EpochKey(KEY, SALT, params)
+    options = HashingOptions(workers=8, memory_budget=3 * 2**20)
+    with KeyedHasher(key, version=1, options=options) as hasher:
         assert hasher.workers == 3
     with pytest.raises(InvalidParameters, match="raise the memory budget"):
-        KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=params, memory_budget=2**20 - 1)
+        KeyedHasher(key, version=1, options=HashingOptions(memory_budget=2**20 - 1))
     with pytest.raises(InvalidParameters, match="at least 1"):
-        KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=params, workers=0)
+        KeyedHasher(key, version=1, options=HashingOptions(workers=0))
 
 
 def test_imap_keeps_a_bounded_window() -> None:
@@ -265,7 +253,7 @@ def test_imap_keeps_a_bounded_window() -> None:
             consumed += 1
             yield ("name", f"person {i}")
 
-    with KeyedHasher(epoch_key=KEY, salt=SALT, version=1, params=CHEAP, workers=2) as hasher:
+    with KeyedHasher(EPOCH, version=1, options=HashingOptions(workers=2)) as hasher:
         for produced, (item, _) in enumerate(hasher.imap(stream(), window=5), start=1):
             assert item == ("name", f"person {produced - 1}")
             # Never more than the window read ahead of what was handed out.

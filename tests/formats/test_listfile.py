@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coc_hashscreen.core import KDF_PROFILES, Status, Strength, key_check, keyed_hash
+from coc_hashscreen.core import KDF_PROFILES, EpochKey, Status, Strength, key_check, keyed_hash
 from coc_hashscreen.errors import (
     ExpiredError,
     FormatError,
@@ -49,16 +49,14 @@ def _header(**changes: object) -> ListHeader:
         expires_at=NOW + timedelta(days=30),
         kdf=CHEAP,
         salt=SALT,
-        key_check=key_check(EPOCH_KEY, series=SIGNER.key_id, epoch=3, salt=SALT),
+        key_check=key_check(EpochKey(EPOCH_KEY, SALT, CHEAP), series=SIGNER.key_id, epoch=3),
         entry_count=64,
     )
     return replace(header, **changes)  # type: ignore[arg-type]
 
 
 def _hash(kind: str, form: str) -> object:
-    return keyed_hash(
-        epoch_key=EPOCH_KEY, salt=SALT, params=CHEAP, version=7, kind=kind, canonical_form=form
-    )
+    return keyed_hash(EpochKey(EPOCH_KEY, SALT, CHEAP), version=7, kind=kind, canonical_form=form)
 
 
 ENTRIES = [

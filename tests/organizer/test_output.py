@@ -10,7 +10,6 @@ import pytest
 
 from coc_hashscreen.organizer import (
     report_to_csv,
-    report_to_dict,
     report_to_json,
     report_to_table,
     safe_cell,
@@ -71,7 +70,7 @@ def test_json_schema(world: World) -> None:
     assert data["invalid_identifiers"] == [
         {"row": 4, "kind": "email", "rule": "no @ between the local part and the domain"}
     ]
-    assert report_to_dict(_report(world))["records"] == 4
+    assert _report(world).to_dict()["records"] == 4
 
 
 def test_nothing_about_non_matching_people(world: World) -> None:

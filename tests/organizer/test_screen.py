@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coc_hashscreen.committee import Committee
-from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Status, Strength, _hashing
+from coc_hashscreen.core import (
+    KDF_PROFILES,
+    HashingOptions,
+    HpkePrivateKey,
+    Identifier,
+    Status,
+    Strength,
+)
 from coc_hashscreen.errors import (
     ExpiredError,
     FileTooLarge,
@@ -29,8 +36,9 @@ from coc_hashscreen.errors import (
 )
 from coc_hashscreen.formats import MAX_SIZES, ListHeader, build_list, issue_grant, sign_envelope
 from coc_hashscreen.formats._wire import dump_json as dump
-from coc_hashscreen.organizer import FileState, MemoryState, Screener, ScreenRecord
-from coc_hashscreen.organizer._screen import _FingerprintSet, _Run
+from coc_hashscreen.organizer import FileState, MemoryState, Screener, ScreenerOptions, ScreenRecord
+from coc_hashscreen.organizer._fingerprints import FingerprintSet
+from coc_hashscreen.organizer._screening import _Run
 
 from ..conftest import World
 from ..helpers import NOW, CountingArgon2
@@ -385,11 +393,8 @@ def test_reprs_hide_identifiers() -> None:
     assert "secret.example" not in repr(record)
 
 
-def test_one_argon2_call_per_distinct_identifier(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_one_argon2_call_per_distinct_identifier(world: World) -> None:
     counter = CountingArgon2()
-    monkeypatch.setattr(_hashing, "hash_secret_raw", counter)
     people = [{"name": f"Person {i:03d}", "email": f"p{i}@example.org"} for i in range(50)]
     # Repeats far apart (other chunks), and spelled differently.
     records = [
@@ -398,7 +403,8 @@ def test_one_argon2_call_per_distinct_identifier(
         {"name": "PERSON 001", "email": "P1+x@Example.org"},
         *people,
     ]
-    report = world.screener().screen(records, chunk_size=16)
+    screener = world.screener(hashing=HashingOptions(argon2=counter))
+    report = screener.screen(records, chunk_size=16)
     assert counter.calls == 100
     assert report.identifiers_hashed == 100
     assert report.records == report.screened == 151
@@ -461,7 +467,7 @@ def shared_screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screen
         committee.grant(key.public_key, tmp / "g", name="x", now=NOW)
         yield Screener.load(
             hashed_list=tmp / "l", grant=tmp / "g", organizer_key=key, trust=committee.trust_path,
-            state=MemoryState(), now=NOW,
+            options=ScreenerOptions(state=MemoryState(), now=NOW),
         )  # fmt: skip
 
 
@@ -483,7 +489,7 @@ def test_random_people_never_match_and_never_crash(
 
 @given(st.lists(st.integers(min_value=1, max_value=2**64 - 1), max_size=3000))
 def test_fingerprint_set(values: list[int]) -> None:
-    fingerprints = _FingerprintSet(capacity=8)
+    fingerprints = FingerprintSet(capacity=8)
     for value in values:
         fingerprints.add(value)
     assert len(fingerprints) == len(set(values))
@@ -514,7 +520,7 @@ def test_organizer_key_from_a_directory(world: World) -> None:
 
 
 def test_task_size_shrinks_with_argon2_cost() -> None:
-    from coc_hashscreen.organizer._screen import task_size
+    from coc_hashscreen.organizer._screening import task_size
 
     assert task_size(KDF_PROFILES["test-only"]) == 32
     assert task_size(KDF_PROFILES["default"]) == 26

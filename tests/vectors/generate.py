@@ -23,7 +23,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from coc_hashscreen.core import KDF_PROFILES, canonical, key_check, keyed_hash, pepper, variants
+from coc_hashscreen.core import (
+    KDF_PROFILES,
+    EpochKey,
+    canonical,
+    key_check,
+    keyed_hash,
+    pepper,
+    variants,
+)
 from coc_hashscreen.errors import InvalidIdentifier
 
 NORMALIZATION_INPUTS: list[tuple[str, str]] = [
@@ -122,9 +130,7 @@ def hashing() -> dict[str, Any]:
         inputs = HASHING_INPUTS if first else HASHING_INPUTS[:2]
         for kind, form in inputs:
             result = keyed_hash(
-                epoch_key=HASHING_KEY,
-                salt=HASHING_SALT,
-                params=params,
+                EpochKey(HASHING_KEY, HASHING_SALT, params),
                 version=list_version,
                 kind=kind,
                 canonical_form=form,
@@ -151,7 +157,9 @@ def hashing() -> dict[str, Any]:
                 "series": HASHING_SERIES.hex(),
                 "epoch": epoch,
                 "key_check": key_check(
-                    HASHING_KEY, series=HASHING_SERIES, epoch=epoch, salt=HASHING_SALT
+                    EpochKey(HASHING_KEY, HASHING_SALT, KDF_PROFILES["test-only"]),
+                    series=HASHING_SERIES,
+                    epoch=epoch,
                 ).hex(),
             }
             for epoch in (1, 2, 2**40)
@@ -214,7 +222,9 @@ def formats() -> dict[str, Any]:
         expires_at=NOW.replace(month=2),
         kdf=params,
         salt=HASHING_SALT,
-        key_check=key_check(HASHING_KEY, series=root.key_id, epoch=1, salt=HASHING_SALT),
+        key_check=key_check(
+            EpochKey(HASHING_KEY, HASHING_SALT, params), series=root.key_id, epoch=1
+        ),
         entry_count=64,
     )
     people = [
@@ -229,10 +239,8 @@ def formats() -> dict[str, Any]:
     entries = [
         (
             keyed_hash(
+                EpochKey(HASHING_KEY, HASHING_SALT, params),
                 version=1,
-                epoch_key=HASHING_KEY,
-                salt=HASHING_SALT,
-                params=params,
                 kind=kind,
                 canonical_form=form,
             ),

@@ -28,6 +28,7 @@ from ..committee import KEEP, REPORT_STEPS, Committee, Keep, Record, StoredRepor
 from ..core import (
     KDF_PROFILES,
     KINDS,
+    HashingOptions,
     Identifier,
     KeyPurpose,
     Status,
@@ -60,6 +61,7 @@ from ..organizer import (
     COLUMN_KINDS,
     FileState,
     Screener,
+    ScreenerOptions,
     init_organizer,
     load_organizer_key,
     load_trust,
@@ -837,9 +839,10 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         grant=args.grant,
         organizer_key=load_organizer_key(args.key),
         trust=trust,
-        state=state,
-        workers=args.workers,
-        memory_budget=args.memory_budget * 2**20,
+        options=ScreenerOptions(
+            state=state,
+            hashing=HashingOptions(workers=args.workers, memory_budget=args.memory_budget * 2**20),
+        ),
     )
     if first_use:
         _first_use(args, trust)

@@ -32,6 +32,7 @@ from ..core import (
     SALT_SIZE,
     Argon2Params,
     Closing,
+    HashingOptions,
     HpkePrivateKey,
     HpkePublicKey,
     KeyedHasher,
@@ -331,7 +332,6 @@ class Committee(Closing):
             rotate=rotate, kdf=kdf, min_epoch=min_epoch, now=now, rng=rng
         )
         scrub_pending = False
-        assert epoch.secret is not None  # the current epoch always holds its key
         records = self.register.published_records(now)
         merged = merge_entries(records, profile=epoch.profile)
         items = sorted(merged)
@@ -352,14 +352,8 @@ class Committee(Closing):
             real_entries=len(items),
             at_least=min_version,
         )
-        with KeyedHasher(
-            epoch_key=epoch.secret,
-            salt=epoch.salt,
-            params=epoch.kdf,
-            version=version,
-            workers=workers,
-            memory_budget=memory_budget,
-        ) as hasher:
+        hashing = HashingOptions(workers=workers, memory_budget=memory_budget)
+        with KeyedHasher(epoch.key, version=version, options=hashing) as hasher:
             hashes = hasher.hash_many(items, progress=progress)
         header = ListHeader(
             series=self.series,
@@ -369,9 +363,7 @@ class Committee(Closing):
             expires_at=expires_at,
             kdf=epoch.kdf,
             salt=epoch.salt,
-            key_check=key_check(
-                epoch.secret, series=self.series, epoch=epoch.number, salt=epoch.salt
-            ),
+            key_check=key_check(epoch.key, series=self.series, epoch=epoch.number),
             entry_count=count,
             profile=epoch.profile,
         )

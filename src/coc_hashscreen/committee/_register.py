@@ -33,6 +33,7 @@ from ..core import (
     STRONG_KINDS,
     Argon2Params,
     Closing,
+    EpochKey,
     HpkePublicKey,
     Identifier,
     Status,
@@ -210,6 +211,13 @@ class Epoch:
     profile: str
     started_at: datetime
     secret: bytes | None = field(repr=False)
+
+    @property
+    def key(self) -> EpochKey:
+        """What hashes this epoch's identifiers; only the current epoch still has it."""
+        if self.secret is None:
+            raise RegisterError(f"the key of epoch {self.number} was destroyed at its rotation")
+        return EpochKey(self.secret, self.salt, self.kdf)
 
 
 @dataclass(frozen=True)

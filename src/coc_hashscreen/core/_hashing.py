@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
@@ -42,10 +42,14 @@ __all__ = [
     "KDF_PROFILES",
     "SALT_SIZE",
     "TAG_SIZE",
+    "Argon2",
     "Argon2Params",
+    "EpochKey",
+    "HashingOptions",
     "KeyedHash",
     "KeyedHasher",
     "Progress",
+    "argon2id",
     "available_cpus",
     "key_check",
     "keyed_hash",
@@ -175,11 +179,63 @@ class KeyedHash:
     payload_key: bytes = field(repr=False)
 
 
-def _check_key_material(epoch_key: bytes, salt: bytes) -> None:
-    if len(epoch_key) != EPOCH_KEY_SIZE:
-        raise InvalidParameters(f"an epoch key is {EPOCH_KEY_SIZE} bytes")
-    if len(salt) != SALT_SIZE:
-        raise InvalidParameters(f"an epoch salt is {SALT_SIZE} bytes")
+class Argon2(Protocol):
+    """The one seam through which Argon2id is reached: 32 raw bytes of output.
+
+    `argon2id` is the real one; tests pass a stand-in that counts or skips
+    calls instead of patching a module global.
+    """
+
+    def __call__(self, secret: bytes, salt: bytes, params: Argon2Params) -> bytes: ...
+
+
+def argon2id(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
+    """Argon2id version 0x13 from argon2-cffi, which releases the GIL while it works."""
+    return hash_secret_raw(
+        secret=secret,
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_cost,
+        parallelism=params.parallelism,
+        hash_len=ARGON2_OUTPUT_SIZE,
+        type=Type.ID,
+        version=ARGON2_VERSION,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EpochKey:
+    """What hashes identifiers in one epoch: its secret key, public salt and Argon2 cost.
+
+    Checked on construction.  The secret stays out of repr.
+    """
+
+    secret: bytes = field(repr=False)
+    salt: bytes
+    params: Argon2Params
+
+    def __post_init__(self) -> None:
+        if len(self.secret) != EPOCH_KEY_SIZE:
+            raise InvalidParameters(f"an epoch key is {EPOCH_KEY_SIZE} bytes")
+        if len(self.salt) != SALT_SIZE:
+            raise InvalidParameters(f"an epoch salt is {SALT_SIZE} bytes")
+
+
+@dataclass(frozen=True, slots=True)
+class HashingOptions:
+    """How batch hashing runs: threads, their memory budget, and the Argon2 seam.
+
+    None of these changes a result, only how fast it comes and what it costs.
+    *workers* defaults to the CPUs this process may use.
+    """
+
+    workers: int | None = None
+    memory_budget: int = DEFAULT_MEMORY_BUDGET
+    argon2: Argon2 = argon2id
+
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise InvalidParameters("workers must be at least 1")
 
 
 def pepper(epoch_key: bytes, kind: str, canonical_form: str) -> bytes:
@@ -192,24 +248,9 @@ def _hkdf(secret: bytes, info: bytes, length: int) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(secret)
 
 
-def _derive(
-    epoch_key: bytes,
-    salt: bytes,
-    params: Argon2Params,
-    version: int,
-    kind: str,
-    canonical_form: str,
-) -> KeyedHash:
-    x = hash_secret_raw(
-        secret=pepper(epoch_key, kind, canonical_form),
-        salt=salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_cost,
-        parallelism=params.parallelism,
-        hash_len=ARGON2_OUTPUT_SIZE,
-        type=Type.ID,
-        version=ARGON2_VERSION,
-    )
+def _derive(key: EpochKey, version: int, item: tuple[str, str], argon2: Argon2) -> KeyedHash:
+    kind, canonical_form = item
+    x = argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
     return KeyedHash(
         tag=_hkdf(x, b"tag" + version.to_bytes(8, "big"), TAG_SIZE),
         payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE),
@@ -223,34 +264,29 @@ def _check_version(version: int) -> int:
 
 
 def keyed_hash(
+    key: EpochKey,
     *,
-    epoch_key: bytes,
-    salt: bytes,
-    params: Argon2Params,
     version: int,
     kind: str,
     canonical_form: str,
+    argon2: Argon2 = argon2id,
 ) -> KeyedHash:
     """Derive the tag (for list *version*) and payload key of one canonical identifier.
 
     *canonical_form* must already be canonical (see `canonical`); this
     function hashes exactly the string it is given.
     """
-    _check_key_material(epoch_key, salt)
-    return _derive(
-        epoch_key, salt, params, _check_version(version), check_kind(kind), canonical_form
-    )
+    return _derive(key, _check_version(version), (check_kind(kind), canonical_form), argon2)
 
 
-def key_check(epoch_key: bytes, *, series: bytes, epoch: int, salt: bytes) -> bytes:
+def key_check(key: EpochKey, *, series: bytes, epoch: int) -> bytes:
     """A value in the list header that proves which epoch key the list uses.
 
     Without it a wrong or stale key would silently match nobody.  It reveals
     nothing about the key: HMAC under a 256-bit random key.
     """
-    _check_key_material(epoch_key, salt)
-    message = b"\x00".join((DOMAIN, b"key-check", series + epoch.to_bytes(8, "big") + salt))
-    return hmac.digest(epoch_key, message, "sha256")
+    message = b"\x00".join((DOMAIN, b"key-check", series + epoch.to_bytes(8, "big") + key.salt))
+    return hmac.digest(key.secret, message, "sha256")
 
 
 def available_cpus() -> int:
@@ -261,22 +297,18 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(
-    params: Argon2Params, *, workers: int | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET
-) -> int:
-    """Threads for Argon2: *workers* (default: the CPUs) lowered to fit the budget.
+def worker_count(params: Argon2Params, options: HashingOptions) -> int:
+    """Threads for Argon2: the options' workers (default: the CPUs) lowered to fit the budget.
 
     A budget too small for even one call is an error, not a silent slowdown.
     """
-    if workers is not None and workers < 1:
-        raise InvalidParameters("workers must be at least 1")
-    fit = memory_budget // params.memory_bytes
+    fit = options.memory_budget // params.memory_bytes
     if fit < 1:
         raise InvalidParameters(
             f"one Argon2 call needs {params.memory_bytes // 2**20} MiB but the memory "
-            f"budget is {memory_budget // 2**20} MiB; raise the memory budget"
+            f"budget is {options.memory_budget // 2**20} MiB; raise the memory budget"
         )
-    return min(workers or available_cpus(), fit)
+    return min(options.workers or available_cpus(), fit)
 
 
 class KeyedHasher(Closing):
@@ -286,21 +318,13 @@ class KeyedHasher(Closing):
     """
 
     def __init__(
-        self,
-        *,
-        epoch_key: bytes,
-        salt: bytes,
-        params: Argon2Params,
-        version: int,
-        workers: int | None = None,
-        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        self, key: EpochKey, *, version: int, options: HashingOptions = HashingOptions()
     ) -> None:
-        _check_key_material(epoch_key, salt)
-        self.workers = worker_count(params, workers=workers, memory_budget=memory_budget)
-        self.params = params
+        self.workers = worker_count(key.params, options)
+        self.params = key.params
         self.version = _check_version(version)
-        self._epoch_key = epoch_key
-        self._salt = salt
+        self._key = key
+        self._argon2 = options.argon2
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
 
     def __repr__(self) -> str:
@@ -314,13 +338,7 @@ class KeyedHasher(Closing):
     def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
         """Start hashing one canonical identifier; the future holds the result."""
         return self._pool.submit(
-            _derive,
-            self._epoch_key,
-            self._salt,
-            self.params,
-            self.version,
-            check_kind(kind),
-            canonical_form,
+            _derive, self._key, self.version, (check_kind(kind), canonical_form), self._argon2
         )
 
     def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
@@ -329,8 +347,8 @@ class KeyedHasher(Closing):
         return self._pool.submit(self._derive_all, checked)
 
     def _derive_all(self, items: list[tuple[str, str]]) -> list[KeyedHash]:
-        key, salt, params, version = self._epoch_key, self._salt, self.params, self.version
-        return [_derive(key, salt, params, version, kind, form) for kind, form in items]
+        key, version, argon2 = self._key, self.version, self._argon2
+        return [_derive(key, version, item, argon2) for item in items]
 
     def hash_many(
         self, items: Sequence[tuple[str, str]], *, progress: Progress | None = None

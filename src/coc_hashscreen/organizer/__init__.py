@@ -17,20 +17,26 @@ from ._headers import (
 )
 from ._output import (
     report_to_csv,
-    report_to_dict,
     report_to_json,
     report_to_table,
     safe_cell,
 )
-from ._screen import (
+from ._records import (
+    ScreenRecord,
+)
+from ._results import (
     Hit,
     InvalidValue,
     ListInfo,
     Match,
     RecordRef,
-    Screener,
     ScreeningReport,
-    ScreenRecord,
+)
+from ._screening import (
+    Screener,
+    ScreenerOptions,
+    ScreenProgress,
+    Source,
     load_trust,
 )
 from ._state import (
@@ -59,10 +65,13 @@ __all__ = [
     "MemoryState",
     "OrganizerKeys",
     "RecordRef",
+    "ScreenProgress",
     "ScreenRecord",
     "Screener",
+    "ScreenerOptions",
     "ScreeningReport",
     "SeriesState",
+    "Source",
     "StateChange",
     "StateStore",
     "check_list",
@@ -76,7 +85,6 @@ __all__ = [
     "read_csv",
     "record_list",
     "report_to_csv",
-    "report_to_dict",
     "report_to_json",
     "report_to_table",
     "safe_cell",

@@ -22,7 +22,7 @@ from typing import IO, Final
 from ..core import Closing
 from ..errors import InputError
 from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
-from ._screen import ScreenRecord
+from ._records import ScreenRecord
 
 __all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from ..core import Strength
-from ._screen import ListInfo, Match, RecordRef, ScreeningReport
+from ._results import RecordRef, ScreeningReport
 
-__all__ = ["report_to_csv", "report_to_dict", "report_to_json", "report_to_table", "safe_cell"]
+__all__ = ["report_to_csv", "report_to_json", "report_to_table", "safe_cell"]
 
 # OWASP's list of characters that start a formula in spreadsheet software.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -30,71 +28,8 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _list_dict(info: ListInfo) -> dict[str, Any]:
-    return {
-        "committee": info.committee,
-        "series": info.series.hex(),
-        "epoch": info.epoch,
-        "version": info.version,
-        "issued_at": _iso(info.issued_at),
-        "expires_at": _iso(info.expires_at),
-        "profile": info.profile,
-        "kdf": info.kdf.to_dict(),
-    }
-
-
-def _passthrough(ref: Mapping[str, Any]) -> dict[str, Any]:
-    return {str(k): v for k, v in ref.items() if k != "row"}
-
-
-def _match_dict(match: Match) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "row": match.row,
-        "status": match.status.value,
-        "strength": match.strength.value,
-        "matched": list(match.matched),
-        "case_ref": match.case_ref,
-        "needs_confirmation": match.strength is Strength.NAME_ONLY,
-        "hits": [
-            {
-                "kind": hit.kind,
-                "status": hit.status.value,
-                "strength": hit.strength.value,
-                "case_ref": hit.case_ref,
-            }
-            for hit in match.hits
-        ],
-    }
-    extra = _passthrough(match.ref)
-    if extra:
-        result["ref"] = extra
-    return result
-
-
-def report_to_dict(report: ScreeningReport) -> dict[str, Any]:
-    """The report as plain data (the JSON schema of docs/organizer-guide.md)."""
-    result: dict[str, Any] = {
-        "list": _list_dict(report.list),
-        "records": report.records,
-        "screened": report.screened,
-        "identifiers_hashed": report.identifiers_hashed,
-        "matches": [_match_dict(m) for m in report.matches],
-        "unusable_rows": [r.row for r in report.unusable],
-        "invalid_identifiers": [
-            {"row": i.row, "kind": i.kind, "rule": i.rule} for i in report.invalid
-        ],
-    }
-    if report.clear is not None:
-        result["clear_rows"] = [r.row for r in report.clear]
-    return result
-
-
 def report_to_json(report: ScreeningReport) -> str:
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=str) + "\n"
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def _notes(report: ScreeningReport) -> dict[int, list[str]]:
@@ -116,7 +51,7 @@ def report_to_csv(report: ScreeningReport) -> str:
                 match,
                 [
                     "match", match.status.value, match.strength.value,
-                    "yes" if match.strength is Strength.NAME_ONLY else "no",
+                    "yes" if match.needs_confirmation else "no",
                     " ".join(match.matched), match.case_ref, " ".join(others),
                 ],
             )
@@ -124,7 +59,7 @@ def report_to_csv(report: ScreeningReport) -> str:
     rows += [(r, ["not screened", "", "", "", "", "", ""]) for r in report.unusable]
     rows += [(r, ["clear", "", "", "", "", "", ""]) for r in report.clear or ()]
     rows.sort(key=lambda item: item[0].index)
-    extra_keys = sorted({str(k) for ref, _ in rows for k in _passthrough(ref.ref)})
+    extra_keys = sorted({k for ref, _ in rows for k in ref.passthrough})
     notes = _notes(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -153,8 +88,7 @@ def report_to_table(report: ScreeningReport) -> str:
     if report.matches:
         lines.append(f"{'row':>7}  {'status':<8} {'strength':<11} {'matched':<22} case ref")
         for match in report.matches:
-            name_only = match.strength is Strength.NAME_ONLY
-            strength = match.strength.value + ("*" if name_only else "")
+            strength = match.strength.value + ("*" if match.needs_confirmation else "")
             matched = ", ".join(match.matched)
             lines.append(
                 f"{match.row:>7}  {match.status.value.upper():<8} {strength:<11} "

@@ -1,0 +1,198 @@
+"""What a screening run reports: matches, rows not screened, and the list it used.
+
+Results carry nothing about people who did not match beyond counts (and
+the row numbers of rows that could not be screened), unless the caller asked
+for the clear rows.  ``to_dict`` gives the JSON schema of
+docs/organizer-guide.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..core import KINDS, Argon2Params, Status, Strength
+from ..formats import ListHeader
+
+__all__ = ["Hit", "InvalidValue", "ListInfo", "Match", "RecordRef", "ScreeningReport"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One identifier of a record that is on the list."""
+
+    kind: str
+    status: Status
+    strength: Strength
+    case_ref: str
+
+    def rank(self) -> tuple[int, int, str]:
+        """Sort key: strong evidence first, then the more severe status."""
+        return (self.strength is not Strength.STRONG, -self.status.severity, self.case_ref)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "status": self.status.value,
+            "strength": self.strength.value,
+            "case_ref": self.case_ref,
+        }
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record of the input, by position and by the fields it passed through."""
+
+    index: int
+    ref: Mapping[str, Any]
+
+    @property
+    def row(self) -> int:
+        """The input's own row number if it gave one, else the 1-based position."""
+        row = self.ref.get("row")
+        return row if isinstance(row, int) and not isinstance(row, bool) else self.index
+
+    @property
+    def passthrough(self) -> dict[str, Any]:
+        """The fields the input passed through, but for the row number."""
+        return {str(k): v for k, v in self.ref.items() if k != "row"}
+
+
+@dataclass(frozen=True)
+class Match(RecordRef):
+    """A record with at least one identifier on the list."""
+
+    hits: tuple[Hit, ...]
+
+    @property
+    def best(self) -> Hit:
+        return min(self.hits, key=Hit.rank)
+
+    @property
+    def status(self) -> Status:
+        return self.best.status
+
+    @property
+    def strength(self) -> Strength:
+        """Strong when an e-mail or handle matched; name-only when only names did."""
+        return self.best.strength
+
+    @property
+    def case_ref(self) -> str:
+        return self.best.case_ref
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """The kinds that matched, in the order of `KINDS`."""
+        kinds = {hit.kind for hit in self.hits}
+        return tuple(kind for kind in KINDS if kind in kinds)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Only a name matched: different people share names, so confirm first."""
+        return self.strength is Strength.NAME_ONLY
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "row": self.row,
+            "status": self.status.value,
+            "strength": self.strength.value,
+            "matched": list(self.matched),
+            "case_ref": self.case_ref,
+            "needs_confirmation": self.needs_confirmation,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+        if self.passthrough:
+            result["ref"] = self.passthrough
+        return result
+
+
+@dataclass(frozen=True)
+class InvalidValue(RecordRef):
+    """An identifier that could not be normalized: which rule failed, not the value."""
+
+    kind: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """What the report says about the list it screened against."""
+
+    committee: str
+    series: bytes
+    epoch: int
+    version: int
+    issued_at: datetime
+    expires_at: datetime
+    profile: str
+    kdf: Argon2Params
+
+    @classmethod
+    def of(cls, header: ListHeader, committee: str) -> ListInfo:
+        return cls(
+            committee=committee,
+            series=header.series,
+            epoch=header.epoch,
+            version=header.version,
+            issued_at=header.issued_at,
+            expires_at=header.expires_at,
+            profile=header.profile,
+            kdf=header.kdf,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "committee": self.committee,
+            "series": self.series.hex(),
+            "epoch": self.epoch,
+            "version": self.version,
+            "issued_at": _iso(self.issued_at),
+            "expires_at": _iso(self.expires_at),
+            "profile": self.profile,
+            "kdf": self.kdf.to_dict(),
+        }
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ScreeningReport:
+    """The result of one screening run.
+
+    Nothing about people who did not match is kept beyond counts, unless
+    ``include_clear`` was asked for.  ``records`` counts every record read;
+    ``screened`` those with at least one usable identifier.  ``unusable``
+    lists the others: they were not screened, and are never dropped
+    silently.
+    """
+
+    list: ListInfo
+    records: int
+    screened: int
+    identifiers_hashed: int
+    matches: tuple[Match, ...]
+    unusable: tuple[RecordRef, ...]
+    invalid: tuple[InvalidValue, ...]
+    clear: tuple[RecordRef, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (the JSON schema of docs/organizer-guide.md)."""
+        result: dict[str, Any] = {
+            "list": self.list.to_dict(),
+            "records": self.records,
+            "screened": self.screened,
+            "identifiers_hashed": self.identifiers_hashed,
+            "matches": [m.to_dict() for m in self.matches],
+            "unusable_rows": [r.row for r in self.unusable],
+            "invalid_identifiers": [
+                {"row": i.row, "kind": i.kind, "rule": i.rule} for i in self.invalid
+            ],
+        }
+        if self.clear is not None:
+            result["clear_rows"] = [r.row for r in self.clear]
+        return result

@@ -1,0 +1,354 @@
+"""The screening engine: verify a list and a grant, then screen records locally.
+
+`Screener.load` runs every check before any screening, in this order, each
+with its own error: size limit, signature, format version, normalization
+profile, validity period (with `CLOCK_SKEW`), rollback, that the grant
+matches (series, epoch, organizer, validity) and that its key matches the
+list's key check.  A wrong key fails loudly; it never silently matches
+nobody.
+
+`Screener.screen` streams records in chunks: it normalizes the next chunk
+while the thread pool hashes the previous one, hashes each distinct
+identifier exactly once however far apart its repeats are, and keeps memory
+bounded by remembering identifiers it has hashed as 64-bit keyed
+fingerprints in one flat array.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sized
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from ..core import (
+    Argon2Params,
+    EpochKey,
+    HashingOptions,
+    HpkePrivateKey,
+    KeyedHash,
+    KeyedHasher,
+    Strength,
+    canonical,
+    key_check,
+    resolve_now,
+    short_id,
+    worker_count,
+)
+from ..errors import FormatError, InvalidIdentifier, MismatchError, UnknownKind, WrongKeyError
+from ..formats import (
+    Grant,
+    HashedList,
+    TrustFile,
+    parse_grant,
+    parse_list,
+    parse_trust,
+    read_envelope,
+)
+from ._directory import load_organizer_key
+from ._fingerprints import FingerprintSet
+from ._records import ScreenRecord
+from ._results import Hit, InvalidValue, ListInfo, Match, RecordRef, ScreeningReport
+from ._state import FileState, StateStore, check_list, check_trust, pin_trust, record_list
+
+__all__ = ["ScreenProgress", "Screener", "ScreenerOptions", "Source", "load_trust"]
+
+CHUNK_SIZE: Final = 2048
+# Identifiers per task handed to the thread pool: enough to make the cost of
+# a future negligible, few enough to keep every worker busy.  Costly Argon2
+# parameters get smaller tasks, so a task takes well under a second and an
+# interrupted run stops promptly: about 2**20 KiB-passes per task (half a
+# second on the reference machine).
+TASK_SIZE: Final = 32
+TASK_WORK: Final = 2**20
+
+
+def task_size(params: Argon2Params) -> int:
+    return max(1, min(TASK_SIZE, TASK_WORK // (params.memory_cost * params.time_cost)))
+
+
+# Called with (records read so far, total records if known).
+ScreenProgress = Callable[[int, int | None], None]
+# A file given by its bytes or its path.
+Source = bytes | str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ScreenerOptions:
+    """How `Screener.load` checks and how the screener runs.
+
+    *state* is where rollback protection and the pinned trust file live:
+    None means the per-user state file (`FileState`); a `MemoryState`
+    keeps nothing on disk.  *now* is the one time every validity check uses
+    (None: the clock, read once).  *hashing* sets threads, memory and the
+    Argon2 seam; it changes no result.
+    """
+
+    state: StateStore | None = None
+    now: datetime | None = None
+    hashing: HashingOptions = field(default_factory=HashingOptions)
+
+
+def load_trust(source: TrustFile | Source) -> TrustFile:
+    """A verified trust file from a `TrustFile`, its bytes, or a path."""
+    if isinstance(source, TrustFile):
+        return source
+    return parse_trust(_read(source, "trust"))
+
+
+def _read(source: Source, file_type: str) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    return read_envelope(Path(source), file_type)
+
+
+@dataclass
+class _Chunk:
+    records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]
+    tasks: list[tuple[list[tuple[str, str]], Future[list[KeyedHash]]]]
+
+
+class Screener:
+    """Screens records against one verified list with one epoch key.
+
+    Build it with `Screener.load`, which checks everything first.
+    """
+
+    def __init__(
+        self,
+        *,
+        hashed_list: HashedList,
+        key: EpochKey,
+        info: ListInfo,
+        hashing: HashingOptions = HashingOptions(),
+    ) -> None:
+        self.hashed_list = hashed_list
+        self.info = info
+        self._key = key
+        self._hashing = hashing
+        # Fail now, not at the first record, if the budget cannot fit a call.
+        worker_count(key.params, hashing)
+
+    def __repr__(self) -> str:
+        return (
+            f"Screener(series={short_id(self.info.series)}…, epoch={self.info.epoch}, "
+            f"version={self.info.version})"
+        )
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        hashed_list: Source,
+        grant: Source,
+        organizer_key: HpkePrivateKey | str | os.PathLike[str],
+        trust: TrustFile | Source,
+        options: ScreenerOptions = ScreenerOptions(),
+    ) -> Screener:
+        """Verify a list and a grant against a pinned trust file, then build a screener.
+
+        Only a load that passes every check moves the state forward.
+        """
+        now = resolve_now(options.now)
+        store: StateStore = options.state if options.state is not None else FileState()
+        trust_file = load_trust(trust)
+        check_trust(store, trust_file)
+        if not isinstance(organizer_key, HpkePrivateKey):
+            organizer_key = load_organizer_key(organizer_key)
+        # Size limit, signature, format version and profile, in that order.
+        listed = parse_list(_read(hashed_list, "list"), trust_file.trusted_keys())
+        header = listed.header
+        if header.series != trust_file.series:
+            raise MismatchError(
+                f"this list is from series {short_id(header.series)}…, not from the "
+                f"committee of your trust file ({short_id(trust_file.series)}…)"
+            )
+        header.check_validity(now)
+        check_list(store, trust_file, header)
+        parsed_grant = parse_grant(_read(grant, "grant"), trust_file.trusted_keys())
+        _check_grant(parsed_grant, header.series, header.epoch, now)
+        key = EpochKey(parsed_grant.open(organizer_key), header.salt, header.kdf)
+        if key_check(key, series=header.series, epoch=header.epoch) != header.key_check:
+            raise WrongKeyError(
+                "the key in the grant does not match this list's key check, so screening "
+                "would silently match nobody; get a matching list and grant from the committee"
+            )
+        pin_trust(store, trust_file)
+        record_list(store, trust_file, header)
+        return cls(
+            hashed_list=listed,
+            key=key,
+            info=ListInfo.of(header, trust_file.committee),
+            hashing=options.hashing,
+        )
+
+    # -- screening ---------------------------------------------------------------
+
+    def screen(
+        self,
+        records: Iterable[ScreenRecord | Mapping[str, Any]],
+        *,
+        progress: ScreenProgress | None = None,
+        total: int | None = None,
+        include_clear: bool = False,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> ScreeningReport:
+        """Screen *records* (dataclasses or dicts) and report who matched.
+
+        Exactly one Argon2 call per distinct (kind, canonical form) in the
+        whole input.  *progress* is called with (records done, *total*)
+        after each chunk; *total* defaults to ``len(records)`` when known.
+        """
+        if total is None and isinstance(records, Sized):
+            total = len(records)
+        run = _Run(self, include_clear=include_clear)
+        version = self.hashed_list.header.version
+        with KeyedHasher(self._key, version=version, options=self._hashing) as hasher:
+            previous: _Chunk | None = None
+            numbered = enumerate(records, start=1)
+            while True:
+                batch = list(itertools.islice(numbered, chunk_size))
+                # The pool hashes this chunk while the previous one finishes.
+                prepared = run.prepare(batch, hasher) if batch else None
+                if previous is not None:
+                    run.finish(previous)
+                    if progress is not None:
+                        progress(run.records, total)
+                if prepared is None:
+                    break
+                previous = prepared
+        return run.report()
+
+    def lookup(self, hashed: KeyedHash, kind: str) -> Hit | None:
+        entry = self.hashed_list.lookup(hashed)
+        if entry is None:
+            return None
+        if entry.strength is not Strength.of_kind(kind):
+            raise FormatError("a list entry's strength does not fit the kind it was found by")
+        return Hit(kind, entry.status, entry.strength, entry.case_ref)
+
+
+def _check_grant(grant: Grant, series: bytes, epoch: int, now: datetime) -> None:
+    if grant.series != series:
+        raise MismatchError(
+            "this grant is for another committee's lists; use the grant that came with "
+            "this committee's list"
+        )
+    if grant.epoch != epoch:
+        raise MismatchError(
+            f"this grant is for epoch {grant.epoch} but the list is from epoch {epoch}; "
+            f"ask the committee for a grant for epoch {epoch}"
+        )
+    grant.check_validity(now)
+
+
+class _Run:
+    """The state of one `Screener.screen` call."""
+
+    def __init__(self, screener: Screener, *, include_clear: bool) -> None:
+        self.screener = screener
+        self.profile = screener.info.profile
+        self.include_clear = include_clear
+        self.fingerprint_key = os.urandom(16)
+        self.no_match = FingerprintSet()
+        # Hits and identifiers in flight are few and keyed by the exact
+        # (kind, form): a fingerprint collision can then never put one
+        # identifier's hit on another.  In flight, each keeps the fingerprint
+        # it will be remembered by if it does not match.
+        self.hits: dict[tuple[str, str], Hit] = {}
+        self.inflight: dict[tuple[str, str], int] = {}
+        self.records = 0
+        self.hashed = 0
+        self.matches: list[Match] = []
+        self.unusable: list[RecordRef] = []
+        self.invalid: list[InvalidValue] = []
+        self.clear: list[RecordRef] = []
+
+    def _fingerprint(self, key: tuple[str, str]) -> int:
+        # Keyed with a per-run random key: nobody can aim two identifiers at
+        # one fingerprint, and 64 bits make an accidental collision among
+        # millions of identifiers about one chance in a million.
+        kind, form = key
+        digest = hashlib.blake2b(
+            f"{kind}\x00{form}".encode(), digest_size=8, key=self.fingerprint_key
+        ).digest()
+        return int.from_bytes(digest, "big") or 1
+
+    def _keys(self, index: int, record: ScreenRecord) -> list[tuple[str, str]]:
+        """The record's distinct (kind, canonical form) pairs; unreadable ones are noted."""
+        keys: list[tuple[str, str]] = []
+        for kind, value in record.identifiers():
+            try:
+                key = (kind, canonical(kind, value, profile=self.profile))
+            except (InvalidIdentifier, UnknownKind) as exc:
+                self.invalid.append(
+                    InvalidValue(index, record.ref, kind, getattr(exc, "rule", str(exc)))
+                )
+                continue
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def _needs_hashing(self, key: tuple[str, str]) -> bool:
+        """Whether *key* is new to this run; if so it is now in flight."""
+        if key in self.hits or key in self.inflight:
+            return False
+        fingerprint = self._fingerprint(key)
+        if fingerprint in self.no_match:
+            return False
+        self.inflight[key] = fingerprint
+        return True
+
+    def prepare(
+        self, batch: list[tuple[int, ScreenRecord | Mapping[str, Any]]], hasher: KeyedHasher
+    ) -> _Chunk:
+        chunk = _Chunk(records=[], tasks=[])
+        pending: list[tuple[str, str]] = []
+        for index, item in batch:
+            record = item if isinstance(item, ScreenRecord) else ScreenRecord.from_mapping(item)
+            keys = self._keys(index, record)
+            pending.extend(key for key in keys if self._needs_hashing(key))
+            chunk.records.append((index, record.ref, keys))
+        size = task_size(hasher.params)
+        for start in range(0, len(pending), size):
+            task = pending[start : start + size]
+            chunk.tasks.append((task, hasher.submit_many(task)))
+        return chunk
+
+    def finish(self, chunk: _Chunk) -> None:
+        for keys, future in chunk.tasks:
+            for key, hashed in zip(keys, future.result(), strict=True):
+                fingerprint = self.inflight.pop(key)
+                self.hashed += 1
+                hit = self.screener.lookup(hashed, key[0])
+                if hit is None:
+                    self.no_match.add(fingerprint)
+                else:
+                    self.hits[key] = hit
+        for index, ref, keys in chunk.records:
+            self.records += 1
+            if not keys:
+                self.unusable.append(RecordRef(index, ref))
+                continue
+            hits = tuple(dict.fromkeys(self.hits[key] for key in keys if key in self.hits))
+            if hits:
+                self.matches.append(Match(index, ref, tuple(sorted(hits, key=Hit.rank))))
+            elif self.include_clear:
+                self.clear.append(RecordRef(index, ref))
+
+    def report(self) -> ScreeningReport:
+        return ScreeningReport(
+            list=self.screener.info,
+            records=self.records,
+            screened=self.records - len(self.unusable),
+            identifiers_hashed=self.hashed,
+            matches=tuple(self.matches),
+            unusable=tuple(self.unusable),
+            invalid=tuple(self.invalid),
+            clear=tuple(self.clear) if self.include_clear else None,
+        )
