@@ -42,7 +42,7 @@ from coc_hashscreen.core import (
     available_cpus,
     key_check,
 )
-from coc_hashscreen.formats import EntryPayload, ListHeader, bucket_size, build_list
+from coc_hashscreen.formats import EntryPayload, GrantTerms, ListHeader, bucket_size, build_list
 from coc_hashscreen.organizer import MemoryState, Screener, ScreenerOptions
 
 NOW = datetime.now(UTC)
@@ -176,10 +176,11 @@ def part_c(tmp: Path) -> None:
         organizer = HpkePrivateKey.generate()
         save_private_key(directory / "o.key", organizer, purpose=KeyPurpose.ORGANIZER, name="o")
         grant = issue_grant(
-            epoch_key=epoch_key, series=committee.series, epoch=1,
-            organizer=organizer.public_key, organizer_name="o", issued_at=NOW,
-            expires_at=NOW + timedelta(days=30), signer=signer,
-        )  # fmt: skip
+            GrantTerms(committee.series, 1, "o", NOW, NOW + timedelta(days=30)),
+            epoch_key=epoch_key,
+            organizer=organizer.public_key,
+            signer=signer,
+        )
         (directory / "o.grant").write_bytes(grant)
     size = (directory / "big.list").stat().st_size
     out = _run_child(_LOAD_SCRIPT, directory, "big.list", "o.grant", "o.key", "committee.trust")

@@ -1,13 +1,22 @@
-"""Deterministic time, randomness and keys for tests and vectors."""
+"""Deterministic time, randomness, keys and sample documents for tests and vectors."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
-from coc_hashscreen.core import Argon2Params, HpkePrivateKey, SigningKey, Suite, argon2id
+from coc_hashscreen.core import (
+    Argon2Params,
+    HpkePrivateKey,
+    Identifier,
+    SigningKey,
+    Suite,
+    argon2id,
+)
+from coc_hashscreen.formats import Attachment, IncidentReport, Person
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -44,3 +53,36 @@ class CountingArgon2:
         with self.lock:
             self.calls += 1
         return argon2id(secret, salt, params)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+PDF = b"%PDF-1.7\n" + b"x" * 100
+
+
+def sample_report(**changes: object) -> IncidentReport:
+    """A complete incident report with two attachments; *changes* replace fields."""
+    report = IncidentReport(
+        event_name="PyCon Test 2026",
+        event_start=date(2026, 5, 1),
+        event_end=date(2026, 5, 3),
+        reporter_name="Ora Organizer",
+        reporter_email="coc@pycon.example",
+        people=(
+            Person(
+                "reported",
+                "Bad Actor",
+                (Identifier("email", "bad.actor@example.org"), Identifier("github", "badactor")),
+            ),
+            Person("affected", "Alice Target"),
+            Person("witness", "", (Identifier("twitter", "@witness"),)),
+        ),
+        facts="Repeated unwanted comments in the hallway track.",
+        review="Confirmed by two witnesses.",
+        actions="Removed from the conference.",
+        responses="Accepted the decision.",
+        attachments=(
+            Attachment("screenshot.png", PNG, "the chat message"),
+            Attachment("a.pdf", PDF),
+        ),
+    )
+    return replace(report, **changes)  # type: ignore[arg-type]

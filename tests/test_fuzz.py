@@ -42,9 +42,11 @@ from coc_hashscreen.errors import CocHashscreenError
 from coc_hashscreen.formats import (
     MAX_SIZES,
     Attachment,
+    GrantTerms,
     IncidentReport,
     ListHeader,
     Person,
+    TrustContent,
     build_list,
     issue_grant,
     load_private_key,
@@ -64,7 +66,7 @@ from coc_hashscreen.formats import (
     sign_receipt,
 )
 from coc_hashscreen.formats._envelope import SIGNATURE_CONTEXT, _prefix
-from coc_hashscreen.formats._reports import SEALED_INFO, _sealed_header
+from coc_hashscreen.formats._sealed import SEALED_INFO, _sealed_header
 from coc_hashscreen.formats._trust import _parse_rotation
 from coc_hashscreen.formats._wire import dump_json as dump
 from coc_hashscreen.organizer import FileState, read_csv
@@ -138,14 +140,16 @@ def _envelope_start(file_type: str) -> int:
 
 
 _GRANT = issue_grant(
-    epoch_key=EPOCH_KEY, series=COMMITTEE.key_id, epoch=1, organizer=ORGANIZER.public_key,
-    organizer_name="Fuzz Conf", issued_at=NOW, expires_at=NOW + timedelta(days=9),
+    GrantTerms(COMMITTEE.key_id, 1, "Fuzz Conf", NOW, NOW + timedelta(days=9)),
+    epoch_key=EPOCH_KEY,
+    organizer=ORGANIZER.public_key,
     signer=COMMITTEE,
-)  # fmt: skip
+)
 _TRUST = make_trust(
-    committee="Fuzz Committee", series=COMMITTEE.key_id, generation=1, signing_key=COMMITTEE,
-    report_key=REPORT_KEY.public_key, now=NOW,
-)  # fmt: skip
+    TrustContent("Fuzz Committee", COMMITTEE.key_id, REPORT_KEY.public_key),
+    signing_key=COMMITTEE,
+    now=NOW,
+)
 _ROTATION = make_rotation(
     series=COMMITTEE.key_id, generation=2, old=COMMITTEE, new_public=NEXT.public_bytes, now=NOW
 )
@@ -447,11 +451,8 @@ def test_hostile_argon2_parameters_are_refused_before_any_hashing() -> None:
         raise AssertionError("hashing started")
 
     trust = make_trust(
-        committee="Fuzz Committee",
-        series=COMMITTEE.key_id,
-        generation=1,
+        TrustContent("Fuzz Committee", COMMITTEE.key_id, REPORT_KEY.public_key),
         signing_key=COMMITTEE,
-        report_key=REPORT_KEY.public_key,
         now=NOW,
     )
     options = ScreenerOptions(
@@ -485,9 +486,11 @@ def test_no_base64_bomb() -> None:
 def test_hybrid_grants_survive_fuzzing_too(suite: Suite) -> None:
     organizer = fixed_hpke_key("fuzz organizer hybrid", suite)
     grant = issue_grant(
-        epoch_key=EPOCH_KEY, series=COMMITTEE.key_id, epoch=1, organizer=organizer.public_key,
-        organizer_name="x", issued_at=NOW, expires_at=NOW + timedelta(days=1), signer=COMMITTEE,
-    )  # fmt: skip
+        GrantTerms(COMMITTEE.key_id, 1, "x", NOW, NOW + timedelta(days=1)),
+        epoch_key=EPOCH_KEY,
+        organizer=organizer.public_key,
+        signer=COMMITTEE,
+    )
     parsed = parse_grant(grant, TRUSTED)
     assert parsed.open(organizer) == EPOCH_KEY
     document = _payload(grant, _envelope_start("grant"))

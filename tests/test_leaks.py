@@ -33,8 +33,7 @@ from coc_hashscreen.organizer import FileState, MemoryState, ScreenRecord, read_
 
 from ._tally import count
 from .conftest import World
-from .formats.test_reports import _report
-from .helpers import NOW
+from .helpers import NOW, sample_report
 
 ATTENDEE_NAME = "Secretia Attendeeson"
 ATTENDEE_EMAIL = "secretia.attendeeson@private.example"
@@ -91,10 +90,10 @@ def _collect_errors(world: World) -> list[str]:
     failing(lambda: world.screener(organizer_key=wrong_key))
     failing(lambda: world.screener(now=NOW + timedelta(days=400)))
     failing(lambda: world.committee.register.add_record(status="banned", identifiers=[]))
-    document = _report().to_dict()
+    document = sample_report().to_dict()
     document["people"][0]["email"] = [ATTENDEE_EMAIL.replace("@", "")]
     failing(lambda: IncidentReport.from_json(str(document).replace("'", '"').encode()))
-    sealed = seal_report(_report(), trust=world.committee.trust)
+    sealed = seal_report(sample_report(), trust=world.committee.trust)
     failing(lambda: world.committee.intake(sealed[:-1] + bytes([sealed[-1] ^ 1])))
     key_path = world.tmp / "loose.key"
     save_private_key(key_path, world.organizer, purpose=KeyPurpose.ORGANIZER, name="o")
@@ -119,7 +118,7 @@ def _collect_reprs(world: World) -> list[str]:
     report = screener.screen(
         [{"name": ATTENDEE_NAME, "email": ATTENDEE_EMAIL, "row": 1}, {"email": "broken"}]
     )
-    incident = _report(reporter_name=ATTENDEE_NAME)
+    incident = sample_report(reporter_name=ATTENDEE_NAME)
     with KeyedHasher(epoch.key, version=1) as hasher:
         objects: list[object] = [
             committee, committee._signing_key, committee.report_key(), world.organizer,

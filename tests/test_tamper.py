@@ -27,6 +27,7 @@ from coc_hashscreen.errors import (
 )
 from coc_hashscreen.formats import (
     Attachment,
+    GrantTerms,
     IncidentReport,
     Person,
     issue_grant,
@@ -156,9 +157,11 @@ def test_every_grant_field_is_bound() -> None:
     signer = fixed_signing_key("bind")
     organizer = HpkePrivateKey.generate()
     grant = issue_grant(
-        epoch_key=b"\x05" * 32, series=signer.key_id, epoch=3, organizer=organizer.public_key,
-        organizer_name="o", issued_at=NOW, expires_at=NOW + timedelta(days=1), signer=signer,
-    )  # fmt: skip
+        GrantTerms(signer.key_id, 3, "o", NOW, NOW + timedelta(days=1)),
+        epoch_key=b"\x05" * 32,
+        organizer=organizer.public_key,
+        signer=signer,
+    )
     payload = json.loads(grant[9 + 5 + 32 + 8 : -64])
     for change in ({"epoch": 4}, {"series": "11" * 32}):
         forged = sign_envelope("grant", dump({**payload, **change}), signer)

@@ -12,8 +12,7 @@ from coc_hashscreen.errors import ExpiredError, NotYetValidError
 from coc_hashscreen.formats import parse_grant, seal_report
 
 from ..conftest import World
-from ..formats.test_reports import _report
-from ..helpers import NOW
+from ..helpers import NOW, sample_report
 
 
 class _Clock:
@@ -53,7 +52,7 @@ def test_one_reading_per_operation(world: World, clock: _Clock) -> None:
         "add record": lambda: committee.register.add_record(
             status="banned", identifiers=[Identifier("github", "clock")]
         ),
-        "intake": lambda: committee.intake(seal_report(_report(), trust=committee.trust)),
+        "intake": lambda: committee.intake(seal_report(sample_report(), trust=committee.trust)),
         "expunge": lambda: committee.expunge(),
         "rotate signing key": lambda: committee.rotate_signing_key(),
     }

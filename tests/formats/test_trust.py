@@ -15,6 +15,7 @@ from coc_hashscreen.errors import (
     VerificationError,
 )
 from coc_hashscreen.formats import (
+    TrustContent,
     TrustFile,
     make_rotation,
     make_trust,
@@ -34,12 +35,7 @@ REPORT = fixed_hpke_key("report").public_key
 def _chain(length: int) -> tuple[list[SigningKey], list[bytes]]:
     """Keys of generations 1..length and the trust file of each generation."""
     keys = [ROOT]
-    files = [
-        make_trust(
-            committee="C", series=ROOT.key_id, generation=1, signing_key=ROOT,
-            report_key=REPORT, now=NOW,
-        )
-    ]  # fmt: skip
+    files = [make_trust(TrustContent("C", ROOT.key_id, REPORT), signing_key=ROOT, now=NOW)]
     rotations: tuple[bytes, ...] = ()
     for generation in range(2, length + 1):
         new = fixed_signing_key(f"gen{generation}")
@@ -52,11 +48,8 @@ def _chain(length: int) -> tuple[list[SigningKey], list[bytes]]:
         )  # fmt: skip
         keys.append(new)
         files.append(
-            make_trust(
-                committee="C", series=ROOT.key_id, generation=generation, signing_key=new,
-                report_key=REPORT, rotations=rotations, now=NOW,
-            )
-        )  # fmt: skip
+            make_trust(TrustContent("C", ROOT.key_id, REPORT, rotations), signing_key=new, now=NOW)
+        )
     return keys, files
 
 
@@ -99,23 +92,28 @@ def test_rollback_and_fork_and_other_series() -> None:
     # A compromised generation-1 key signs a second rotation to the attacker.
     attacker = fixed_signing_key("attacker")
     forked = make_trust(
-        committee="C", series=ROOT.key_id, generation=2, signing_key=attacker, report_key=REPORT,
-        rotations=(
-            make_rotation(
-                series=ROOT.key_id, generation=2, old=ROOT, new_public=attacker.public_bytes,
-                now=NOW,
+        TrustContent(
+            "C",
+            ROOT.key_id,
+            REPORT,
+            (
+                make_rotation(
+                    series=ROOT.key_id,
+                    generation=2,
+                    old=ROOT,
+                    new_public=attacker.public_bytes,
+                    now=NOW,
+                ),
             ),
         ),
+        signing_key=attacker,
         now=NOW,
-    )  # fmt: skip
+    )
     with pytest.raises(UntrustedSigner, match="compromised"):
         gen2.check_successor(parse_trust(forked))
     other = parse_trust(
-        make_trust(
-            committee="D", series=attacker.key_id, generation=1, signing_key=attacker,
-            report_key=REPORT, now=NOW,
-        )
-    )  # fmt: skip
+        make_trust(TrustContent("D", attacker.key_id, REPORT), signing_key=attacker, now=NOW)
+    )
     with pytest.raises(MismatchError, match="another committee"):
         gen1.check_successor(other)
 
@@ -129,29 +127,37 @@ def test_broken_chains_are_refused() -> None:
     )
     with pytest.raises(UntrustedSigner, match="chain"):
         make_trust(
-            committee="C", series=ROOT.key_id, generation=2, signing_key=keys[1],
-            report_key=REPORT, rotations=(bad_rotation,), now=NOW,
-        )  # fmt: skip
+            TrustContent("C", ROOT.key_id, REPORT, (bad_rotation,)), signing_key=keys[1], now=NOW
+        )
     # A generation-2 file without its rotation statement.
+    # make_trust counts the generation from the chain, so this one is made by hand.
+    document = {
+        "format": 1,
+        "committee": "C",
+        "series": ROOT.key_id.hex(),
+        "generation": 2,
+        "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
+        "issued_at": 1,
+        "rotations": [],
+    }
     with pytest.raises(FormatError, match="rotation chain"):
-        make_trust(
-            committee="C", series=ROOT.key_id, generation=2, signing_key=keys[1],
-            report_key=REPORT, now=NOW,
-        )  # fmt: skip
+        parse_trust(sign_envelope("trust", keys[1].public_bytes + dump(document), keys[1]))
     # A generation-1 file whose key is not the series.
     with pytest.raises(UntrustedSigner):
-        make_trust(
-            committee="C", series=ROOT.key_id, generation=1, signing_key=stranger,
-            report_key=REPORT, now=NOW,
-        )  # fmt: skip
+        make_trust(TrustContent("C", ROOT.key_id, REPORT), signing_key=stranger, now=NOW)
 
 
 def test_trust_payload_fields_are_strict() -> None:
     document = {
-        "format": 1, "committee": "C", "series": ROOT.key_id.hex(), "generation": 1,
+        "format": 1,
+        "committee": "C",
+        "series": ROOT.key_id.hex(),
+        "generation": 1,
         "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
-        "issued_at": 1, "rotations": [], "extra": True,
-    }  # fmt: skip
+        "issued_at": 1,
+        "rotations": [],
+        "extra": True,
+    }
     data = sign_envelope("trust", ROOT.public_bytes + dump(document), ROOT)
     with pytest.raises(FormatError, match="unknown field"):
         parse_trust(data)
@@ -187,11 +193,8 @@ def test_a_fork_running_ahead_of_the_pin_is_refused() -> None:
                       now=NOW),
     )  # fmt: skip
     forged = parse_trust(
-        make_trust(
-            committee="C", series=ROOT.key_id, generation=3, signing_key=a3, report_key=REPORT,
-            rotations=rotations, now=NOW,
-        )
-    )  # fmt: skip
+        make_trust(TrustContent("C", ROOT.key_id, REPORT, rotations), signing_key=a3, now=NOW)
+    )
     assert forged.key_id_at(1) == ROOT.key_id  # the chain itself verifies
     with pytest.raises(UntrustedSigner, match="does not pass through the key you pinned"):
         pinned.check_successor(forged)

@@ -34,7 +34,15 @@ from coc_hashscreen.errors import (
     VerificationError,
     WrongKeyError,
 )
-from coc_hashscreen.formats import MAX_SIZES, ListHeader, build_list, issue_grant, sign_envelope
+from coc_hashscreen.formats import (
+    MAX_SIZES,
+    GrantTerms,
+    ListHeader,
+    TrustContent,
+    build_list,
+    issue_grant,
+    sign_envelope,
+)
 from coc_hashscreen.formats._wire import dump_json as dump
 from coc_hashscreen.organizer import FileState, MemoryState, Screener, ScreenerOptions, ScreenRecord
 from coc_hashscreen.organizer._fingerprints import FingerprintSet
@@ -192,10 +200,11 @@ def test_grant_for_another_series(world: World) -> None:
     assert epoch is not None
     assert epoch.secret is not None
     data = issue_grant(
-        epoch_key=epoch.secret, series=b"\x09" * 32, epoch=1,
-        organizer=world.organizer.public_key, organizer_name="x", issued_at=NOW,
-        expires_at=NOW + timedelta(days=1), signer=world.committee._signing_key,
-    )  # fmt: skip
+        GrantTerms(b"\x09" * 32, 1, "x", NOW, NOW + timedelta(days=1)),
+        epoch_key=epoch.secret,
+        organizer=world.organizer.public_key,
+        signer=world.committee._signing_key,
+    )
     with pytest.raises(MismatchError, match="another committee"):
         world.screener(grant=data)
 
@@ -220,10 +229,11 @@ def test_expired_grant(world: World) -> None:
 
 def test_wrong_key_fails_loudly(world: World) -> None:
     data = issue_grant(
-        epoch_key=b"\x01" * 32, series=world.committee.series, epoch=1,
-        organizer=world.organizer.public_key, organizer_name="x", issued_at=NOW,
-        expires_at=NOW + timedelta(days=1), signer=world.committee._signing_key,
-    )  # fmt: skip
+        GrantTerms(world.committee.series, 1, "x", NOW, NOW + timedelta(days=1)),
+        epoch_key=b"\x01" * 32,
+        organizer=world.organizer.public_key,
+        signer=world.committee._signing_key,
+    )
     with pytest.raises(WrongKeyError, match="silently match nobody"):
         world.screener(grant=data)
 
@@ -544,25 +554,33 @@ def test_a_stolen_retired_key_cannot_take_over_a_screener(world: World) -> None:
     series = world.committee.series
     a2, a3 = SigningKey.generate(), SigningKey.generate()
     forged_trust = make_trust(
-        committee="Test Committee", series=series, generation=3, signing_key=a3,
-        report_key=world.committee.trust.report_key,
-        rotations=(
-            make_rotation(series=series, generation=2, old=stolen, new_public=a2.public_bytes,
-                          now=NOW),
-            make_rotation(series=series, generation=3, old=a2, new_public=a3.public_bytes,
-                          now=NOW),
+        TrustContent(
+            "Test Committee",
+            series,
+            world.committee.trust.report_key,
+            (
+                make_rotation(
+                    series=series, generation=2, old=stolen, new_public=a2.public_bytes, now=NOW
+                ),
+                make_rotation(
+                    series=series, generation=3, old=a2, new_public=a3.public_bytes, now=NOW
+                ),
+            ),
         ),
+        signing_key=a3,
         now=NOW,
-    )  # fmt: skip
+    )
     from coc_hashscreen.formats import parse_list
 
     current = parse_list(newer.read_bytes(), world.committee.trust.trusted_keys()).header
     header = replace(current, version=999, epoch=99)
     forged_list = build_list(header, [], a3)
     forged_grant = issue_grant(
-        epoch_key=b"\x07" * 32, series=series, epoch=99, organizer=world.organizer.public_key,
-        organizer_name="x", issued_at=NOW, expires_at=NOW + timedelta(days=1), signer=a3,
-    )  # fmt: skip
+        GrantTerms(series, 99, "x", NOW, NOW + timedelta(days=1)),
+        epoch_key=b"\x07" * 32,
+        organizer=world.organizer.public_key,
+        signer=a3,
+    )
     with pytest.raises(UntrustedSigner, match="does not pass through the key you pinned"):
         world.screener(hashed_list=forged_list, grant=forged_grant, trust=forged_trust)
     world.screener(hashed_list=newer, grant=grant)  # the real committee still works

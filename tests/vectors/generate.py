@@ -179,7 +179,9 @@ def formats() -> dict[str, Any]:
     from coc_hashscreen.core import KeyPurpose, Status, Strength, Suite
     from coc_hashscreen.formats import (
         EntryPayload,
+        GrantTerms,
         ListHeader,
+        TrustContent,
         build_list,
         issue_grant,
         make_rotation,
@@ -194,23 +196,14 @@ def formats() -> dict[str, Any]:
     gen2 = fixed_signing_key("vector committee gen2")
     report = fixed_hpke_key("vector committee reports")
     trust1 = make_trust(
-        committee="Vector Committee",
-        series=root.key_id,
-        generation=1,
-        signing_key=root,
-        report_key=report.public_key,
-        now=NOW,
+        TrustContent("Vector Committee", root.key_id, report.public_key), signing_key=root, now=NOW
     )
     rotation = make_rotation(
         series=root.key_id, generation=2, old=root, new_public=gen2.public_bytes, now=NOW
     )
     trust2 = make_trust(
-        committee="Vector Committee",
-        series=root.key_id,
-        generation=2,
+        TrustContent("Vector Committee", root.key_id, report.public_key, (rotation,)),
         signing_key=gen2,
-        report_key=report.public_key,
-        rotations=(rotation,),
         now=NOW,
     )
     params = KDF_PROFILES["test-only"]
@@ -253,13 +246,9 @@ def formats() -> dict[str, Any]:
     for suite in Suite:
         organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
         grants[suite.value] = issue_grant(
+            GrantTerms(root.key_id, 1, "Vector Conf", NOW, NOW.replace(month=4)),
             epoch_key=HASHING_KEY,
-            series=root.key_id,
-            epoch=1,
             organizer=organizer.public_key,
-            organizer_name="Vector Conf",
-            issued_at=NOW,
-            expires_at=NOW.replace(month=4),
             signer=root,
         ).hex()
     organizer = fixed_hpke_key("vector organizer x25519", Suite.X25519)
@@ -317,6 +306,7 @@ def reports() -> dict[str, Any]:
         Attachment,
         IncidentReport,
         Person,
+        TrustContent,
         make_trust,
         parse_trust,
         seal_report,
@@ -328,11 +318,8 @@ def reports() -> dict[str, Any]:
     report_key = fixed_hpke_key("vector committee reports")
     trust = parse_trust(
         make_trust(
-            committee="Vector Committee",
-            series=committee.key_id,
-            generation=1,
+            TrustContent("Vector Committee", committee.key_id, report_key.public_key),
             signing_key=committee,
-            report_key=report_key.public_key,
             now=NOW,
         )
     )

@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -51,8 +51,10 @@ from ..errors import InputError, KeyFileError, RegisterError, ScrubPending
 from ..formats import (
     EntryPayload,
     Grant,
+    GrantTerms,
     ListHeader,
     Random,
+    TrustContent,
     TrustFile,
     bucket_size,
     build_list,
@@ -65,7 +67,7 @@ from ..formats import (
     open_sealed_report,
     parse_grant,
     parse_trust,
-    read_envelope,
+    read_trust,
     report_id_for,
     save_private_key,
     save_signing_key,
@@ -192,11 +194,8 @@ class Committee(Closing):
             path / REPORT_KEY_FILE, report_key, purpose=KeyPurpose.COMMITTEE_REPORTS, name=name
         )
         trust = make_trust(
-            committee=name,
-            series=signing_key.key_id,
-            generation=1,
+            TrustContent(name, signing_key.key_id, report_key.public_key),
             signing_key=signing_key,
-            report_key=report_key.public_key,
             now=now,
         )
         write_atomic(path / TRUST_FILE, trust)
@@ -212,7 +211,7 @@ class Committee(Closing):
                 f"{os.fspath(path)!r} is not a committee directory; create one with "
                 "'committee init'"
             )
-        trust = parse_trust(read_envelope(path / TRUST_FILE, "trust"))
+        trust = read_trust(path / TRUST_FILE)
         cls._finish_key_rotation(path, trust)
         signing_key = load_signing_key(path / SIGNING_KEY_FILE)
         if signing_key.public_bytes != trust.signing_key:
@@ -460,19 +459,12 @@ class Committee(Closing):
         now: datetime,
     ) -> Grant:
         epoch = self._current_epoch()
-        assert epoch.secret is not None
         if valid_for <= timedelta(0):
             raise InputError("a grant must be valid for a positive time")
         expires_at = now + valid_for
+        terms = GrantTerms(self.series, epoch.number, name, now, expires_at)
         data = issue_grant(
-            epoch_key=epoch.secret,
-            series=self.series,
-            epoch=epoch.number,
-            organizer=organizer,
-            organizer_name=name,
-            issued_at=now,
-            expires_at=expires_at,
-            signer=self._signing_key,
+            terms, epoch_key=epoch.key.secret, organizer=organizer, signer=self._signing_key
         )
         self.register.record_grant(
             epoch=epoch.number,
@@ -539,13 +531,10 @@ class Committee(Closing):
             new_public=new_key.public_bytes,
             now=now,
         )
+        content = self._trust.content
         trust = make_trust(
-            committee=self.name,
-            series=self.series,
-            generation=generation,
+            replace(content, rotations=(*content.rotations, statement)),
             signing_key=new_key,
-            report_key=self._trust.report_key,
-            rotations=(*self._trust.rotations, statement),
             now=now,
         )
         pending = self.directory / (SIGNING_KEY_FILE + _NEXT_SUFFIX)

@@ -11,11 +11,13 @@ from ._envelope import (
     MAX_SIZES,
     Envelope,
     Signer,
+    claimed_type,
     open_envelope,
     open_self_signed,
     peek_type,
     read_envelope,
     sign_envelope,
+    type_prefix,
 )
 from ._files import (
     check_private_mode,
@@ -25,9 +27,11 @@ from ._files import (
 )
 from ._grant import (
     Grant,
+    GrantTerms,
     grant_info,
     issue_grant,
     parse_grant,
+    read_grant,
 )
 from ._keyfiles import (
     PublicKeyFile,
@@ -47,30 +51,38 @@ from ._listfile import (
     bucket_size,
     build_list,
     parse_list,
+    read_list,
 )
-from ._reports import (
+from ._receipt import (
+    Receipt,
+    parse_receipt,
+    read_receipt,
+    sign_receipt,
+    verify_receipt,
+)
+from ._report import (
     MAX_REPORT_JSON,
-    MAX_SEALED_SIZE,
     ROLES,
     Attachment,
     IncidentReport,
     Person,
-    Receipt,
+    report_template,
+)
+from ._sealed import (
+    MAX_SEALED_SIZE,
     open_sealed_report,
-    parse_receipt,
     read_sealed,
     report_id_for,
-    report_template,
     seal_report,
-    sign_receipt,
-    verify_receipt,
 )
 from ._trust import (
+    TrustContent,
     TrustFile,
     check_successor,
     make_rotation,
     make_trust,
     parse_trust,
+    read_trust,
 )
 from ._wire import (
     Fields,
@@ -90,6 +102,7 @@ __all__ = [
     "Envelope",
     "Fields",
     "Grant",
+    "GrantTerms",
     "HashedList",
     "IncidentReport",
     "ListHeader",
@@ -98,11 +111,13 @@ __all__ = [
     "Random",
     "Receipt",
     "Signer",
+    "TrustContent",
     "TrustFile",
     "bucket_size",
     "build_list",
     "check_private_mode",
     "check_successor",
+    "claimed_type",
     "dump_json",
     "fsync_directory",
     "grant_info",
@@ -122,8 +137,12 @@ __all__ = [
     "parse_trust",
     "peek_type",
     "read_envelope",
+    "read_grant",
     "read_limited",
+    "read_list",
+    "read_receipt",
     "read_sealed",
+    "read_trust",
     "report_id_for",
     "report_template",
     "save_private_key",
@@ -132,6 +151,7 @@ __all__ = [
     "seal_report",
     "sign_envelope",
     "sign_receipt",
+    "type_prefix",
     "verify_receipt",
     "write_atomic",
 ]

@@ -49,11 +49,13 @@ __all__ = [
     "MAX_SIZES",
     "Envelope",
     "Signer",
+    "claimed_type",
     "open_envelope",
     "open_self_signed",
     "peek_type",
     "read_envelope",
     "sign_envelope",
+    "type_prefix",
 ]
 
 MAGIC: Final = b"COC-HS\x00"
@@ -112,9 +114,31 @@ class Envelope:
         return memoryview(self.data)[self.start : self.end]
 
 
-def _prefix(file_type: str, signer: bytes, payload_length: int) -> bytes:
+def type_prefix(file_type: str) -> bytes:
+    """How every file of ours starts: the magic, version 1 and the length-prefixed file type.
+
+    Signed envelopes and sealed reports share it, so one look at the first
+    bytes tells what a file claims to be.
+    """
     kind = file_type.encode("ascii")
-    return MAGIC + bytes([VERSION, len(kind)]) + kind + signer + struct.pack(">Q", payload_length)
+    return MAGIC + bytes([VERSION, len(kind)]) + kind
+
+
+def claimed_type(data: bytes) -> tuple[int, str] | None:
+    """(version, file type) a file's prefix claims, unverified; None if it has no prefix."""
+    if len(data) < 9 or data[:7] != MAGIC:
+        return None
+    raw = data[9 : 9 + data[8]]
+    if len(raw) != data[8]:
+        return None
+    try:
+        return data[7], raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def _prefix(file_type: str, signer: bytes, payload_length: int) -> bytes:
+    return type_prefix(file_type) + signer + struct.pack(">Q", payload_length)
 
 
 def sign_envelope(file_type: str, payload: bytes, signer: Signer) -> bytes:
@@ -130,15 +154,9 @@ def sign_envelope(file_type: str, payload: bytes, signer: Signer) -> bytes:
 
 
 def peek_type(data: bytes) -> str | None:
-    """The file type an envelope claims, without verifying anything; None if none."""
-    if len(data) < 9 or data[:7] != MAGIC:
-        return None
-    n = data[8]
-    try:
-        kind = data[9 : 9 + n].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    return kind if kind in FILE_TYPES else None
+    """The signed file type an envelope claims, without verifying anything; None if none."""
+    claimed = claimed_type(data)
+    return claimed[1] if claimed is not None and claimed[1] in FILE_TYPES else None
 
 
 def open_envelope(

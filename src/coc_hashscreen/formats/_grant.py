@@ -12,6 +12,7 @@ of that series, even if the signed JSON around it were ignored.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,9 +32,9 @@ from ..core import (
 )
 from ..errors import FormatError, MismatchError
 from . import _wire
-from ._envelope import Signer, open_envelope, sign_envelope
+from ._envelope import Signer, open_envelope, read_envelope, sign_envelope
 
-__all__ = ["Grant", "grant_info", "issue_grant", "parse_grant"]
+__all__ = ["Grant", "GrantTerms", "grant_info", "issue_grant", "parse_grant", "read_grant"]
 
 FORMAT: Final = 1
 GRANT_INFO: Final = b"coc-hashscreen/v1 grant\x00"
@@ -65,6 +66,18 @@ class Grant(Validity):
             f"organizer={short_id(self.organizer)}…, expires_at={self.expires_at:%Y-%m-%d})"
         )
 
+    def to_dict(self) -> dict[str, object]:
+        """The verified fields as plain data (times in ISO 8601); the sealed key is left out."""
+        return {
+            "series": self.series.hex(),
+            "epoch": self.epoch,
+            "organizer": self.organizer.hex(),
+            "organizer_name": self.organizer_name,
+            "suite": self.suite.value,
+            "issued_at": self.issued_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+        }
+
     def open(self, organizer_key: HpkePrivateKey) -> bytes:
         """The epoch key, if this grant was sealed to *organizer_key*."""
         if organizer_key.key_id != self.organizer:
@@ -83,29 +96,32 @@ class Grant(Validity):
         return key
 
 
+@dataclass(frozen=True)
+class GrantTerms:
+    """What a grant states in the clear: the epoch of which series, for whom, until when."""
+
+    series: bytes
+    epoch: int
+    organizer_name: str
+    issued_at: datetime
+    expires_at: datetime
+
+
 def issue_grant(
-    *,
-    epoch_key: bytes,
-    series: bytes,
-    epoch: int,
-    organizer: HpkePublicKey,
-    organizer_name: str,
-    issued_at: datetime,
-    expires_at: datetime,
-    signer: Signer,
+    terms: GrantTerms, *, epoch_key: bytes, organizer: HpkePublicKey, signer: Signer
 ) -> bytes:
-    """Seal *epoch_key* to *organizer* and sign the grant."""
-    sealed = organizer.seal(epoch_key, info=grant_info(series, epoch, organizer.key_id))
+    """Seal *epoch_key* to *organizer* under *terms* and sign the grant."""
+    info = grant_info(terms.series, terms.epoch, organizer.key_id)
     document = {
         "format": FORMAT,
-        "series": series.hex(),
-        "epoch": epoch,
+        "series": terms.series.hex(),
+        "epoch": terms.epoch,
         "organizer": organizer.key_id.hex(),
-        "organizer_name": organizer_name,
+        "organizer_name": terms.organizer_name,
         "suite": organizer.suite.value,
-        "issued_at": timestamp(issued_at),
-        "expires_at": timestamp(expires_at),
-        "sealed": _wire.b64(sealed),
+        "issued_at": timestamp(terms.issued_at),
+        "expires_at": timestamp(terms.expires_at),
+        "sealed": _wire.b64(organizer.seal(epoch_key, info=info)),
     }
     return sign_envelope("grant", _wire.dump_json(document), signer)
 
@@ -134,3 +150,8 @@ def parse_grant(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant
         expires_at=expires_at,
         sealed=fields.bytes_b64("sealed", max_size=4096),
     )
+
+
+def read_grant(path: str | os.PathLike[str], trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant:
+    """Read a grant file within its size limit, then verify and parse it."""
+    return parse_grant(read_envelope(path, "grant"), trusted)

@@ -54,7 +54,7 @@ from ..core import (
 )
 from ..errors import FormatError, InvalidParameters, VerificationError
 from . import _wire
-from ._envelope import Envelope, Signer, open_envelope, sign_envelope
+from ._envelope import Envelope, Signer, open_envelope, read_envelope, sign_envelope
 
 __all__ = [
     "ENTRY_LENGTH",
@@ -65,6 +65,7 @@ __all__ = [
     "bucket_size",
     "build_list",
     "parse_list",
+    "read_list",
 ]
 
 FORMAT: Final = 1
@@ -170,11 +171,8 @@ class ListHeader(Validity):
         if not 0 < self.entry_count <= MAX_ENTRIES:
             raise FormatError(f"a list holds 1 to {MAX_ENTRIES:,} entries")
 
-    @property
-    def entry_length(self) -> int:
-        return ENTRY_LENGTH
-
     def to_dict(self) -> dict[str, object]:
+        """The header's JSON object, exactly as it is signed (times as Unix seconds)."""
         return {
             "format": self.format,
             "series": self.series.hex(),
@@ -306,3 +304,10 @@ def parse_envelope_payload(envelope: Envelope) -> HashedList:
 def parse_list(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> HashedList:
     """Verify and parse a list signed by one of *trusted* (key id -> public key)."""
     return parse_envelope_payload(open_envelope(data, "list", trusted))
+
+
+def read_list(
+    path: str | os.PathLike[str], trusted: Mapping[bytes, Ed25519PublicKey]
+) -> HashedList:
+    """Read a list file within its size limit, then verify and parse it."""
+    return parse_list(read_envelope(path, "list"), trusted)

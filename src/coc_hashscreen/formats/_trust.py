@@ -17,6 +17,7 @@ back to the series an organizer pinned, however many rotations it missed.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -35,9 +36,17 @@ from ..core import (
 )
 from ..errors import FormatError, MismatchError, RollbackError, UntrustedSigner
 from . import _wire
-from ._envelope import open_self_signed, sign_envelope
+from ._envelope import open_self_signed, read_envelope, sign_envelope
 
-__all__ = ["TrustFile", "check_successor", "make_rotation", "make_trust", "parse_trust"]
+__all__ = [
+    "TrustContent",
+    "TrustFile",
+    "check_successor",
+    "make_rotation",
+    "make_trust",
+    "parse_trust",
+    "read_trust",
+]
 
 FORMAT: Final = 1
 MAX_GENERATION: Final = 1000
@@ -62,6 +71,21 @@ class TrustFile:
     @property
     def signing_key_id(self) -> bytes:
         return key_id(self.signing_key)
+
+    def to_dict(self) -> dict[str, object]:
+        """The verified fields as plain data (times in ISO 8601); the chain is left out."""
+        return {
+            "committee": self.committee,
+            "series": self.series.hex(),
+            "generation": self.generation,
+            "report_key": self.report_key.suite.value,
+            "issued_at": self.issued_at.isoformat(),
+        }
+
+    @property
+    def content(self) -> TrustContent:
+        """What this file says, to build its successor from."""
+        return TrustContent(self.committee, self.series, self.report_key, self.rotations)
 
     def key_id_at(self, generation: int) -> bytes:
         """The key id that signed *generation* of this series, by the verified chain."""
@@ -116,25 +140,34 @@ def _report_key_fields(key: HpkePublicKey) -> dict[str, str]:
     return {"algorithm": key.suite.value, "public": key.raw.hex()}
 
 
-def make_trust(
-    *,
-    committee: str,
-    series: bytes,
-    generation: int,
-    signing_key: SigningKey,
-    report_key: HpkePublicKey,
-    rotations: tuple[bytes, ...] = (),
-    now: datetime,
-) -> bytes:
+@dataclass(frozen=True)
+class TrustContent:
+    """What a trust file says: whose it is, its series, the report key, the rotation chain.
+
+    The generation is not stated but counted: one more than the rotations
+    that lead from the series' first key to the current one.
+    """
+
+    committee: str
+    series: bytes
+    report_key: HpkePublicKey
+    rotations: tuple[bytes, ...] = field(default=(), repr=False)
+
+    @property
+    def generation(self) -> int:
+        return len(self.rotations) + 1
+
+
+def make_trust(content: TrustContent, *, signing_key: SigningKey, now: datetime) -> bytes:
     """Build and sign a trust file.  It is parsed back before being returned."""
     document = {
         "format": FORMAT,
-        "committee": committee,
-        "series": series.hex(),
-        "generation": generation,
-        "report_key": _report_key_fields(report_key),
+        "committee": content.committee,
+        "series": content.series.hex(),
+        "generation": content.generation,
+        "report_key": _report_key_fields(content.report_key),
         "issued_at": timestamp(now),
-        "rotations": [_wire.b64(r) for r in rotations],
+        "rotations": [_wire.b64(r) for r in content.rotations],
     }
     payload = signing_key.public_bytes + _wire.dump_json(document)
     data = sign_envelope("trust", payload, signing_key)
@@ -224,3 +257,8 @@ def parse_trust(data: bytes) -> TrustFile:
         raw=data,
         chain=tuple(chain),
     )
+
+
+def read_trust(path: str | os.PathLike[str]) -> TrustFile:
+    """Read and verify a trust file, within its size limit."""
+    return parse_trust(read_envelope(path, "trust"))

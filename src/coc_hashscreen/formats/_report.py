@@ -1,81 +1,32 @@
-"""Incident reports after an event: the report, sealing, and receipts.
+"""The incident report an organizer sends after an event: its schema and its JSON.
 
 An organizer fills in a report (event, who reports, the people involved with
-their identifiers, facts, review, actions, responses, attachments), seals it
-to the committee's report key from the pinned trust file, and sends the
-sealed file.  The committee opens it, records it, and returns a signed
-receipt naming the SHA-256 of the sealed file; the organizer checks the
-receipt against the file it sent.
+their identifiers, facts, review, actions, responses, attachments); it is
+validated on construction and every refusal is a `ReportError` that names
+the field, never its value.  Sealing is in `_sealed`, receipts in `_receipt`.
 
-Sealed report layout (integers big-endian)::
-
-    0    7   magic "COC-HS" 0x00
-    7    1   version 1
-    8    1   length n of the type, 13
-    9    n   type "sealed-report"
-    9+n  1   length m of the suite name
-    10+n m   suite: "x25519" or "mlkem768-x25519"
-    .    32  key id of the committee's report key
-    .    8   length L of the ciphertext
-    .    L   HPKE base-mode ciphertext (encapsulated key || ciphertext)
-
-The HPKE info is ``"coc-hashscreen/v1 sealed report" 0x00`` followed by every
-header byte before the ciphertext, so a changed header byte, like a changed
-ciphertext byte, makes the file fail to open.  Everything about the content,
-attachment names included, is inside the ciphertext.
-
-Plaintext: a 4-byte length H, H bytes of report JSON (attachments listed by
-name, media type, size and SHA-256), then the attachment bytes in order.
+Plaintext of a sealed report: a 4-byte length H, H bytes of report JSON
+(attachments listed by name, media type, size and SHA-256), then the
+attachment bytes in order.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from ..core import (
-    KINDS,
-    MAX_NAME,
-    HpkePrivateKey,
-    HpkePublicKey,
-    Identifier,
-    from_timestamp,
-    has_unsafe_characters,
-    short_id,
-    timestamp,
-)
-from ..errors import FormatError, MismatchError, ReportError, UnsupportedFormat
+from ..core import KINDS, MAX_NAME, Identifier, has_unsafe_characters
+from ..errors import FormatError, ReportError, UnsupportedFormat
 from . import _wire
-from ._envelope import MAGIC, Signer, open_envelope, sign_envelope
 from ._files import read_limited
-from ._trust import TrustFile
 
-__all__ = [
-    "MAX_REPORT_JSON",
-    "MAX_SEALED_SIZE",
-    "ROLES",
-    "Attachment",
-    "IncidentReport",
-    "Person",
-    "Receipt",
-    "open_sealed_report",
-    "parse_receipt",
-    "read_sealed",
-    "report_id_for",
-    "report_template",
-    "seal_report",
-    "sign_receipt",
-    "verify_receipt",
-]
+__all__ = ["MAX_REPORT_JSON", "ROLES", "Attachment", "IncidentReport", "Person", "report_template"]
 
 FORMAT: Final = 1
 ROLES: Final = ("reported", "affected", "reporter", "witness", "other")
@@ -87,11 +38,9 @@ MAX_ATTACHMENTS: Final = 50
 MAX_ATTACHMENT_SIZE: Final = 50 * 2**20
 MAX_ATTACHMENTS_TOTAL: Final = 100 * 2**20
 MAX_REPORT_JSON: Final = 4 * 2**20
-MAX_SEALED_SIZE: Final = MAX_ATTACHMENTS_TOTAL + MAX_REPORT_JSON + 2**20
-SEALED_TYPE: Final = b"sealed-report"
-SEALED_INFO: Final = b"coc-hashscreen/v1 sealed report\x00"
 
 _TEXT_FIELDS: Final = ("facts", "review", "actions", "responses")
+_SHORT_FIELDS: Final = ("event_location", "reporter_organization", "reference")
 _IDENTIFIER_KINDS: Final = tuple(k for k in KINDS if k != "name")
 
 
@@ -253,21 +202,16 @@ class IncidentReport:
             raise ReportError(f"a report names 1 to {MAX_PEOPLE} people involved")
         if not self.facts.strip():
             raise ReportError("describe the facts the event team determined")
-        for name in _TEXT_FIELDS:
-            if len(getattr(self, name)) > MAX_TEXT:
-                raise ReportError(f"{name} is longer than {MAX_TEXT:,} characters")
-        for name in ("event_location", "reporter_organization", "reference"):
-            if len(getattr(self, name)) > MAX_NAME:
-                raise ReportError(f"{name.replace('_', ' ')} is longer than {MAX_NAME} characters")
-        if len(self.attachments) > MAX_ATTACHMENTS:
-            raise ReportError(f"a report has at most {MAX_ATTACHMENTS} attachments")
-        if sum(len(a.data) for a in self.attachments) > MAX_ATTACHMENTS_TOTAL:
-            raise ReportError(
-                f"the attachments add up to more than {MAX_ATTACHMENTS_TOTAL // 2**20} MiB"
-            )
-        names = [a.name for a in self.attachments]
-        if len(set(names)) != len(names):
-            raise ReportError("two attachments have the same file name; rename one")
+        self._check_lengths()
+        _check_attachments(self.attachments)
+
+    def _check_lengths(self) -> None:
+        for names, limit in ((_TEXT_FIELDS, MAX_TEXT), (_SHORT_FIELDS, MAX_NAME)):
+            for name in names:
+                if len(getattr(self, name)) > limit:
+                    raise ReportError(
+                        f"{name.replace('_', ' ')} is longer than {limit:,} characters"
+                    )
 
     # -- the JSON form (the template organizers fill in) -----------------------
 
@@ -427,6 +371,18 @@ class IncidentReport:
         )
 
 
+def _check_attachments(attachments: Sequence[Attachment]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ReportError(f"a report has at most {MAX_ATTACHMENTS} attachments")
+    if sum(len(a.data) for a in attachments) > MAX_ATTACHMENTS_TOTAL:
+        raise ReportError(
+            f"the attachments add up to more than {MAX_ATTACHMENTS_TOTAL // 2**20} MiB"
+        )
+    names = [a.name for a in attachments]
+    if len(set(names)) != len(names):
+        raise ReportError("two attachments have the same file name; rename one")
+
+
 def _optional(fields: _wire.Fields, key: str, limit: int) -> str:
     return fields.text(key, max_length=limit) if fields.has(key) else ""
 
@@ -510,138 +466,3 @@ def report_template() -> dict[str, Any]:
         "responses": "",
         "attachments": [],
     }
-
-
-# ---------------------------------------------------------------------------
-# sealing
-
-
-def _sealed_header(key: HpkePublicKey, length: int) -> bytes:
-    suite = key.suite.value.encode("ascii")
-    return (
-        MAGIC
-        + bytes([1, len(SEALED_TYPE)])
-        + SEALED_TYPE
-        + bytes([len(suite)])
-        + suite
-        + key.key_id
-        + struct.pack(">Q", length)
-    )
-
-
-def seal_report(report: IncidentReport, *, trust: TrustFile) -> bytes:
-    """Seal *report* to the committee's report key from the pinned trust file."""
-    key = trust.report_key
-    plaintext = report.to_plaintext()
-    # The ciphertext length is known in advance: HPKE adds the encapsulated
-    # key and a 16-byte tag.
-    length = len(plaintext) + key.suite.hpke_overhead
-    header = _sealed_header(key, length)
-    sealed = key.seal(plaintext, info=SEALED_INFO + header)
-    if len(sealed) != length:  # pragma: no cover - guards the overhead constant
-        raise AssertionError("unexpected HPKE ciphertext length")
-    return header + sealed
-
-
-def read_sealed(path: str | Path) -> bytes:
-    return read_limited(path, MAX_SEALED_SIZE, "sealed report")
-
-
-def open_sealed_report(data: bytes, report_key: HpkePrivateKey) -> IncidentReport:
-    """Open a sealed report with the committee's report key, then validate it."""
-    if len(data) > MAX_SEALED_SIZE:
-        raise FormatError("the sealed report is larger than the limit")
-    if data[:7] != MAGIC or data[8:9] != bytes([len(SEALED_TYPE)]) or data[9:22] != SEALED_TYPE:
-        raise FormatError("this is not a sealed coc-hashscreen report")
-    if data[7] != 1:
-        raise UnsupportedFormat(f"the sealed report uses version {data[7]}; upgrade coc-hashscreen")
-    offset = 9 + len(SEALED_TYPE)
-    suite_length = data[offset] if len(data) > offset else 0
-    header_end = offset + 1 + suite_length + 32 + 8
-    if len(data) < header_end:
-        raise FormatError("the sealed report is truncated")
-    suite_name = data[offset + 1 : offset + 1 + suite_length].decode("ascii", "replace")
-    key_id = data[header_end - 40 : header_end - 8]
-    (length,) = struct.unpack(">Q", data[header_end - 8 : header_end])
-    if len(data) != header_end + length:
-        raise FormatError("the sealed report is truncated or has trailing bytes")
-    if key_id != report_key.key_id or suite_name != report_key.suite.value:
-        raise MismatchError(
-            f"this report was sealed to key {short_id(key_id)}…, not to this committee's "
-            "report key; the organizer must seal it with this committee's trust file"
-        )
-    plaintext = report_key.open(
-        data[header_end:], info=SEALED_INFO + data[:header_end], what="sealed report"
-    )
-    try:
-        return IncidentReport.from_plaintext(plaintext)
-    except ReportError as exc:
-        raise ReportError(f"the sealed report opened but is not valid: {exc}") from None
-
-
-def report_id_for(sealed: bytes) -> str:
-    """The committee's id of a sealed report: the same file always gets the same id."""
-    digest = hashlib.sha256(sealed).digest()
-    return "R-" + base64.b32encode(digest[:10]).decode("ascii")
-
-
-# ---------------------------------------------------------------------------
-# receipts
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """The committee's signed statement that it received one sealed report."""
-
-    committee: str
-    series: bytes
-    report_id: str
-    sealed_sha256: bytes
-    received_at: datetime
-
-    def __repr__(self) -> str:
-        return (
-            f"Receipt(report_id={self.report_id!r}, received_at={self.received_at:%Y-%m-%d %H:%M})"
-        )
-
-
-def sign_receipt(
-    *, committee: str, series: bytes, sealed: bytes, received_at: datetime, signer: Signer
-) -> bytes:
-    document = {
-        "format": FORMAT,
-        "committee": committee,
-        "series": series.hex(),
-        "report_id": report_id_for(sealed),
-        "sealed_sha256": hashlib.sha256(sealed).hexdigest(),
-        "received_at": timestamp(received_at),
-    }
-    return sign_envelope("receipt", _wire.dump_json(document), signer)
-
-
-def parse_receipt(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Receipt:
-    fields = _wire.load_json(open_envelope(data, "receipt", trusted).payload, "receipt")
-    fields.expect({"format", "committee", "series", "report_id", "sealed_sha256", "received_at"})
-    fields.format_version("format", FORMAT)
-    return Receipt(
-        committee=fields.name("committee"),
-        series=fields.bytes_hex("series", size=32),
-        report_id=fields.text("report_id", max_length=40, pattern=r"R-[A-Z2-7]{16}"),
-        sealed_sha256=fields.bytes_hex("sealed_sha256", size=32),
-        received_at=from_timestamp(_wire.timestamp_field(fields, "received_at")),
-    )
-
-
-def verify_receipt(receipt: bytes, *, trust: TrustFile, sealed: bytes) -> Receipt:
-    """Check a receipt's signature, and that it names exactly the file *sealed*."""
-    parsed = parse_receipt(receipt, trust.trusted_keys())
-    if parsed.series != trust.series:
-        raise MismatchError("this receipt is from another committee than your trust file's")
-    if parsed.sealed_sha256 != hashlib.sha256(sealed).digest():
-        raise MismatchError(
-            "this receipt is for another sealed report than the one given; check that you "
-            "passed the file you sent"
-        )
-    if parsed.report_id != report_id_for(sealed):
-        raise FormatError("the receipt's report id does not match the sealed report")
-    return parsed
