@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from _common import raw_argon2_seconds
-from coc_hashscreen.committee import Committee
+from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, PublishOptions
 from coc_hashscreen.core import (
     KDF_PROFILES,
     Argon2Params,
@@ -52,19 +52,21 @@ def _world(
     directory: Path, params: Argon2Params, hashing: HashingOptions = HashingOptions()
 ) -> Screener:
     with Committee.init(directory / "committee", name="Bench", now=NOW) as committee:
-        committee.register.add_record(
-            status="banned",
-            identifiers=[Identifier("name", "Listed Person"), Identifier("email", "l@x.org")],
+        committee.register.records.add(
+            NewRecord(
+                status=Status.BANNED,
+                identifiers=[Identifier("name", "Listed Person"), Identifier("email", "l@x.org")],
+            ),
             now=NOW,
         )
-        committee.publish(directory / "l", kdf=params, now=NOW)
+        committee.publish(directory / "l", PublishOptions(kdf=params), now=NOW)
         key = HpkePrivateKey.generate()
-        committee.grant(key.public_key, directory / "g", name="Bench", now=NOW)
+        committee.grant(GrantRequest(key.public_key, "Bench"), directory / "g", now=NOW)
         return Screener.load(
             hashed_list=directory / "l",
             grant=directory / "g",
             organizer_key=key,
-            trust=committee.trust_path,
+            trust=committee.paths.trust,
             options=ScreenerOptions(state=MemoryState(), now=NOW, hashing=hashing),
         )
 
@@ -159,7 +161,7 @@ def part_c(tmp: Path) -> None:
 
     directory = tmp / "c"
     with Committee.init(directory, name="Bench", now=NOW) as committee:
-        signer = committee._signing_key
+        signer = committee._authority.signing_key
         epoch_key, salt = os.urandom(32), os.urandom(16)
         count = 100_000
         header = ListHeader(
@@ -212,13 +214,16 @@ def part_d(tmp: Path, rows: int) -> None:
     directory = tmp / "d"
     params = KDF_PROFILES["test-only"]
     with Committee.init(directory, name="Bench", now=NOW) as committee:
-        committee.register.add_record(
-            status="banned", identifiers=[Identifier("email", "attendee7@example.org")], now=NOW
+        committee.register.records.add(
+            NewRecord(
+                status=Status.BANNED, identifiers=[Identifier("email", "attendee7@example.org")]
+            ),
+            now=NOW,
         )
-        committee.publish(directory / "l", kdf=params, now=NOW)
+        committee.publish(directory / "l", PublishOptions(kdf=params), now=NOW)
         organizer = HpkePrivateKey.generate()
         save_private_key(directory / "o.key", organizer, purpose=KeyPurpose.ORGANIZER, name="o")
-        committee.grant(organizer.public_key, directory / "g", name="o", now=NOW)
+        committee.grant(GrantRequest(organizer.public_key, "o"), directory / "g", now=NOW)
     csv_path = directory / "attendees.csv"
     with csv_path.open("w", encoding="utf-8") as handle:
         handle.write("Name,Email\n")

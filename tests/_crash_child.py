@@ -21,8 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from coc_hashscreen.committee import Committee, Register
-from coc_hashscreen.core import Identifier
+from coc_hashscreen.committee import Committee, NewRecord, PublishOptions, Register
+from coc_hashscreen.core import Identifier, Status
 from coc_hashscreen.organizer import FileState, SeriesState, init_organizer
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -35,7 +35,9 @@ def operation(name: str, directory: Path) -> Callable[[], object]:
         if name == "publish":
             return lambda: committee.publish(directory / "current.list", now=NOW)
         if name == "rotate-epoch":
-            return lambda: committee.publish(directory / "current.list", rotate=True, now=NOW)
+            return lambda: committee.publish(
+                directory / "current.list", PublishOptions(rotate=True), now=NOW
+            )
         if name == "expunge":
             return lambda: committee.expunge(now=NOW.replace(year=2030))
         return lambda: committee.rotate_signing_key(now=NOW)
@@ -46,9 +48,13 @@ def operation(name: str, directory: Path) -> Callable[[], object]:
 
         def add_three() -> None:
             for n in range(3):
-                register.add_record(
-                    status="banned",
-                    identifiers=[Identifier("email", f"p{n}-{i}@added.example") for i in range(5)],
+                register.records.add(
+                    NewRecord(
+                        status=Status.BANNED,
+                        identifiers=[
+                            Identifier("email", f"p{n}-{i}@added.example") for i in range(5)
+                        ],
+                    ),
                     now=NOW,
                 )
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from coc_hashscreen.committee import Committee
-from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier
+from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, PublishOptions
+from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Status
 from coc_hashscreen.organizer import MemoryState, Screener, ScreenerOptions
 
 from .helpers import NOW
@@ -74,45 +74,56 @@ def world(tmp_path: Path) -> Iterator[World]:
     committee = Committee.init(tmp_path / "committee", name="Test Committee", now=NOW)
     register = committee.register
     refs = {
-        "garcia": register.add_record(
-            status="banned",
-            identifiers=[
-                Identifier("name", "José María García"),
-                Identifier("email", "jose.garcia+events@gmail.com"),
-                Identifier("twitter", "@josegarcia"),
-            ],
-            case_ref="CASE-GARCIA",
+        "garcia": register.records.add(
+            NewRecord(
+                status=Status.BANNED,
+                identifiers=[
+                    Identifier("name", "José María García"),
+                    Identifier("email", "jose.garcia+events@gmail.com"),
+                    Identifier("twitter", "@josegarcia"),
+                ],
+                case_ref="CASE-GARCIA",
+            ),
             now=NOW,
         ).case_ref,
-        "mallory": register.add_record(
-            status="flagged",
-            identifiers=[
-                Identifier("name", "Mallory Smith"),
-                Identifier("github", "mallory"),
-                Identifier("mastodon", "@mallory@example.social"),
-            ],
-            case_ref="CASE-MALLORY",
+        "mallory": register.records.add(
+            NewRecord(
+                status=Status.FLAGGED,
+                identifiers=[
+                    Identifier("name", "Mallory Smith"),
+                    Identifier("github", "mallory"),
+                    Identifier("mastodon", "@mallory@example.social"),
+                ],
+                case_ref="CASE-MALLORY",
+            ),
             now=NOW,
         ).case_ref,
-        "ivanov": register.add_record(
-            status="banned",
-            identifiers=[Identifier("name", "Пётр Иванов"), Identifier("email", "petr@example.ru")],
-            case_ref="CASE-IVANOV",
+        "ivanov": register.records.add(
+            NewRecord(
+                status=Status.BANNED,
+                identifiers=[
+                    Identifier("name", "Пётр Иванов"),
+                    Identifier("email", "petr@example.ru"),
+                ],
+                case_ref="CASE-IVANOV",
+            ),
             now=NOW,
         ).case_ref,
     }
-    register.add_record(status="minor", identifiers=[Identifier("name", "Minnie Minor")], now=NOW)
+    register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=[Identifier("name", "Minnie Minor")]), now=NOW
+    )
     list_path = tmp_path / "current.list"
-    committee.publish(list_path, kdf=KDF_PROFILES["test-only"], now=NOW)
+    committee.publish(list_path, PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW)
     organizer = HpkePrivateKey.generate()
     grant_path = tmp_path / "organizer.grant"
-    committee.grant(organizer.public_key, grant_path, name="Test Conf", now=NOW)
+    committee.grant(GrantRequest(organizer.public_key, "Test Conf"), grant_path, now=NOW)
     yield World(
         committee=committee,
         organizer=organizer,
         list_path=list_path,
         grant_path=grant_path,
-        trust_path=committee.trust_path,
+        trust_path=committee.paths.trust,
         state=MemoryState(),
         tmp=tmp_path,
         case_refs=refs,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen.committee import Committee, Register
-from coc_hashscreen.core import KDF_PROFILES, Identifier, KeyPurpose, ed25519_public
+from coc_hashscreen.committee import Committee, NewRecord, PublishOptions, Register
+from coc_hashscreen.core import KDF_PROFILES, Identifier, KeyPurpose, Status, ed25519_public
 from coc_hashscreen.errors import CocHashscreenError, RegisterError
 from coc_hashscreen.formats import load_public_key, parse_list
 from coc_hashscreen.organizer import FileState, SeriesState, init_organizer, load_organizer_key
@@ -42,13 +42,17 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("template")
     with Committee.init(base / "committee", name="Crash Committee", now=NOW) as committee:
         for n in range(4):
-            committee.register.add_record(
-                status="banned" if n % 2 else "minor",
-                identifiers=[Identifier("email", f"person{n}@crash.example")],
-                expires_at=NOW.replace(year=2029),
+            committee.register.records.add(
+                NewRecord(
+                    status=Status.BANNED if n % 2 else Status.MINOR,
+                    identifiers=[Identifier("email", f"person{n}@crash.example")],
+                    expires_at=NOW.replace(year=2029),
+                ),
                 now=NOW,
             )
-        committee.publish(base / "current.list", kdf=KDF_PROFILES["test-only"], now=NOW)
+        committee.publish(
+            base / "current.list", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW
+        )
     FileState(base / "state.json").update(SERIES, lambda _: SeriesState("C", 1, b"\x02" * 32, 1, 1))
     return base
 
@@ -130,7 +134,7 @@ def test_epoch_rotation(template: Path, tmp_path: Path) -> None:
         version, _ = _committee_is_sound(work)
         assert version in (1, 2)
         with Committee.open(work / "committee") as committee:
-            epoch = committee.register.current_epoch()
+            epoch = committee.register.epochs.current()
             assert epoch is not None
             assert epoch.secret is not None  # the current epoch always keeps its key
 
@@ -150,7 +154,7 @@ def test_signing_key_rotation(template: Path, tmp_path: Path) -> None:
 def test_register_commits(template: Path, tmp_path: Path) -> None:
     def check(work: Path) -> None:
         with _register_is_sound(work / "committee" / "register.sqlite3") as register:
-            added = [r for r in register.records() if "added.example" in r.identifiers[0].value]
+            added = [r for r in register.records.all() if "added.example" in r.identifiers[0].value]
             assert len(added) <= 3
             for record in added:
                 assert len(record.identifiers) == 5  # all of a record, or none of it
@@ -161,7 +165,7 @@ def test_register_commits(template: Path, tmp_path: Path) -> None:
 def test_expunge(template: Path, tmp_path: Path) -> None:
     def check(work: Path) -> None:
         with _register_is_sound(work / "committee" / "register.sqlite3") as register:
-            assert len(register.records()) in (0, 4)
+            assert len(register.records.all()) in (0, 4)
 
     _crash_everywhere("expunge", template, tmp_path, check)
 

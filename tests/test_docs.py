@@ -128,3 +128,45 @@ def test_guide_python_examples_run(tmp_path: Path) -> None:
     (tmp_path / "api-demo" / "messages.txt").write_text("a copy of a message\n", encoding="utf-8")
     run(organizer[1])
     run(committee[1])
+
+
+def test_readme_python_examples_run(tmp_path: Path) -> None:
+    """The README's committee example, then its organizer example on what it made."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from coc_hashscreen import Committee, init_organizer
+    from coc_hashscreen.committee import GrantRequest
+    from coc_hashscreen.formats import load_public_key
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    committee_block, organizer_block = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    env = {**os.environ, "COC_HASHSCREEN_STATE": str(tmp_path / "state.json")}
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run(committee_block)
+    keys = init_organizer(tmp_path / "org", name="PyCon Example")
+    public = load_public_key(keys.public_path)
+    with Committee.open(tmp_path / "cc") as committee:
+        committee.grant(GrantRequest(public.key, public.name), tmp_path / "pycon.grant")
+        shutil.copy(committee.paths.trust, tmp_path / "committee.trust")
+    (tmp_path / "attendees.csv").write_text(
+        "Name,Email\nJosé García,jose.garcia@example.org\nAda Lovelace,ada@example.com\n",
+        encoding="utf-8",
+    )
+    printed = run(organizer_block).splitlines()
+    assert len(printed) == 1
+    assert printed[0].startswith("1 banned strong ('name', 'email') CoC-")

@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from coc_hashscreen.cli import main
+from coc_hashscreen.committee import NewRecord
 from coc_hashscreen.core import (
     HpkePrivateKey,
     Identifier,
     KeyedHasher,
     KeyPurpose,
+    Status,
     canonical,
     keyed_hash,
 )
@@ -46,14 +48,14 @@ def _forms(secret: bytes) -> list[str]:
 
 def _needles(world: World) -> list[str]:
     committee = world.committee
-    epoch = committee.register.current_epoch()
+    epoch = committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
     hashed = keyed_hash(
         epoch.key, version=1, kind="email", canonical_form=canonical("email", ATTENDEE_EMAIL)
     )
     secrets = [
-        committee._signing_key.private_bytes(),
+        committee._authority.signing_key.private_bytes(),
         committee.report_key().private_bytes(),
         world.organizer.private_bytes(),
         epoch.secret,
@@ -89,7 +91,11 @@ def _collect_errors(world: World) -> list[str]:
     failing(lambda: world.screener(hashed_list=bytes(tampered)))
     failing(lambda: world.screener(organizer_key=wrong_key))
     failing(lambda: world.screener(now=NOW + timedelta(days=400)))
-    failing(lambda: world.committee.register.add_record(status="banned", identifiers=[]))
+    failing(
+        lambda: world.committee.register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=[])
+        )
+    )
     document = sample_report().to_dict()
     document["people"][0]["email"] = [ATTENDEE_EMAIL.replace("@", "")]
     failing(lambda: IncidentReport.from_json(str(document).replace("'", '"').encode()))
@@ -104,14 +110,16 @@ def _collect_errors(world: World) -> list[str]:
 
 def _collect_reprs(world: World) -> list[str]:
     committee = world.committee
-    epoch = committee.register.current_epoch()
+    epoch = committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
     grant = parse_grant(world.grant_path.read_bytes(), committee.trust.trusted_keys())
-    record = committee.register.add_record(
-        status="flagged",
-        identifiers=[Identifier("name", ATTENDEE_NAME), Identifier("email", ATTENDEE_EMAIL)],
-        note=ATTENDEE_NAME,
+    record = committee.register.records.add(
+        NewRecord(
+            status=Status.FLAGGED,
+            identifiers=[Identifier("name", ATTENDEE_NAME), Identifier("email", ATTENDEE_EMAIL)],
+            note=ATTENDEE_NAME,
+        ),
         now=NOW,
     )
     screener = world.screener()
@@ -121,7 +129,7 @@ def _collect_reprs(world: World) -> list[str]:
     incident = sample_report(reporter_name=ATTENDEE_NAME)
     with KeyedHasher(epoch.key, version=1) as hasher:
         objects: list[object] = [
-            committee, committee._signing_key, committee.report_key(), world.organizer,
+            committee, committee._authority.signing_key, committee.report_key(), world.organizer,
             world.organizer.public_key, grant, epoch, hasher, screener, record,
             record.identifiers[0], ScreenRecord(names=(ATTENDEE_NAME,), emails=(ATTENDEE_EMAIL,)),
             incident, incident.people[0], incident.attachments[0], report,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen.committee import Committee
-from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Suite
+from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, PublishOptions
+from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Status, Suite
 from coc_hashscreen.errors import (
     FormatError,
     MismatchError,
@@ -66,15 +66,17 @@ class Signed:
 def files(tmp_path_factory: pytest.TempPathFactory) -> list[Signed]:
     tmp: Path = tmp_path_factory.mktemp("tamper")
     committee = Committee.init(tmp / "c", name="Tamper Committee", now=NOW)
-    committee.register.add_record(
-        status="banned",
-        identifiers=[Identifier("name", "Mal Actor"), Identifier("email", "mal@example.org")],
+    committee.register.records.add(
+        NewRecord(
+            status=Status.BANNED,
+            identifiers=[Identifier("name", "Mal Actor"), Identifier("email", "mal@example.org")],
+        ),
         now=NOW,
     )
-    committee.publish(tmp / "l", kdf=KDF_PROFILES["test-only"], now=NOW)
+    committee.publish(tmp / "l", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW)
     organizers = {suite: HpkePrivateKey.generate(suite) for suite in Suite}
     for suite, key in organizers.items():
-        committee.grant(key.public_key, tmp / f"{suite.value}.grant", name="x", now=NOW)
+        committee.grant(GrantRequest(key.public_key, "x"), tmp / f"{suite.value}.grant", now=NOW)
     first_trust = committee.trust
     committee.rotate_signing_key(now=NOW)
     trust = committee.trust

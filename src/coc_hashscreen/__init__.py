@@ -16,7 +16,7 @@ role package, each of which builds only on the ones before it:
 
 from . import committee, core, errors, formats, organizer
 from ._version import __version__
-from .committee import Committee
+from .committee import Committee, NewRecord
 from .core import Identifier, Status, canonical, variants
 from .errors import CocHashscreenError
 from .formats import IncidentReport, seal_report
@@ -38,6 +38,7 @@ __all__ = [
     "Identifier",
     "IncidentReport",
     "MemoryState",
+    "NewRecord",
     "ScreenRecord",
     "Screener",
     "Status",

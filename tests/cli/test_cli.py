@@ -306,7 +306,7 @@ def test_exit_7_setup(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
 def test_exit_70_internal_and_debug(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coc_hashscreen.cli._main as cli
+    import coc_hashscreen.cli._normalize as cli
 
     def boom(*args: object, **kwargs: object) -> str:
         raise RuntimeError("simulated bug")
@@ -332,7 +332,7 @@ def test_debug_keeps_the_documented_exit_status(capsys: pytest.CaptureFixture[st
 def test_exit_130_interrupted(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coc_hashscreen.cli._main as cli
+    import coc_hashscreen.cli._normalize as cli
 
     def interrupt(*args: object, **kwargs: object) -> str:
         raise KeyboardInterrupt

@@ -15,7 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coc_hashscreen.committee import Committee, merge_entries
+from coc_hashscreen.committee import (
+    Committee,
+    GrantRequest,
+    NewRecord,
+    PublishOptions,
+    RecordChange,
+    merge_entries,
+)
 from coc_hashscreen.core import (
     KDF_PROFILES,
     EpochKey,
@@ -60,16 +67,17 @@ def committee(tmp_path: Path) -> Iterator[Committee]:
 
 
 def _publish(committee: Committee, path: Path, **kwargs: object) -> HashedList:
-    args: dict[str, object] = {"now": NOW, "kdf": CHEAP}
+    args: dict[str, object] = {"kdf": CHEAP}
     args.update(kwargs)
-    committee.publish(path, **args)  # type: ignore[arg-type]
+    now = args.pop("now", NOW)
+    committee.publish(path, PublishOptions(**args), now=now)  # type: ignore[arg-type]
     return parse_list(path.read_bytes(), committee.trust.trusted_keys())
 
 
 def _lookup(
     committee: Committee, hashed_list: HashedList, kind: str, value: str
 ) -> EntryPayload | None:
-    epoch = committee.register.current_epoch()
+    epoch = committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
     header = hashed_list.header
@@ -90,8 +98,8 @@ def test_init_layout_and_modes(committee: Committee) -> None:
     assert modes["register.sqlite3"] == 0o600
     assert modes["signing.key"] == 0o600
     assert modes["report.key"] == 0o600
-    assert "trust" in committee.trust_path.name
-    trust = parse_trust(committee.trust_path.read_bytes())
+    assert "trust" in committee.paths.trust.name
+    trust = parse_trust(committee.paths.trust.read_bytes())
     assert trust.committee == "Test Committee"
     assert trust.series == committee.series
     assert trust.report_key == committee.report_key().public_key
@@ -127,8 +135,8 @@ def test_names_unfit_to_print_are_refused_before_anything_is_written(
     _publish(committee, tmp_path / "1.list")
     organizer = HpkePrivateKey.generate()
     with pytest.raises(InputError, match="organizer's name must be 1 to 200"):
-        committee.grant(organizer.public_key, tmp_path / "o.grant", name=name, now=NOW)
-    assert committee.register.organizers() == []
+        committee.grant(GrantRequest(organizer.public_key, name), tmp_path / "o.grant", now=NOW)
+    assert committee.register.organizers.all() == []
     assert not (tmp_path / "o.grant").exists()
 
 
@@ -143,9 +151,11 @@ def test_names_are_stored_stripped_everywhere(tmp_path: Path) -> None:
         assert committee.trust.committee == "Spaced Committee"
         _publish(committee, tmp_path / "1.list")
         organizer = HpkePrivateKey.generate()
-        grant = committee.grant(organizer.public_key, tmp_path / "o.grant", name=" Org ", now=NOW)
+        grant = committee.grant(
+            GrantRequest(organizer.public_key, " Org "), tmp_path / "o.grant", now=NOW
+        )
         assert grant.organizer_name == "Org"
-        assert [o.name for o in committee.register.organizers()] == ["Org"]
+        assert [o.name for o in committee.register.organizers.all()] == ["Org"]
 
 
 def test_open_checks_the_key_matches_the_trust_file(committee: Committee) -> None:
@@ -160,26 +170,33 @@ def test_open_checks_the_key_matches_the_trust_file(committee: Committee) -> Non
 
 
 def test_publish_round_trip(committee: Committee, tmp_path: Path) -> None:
-    banned = committee.register.add_record(
-        status="banned",
-        identifiers=[
-            Identifier("name", "José María García"),
-            Identifier("email", "Jose.Garcia+x@gmail.com"),
-            Identifier("name", "Pepe García", alias=True),
-        ],
-        case_ref="CASE-B",
+    banned = committee.register.records.add(
+        NewRecord(
+            status=Status.BANNED,
+            identifiers=[
+                Identifier("name", "José María García"),
+                Identifier("email", "Jose.Garcia+x@gmail.com"),
+                Identifier("name", "Pepe García", alias=True),
+            ],
+            case_ref="CASE-B",
+        ),
         now=NOW,
     )
-    committee.register.add_record(
-        status="flagged", identifiers=[Identifier("github", "mallory")], case_ref="CASE-F", now=NOW
+    committee.register.records.add(
+        NewRecord(
+            status=Status.FLAGGED, identifiers=[Identifier("github", "mallory")], case_ref="CASE-F"
+        ),
+        now=NOW,
     )
-    committee.register.add_record(
-        status="minor", identifiers=[Identifier("name", "Minor Person")], now=NOW
+    committee.register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=[Identifier("name", "Minor Person")]), now=NOW
     )
-    committee.register.add_record(
-        status="banned",
-        identifiers=[Identifier("name", "Expired Person")],
-        expires_at=NOW + timedelta(seconds=1),
+    committee.register.records.add(
+        NewRecord(
+            status=Status.BANNED,
+            identifiers=[Identifier("name", "Expired Person")],
+            expires_at=NOW + timedelta(seconds=1),
+        ),
         now=NOW - timedelta(days=1),
     )
     listed = _publish(committee, tmp_path / "v1.list", now=NOW + timedelta(seconds=1))
@@ -203,7 +220,9 @@ def test_publish_round_trip(committee: Committee, tmp_path: Path) -> None:
 
 
 def test_versions_strictly_increase_and_epochs_rotate(committee: Committee, tmp_path: Path) -> None:
-    committee.register.add_record(status="banned", identifiers=[Identifier("github", "a")], now=NOW)
+    committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "a")]), now=NOW
+    )
     headers = [
         _publish(committee, tmp_path / "1.list").header,
         _publish(committee, tmp_path / "2.list").header,
@@ -213,13 +232,16 @@ def test_versions_strictly_increase_and_epochs_rotate(committee: Committee, tmp_
     assert [(h.epoch, h.version) for h in headers] == [(1, 1), (1, 2), (2, 3), (2, 4)]
     assert headers[0].salt == headers[1].salt != headers[2].salt
     assert headers[0].key_check == headers[1].key_check != headers[2].key_check
-    assert [p.version for p in committee.register.publications()] == [1, 2, 3, 4]
+    assert [p.version for p in committee.register.epochs.publications()] == [1, 2, 3, 4]
 
 
 def test_rotation_leaves_no_shared_tag(committee: Committee, tmp_path: Path) -> None:
     for i in range(20):
-        committee.register.add_record(
-            status="banned", identifiers=[Identifier("email", f"person{i}@example.org")], now=NOW
+        committee.register.records.add(
+            NewRecord(
+                status=Status.BANNED, identifiers=[Identifier("email", f"person{i}@example.org")]
+            ),
+            now=NOW,
         )
     first = set(_publish(committee, tmp_path / "1.list").tags())
     second = set(_publish(committee, tmp_path / "2.list", rotate=True).tags())
@@ -228,9 +250,11 @@ def test_rotation_leaves_no_shared_tag(committee: Committee, tmp_path: Path) -> 
 
 
 def test_rotation_destroys_the_old_epoch_key(committee: Committee, tmp_path: Path) -> None:
-    committee.register.add_record(status="banned", identifiers=[Identifier("github", "a")], now=NOW)
+    committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "a")]), now=NOW
+    )
     _publish(committee, tmp_path / "1.list")
-    old = committee.register.current_epoch()
+    old = committee.register.epochs.current()
     assert old is not None
     assert old.secret is not None
     _publish(committee, tmp_path / "2.list", rotate=True)
@@ -241,11 +265,13 @@ def test_rotation_destroys_the_old_epoch_key(committee: Committee, tmp_path: Pat
 def test_a_rotation_blocked_from_scrubbing_still_publishes(
     committee: Committee, tmp_path: Path
 ) -> None:
-    committee.register.add_record(status="banned", identifiers=[Identifier("github", "a")], now=NOW)
+    committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "a")]), now=NOW
+    )
     _publish(committee, tmp_path / "1.list")
     organizer = HpkePrivateKey.generate()
-    committee.grant(organizer.public_key, tmp_path / "o.grant", name="Org", now=NOW)
-    old = committee.register.current_epoch()
+    committee.grant(GrantRequest(organizer.public_key, "Org"), tmp_path / "o.grant", now=NOW)
+    old = committee.register.epochs.current()
     assert old is not None
     assert old.secret is not None
     committee.register._db.execute("PRAGMA busy_timeout = 100")
@@ -255,7 +281,9 @@ def test_a_rotation_blocked_from_scrubbing_still_publishes(
         reader.execute("BEGIN")
         reader.execute("SELECT * FROM epochs").fetchall()
         result = committee.publish(
-            tmp_path / "2.list", rotate=True, grants_dir=tmp_path / "grants", now=NOW
+            tmp_path / "2.list",
+            PublishOptions(rotate=True, grants_dir=tmp_path / "grants"),
+            now=NOW,
         )
     finally:
         reader.close()
@@ -270,16 +298,16 @@ def test_a_rotation_blocked_from_scrubbing_still_publishes(
 
 
 def test_within_an_epoch_entries_come_and_go(committee: Committee, tmp_path: Path) -> None:
-    record = committee.register.add_record(
-        status="banned", identifiers=[Identifier("github", "a")], now=NOW
+    record = committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "a")]), now=NOW
     )
     first = _publish(committee, tmp_path / "1.list")
     assert _lookup(committee, first, "github", "a") is not None
     assert _lookup(committee, first, "github", "b") is None
-    committee.register.add_record(
-        status="flagged", identifiers=[Identifier("github", "b")], now=NOW
+    committee.register.records.add(
+        NewRecord(status=Status.FLAGGED, identifiers=[Identifier("github", "b")]), now=NOW
     )
-    committee.register.remove_record(record.id)
+    committee.register.records.remove(record.id)
     second = _publish(committee, tmp_path / "2.list")
     assert second.header.epoch == first.header.epoch
     assert _lookup(committee, second, "github", "a") is None
@@ -290,7 +318,7 @@ def test_kdf_is_fixed_within_an_epoch(committee: Committee, tmp_path: Path) -> N
     _publish(committee, tmp_path / "1.list")
     other = KDF_PROFILES["default"]
     with pytest.raises(InputError, match="rotate"):
-        committee.publish(tmp_path / "2.list", kdf=other, now=NOW)
+        committee.publish(tmp_path / "2.list", PublishOptions(kdf=other), now=NOW)
     header = _publish(committee, tmp_path / "3.list", rotate=True, kdf=other).header
     assert header.kdf == other
 
@@ -298,13 +326,15 @@ def test_kdf_is_fixed_within_an_epoch(committee: Committee, tmp_path: Path) -> N
 def test_list_expiry_is_capped_by_the_first_record_expiry(
     committee: Committee, tmp_path: Path
 ) -> None:
-    committee.register.add_record(
-        status="flagged",
-        identifiers=[Identifier("github", "a")],
-        expires_at=NOW + timedelta(days=3),
+    committee.register.records.add(
+        NewRecord(
+            status=Status.FLAGGED,
+            identifiers=[Identifier("github", "a")],
+            expires_at=NOW + timedelta(days=3),
+        ),
         now=NOW,
     )
-    result = committee.publish(tmp_path / "1.list", kdf=CHEAP, now=NOW)
+    result = committee.publish(tmp_path / "1.list", PublishOptions(kdf=CHEAP), now=NOW)
     assert result.header.expires_at == NOW + timedelta(days=3)
     assert result.capped_by_record_expiry
 
@@ -312,15 +342,17 @@ def test_list_expiry_is_capped_by_the_first_record_expiry(
 def test_three_and_five_people_give_the_same_size(committee: Committee, tmp_path: Path) -> None:
     for people in (range(3), range(3, 5)):
         for i in people:
-            committee.register.add_record(
-                status="banned",
-                identifiers=[
-                    Identifier("name", f"Person Number{i}"),
-                    Identifier("email", f"p{i}@x.org"),
-                ],
+            committee.register.records.add(
+                NewRecord(
+                    status=Status.BANNED,
+                    identifiers=[
+                        Identifier("name", f"Person Number{i}"),
+                        Identifier("email", f"p{i}@x.org"),
+                    ],
+                ),
                 now=NOW,
             )
-        committee.publish(tmp_path / f"{people.stop}.list", kdf=CHEAP, now=NOW)
+        committee.publish(tmp_path / f"{people.stop}.list", PublishOptions(kdf=CHEAP), now=NOW)
     assert (tmp_path / "3.list").stat().st_size == (tmp_path / "5.list").stat().st_size
 
 
@@ -330,17 +362,19 @@ def test_list_holds_no_plaintext_and_no_unkeyed_hash(committee: Committee, tmp_p
         ("Ada Lovelace", "ada@example.net", "adal"),
     ]
     for name, email, github in people:
-        committee.register.add_record(
-            status="banned",
-            identifiers=[
-                Identifier("name", name),
-                Identifier("email", email),
-                Identifier("github", github),
-            ],
-            case_ref=f"CASE-{github}",
+        committee.register.records.add(
+            NewRecord(
+                status=Status.BANNED,
+                identifiers=[
+                    Identifier("name", name),
+                    Identifier("email", email),
+                    Identifier("github", github),
+                ],
+                case_ref=f"CASE-{github}",
+            ),
             now=NOW,
         )
-    committee.publish(tmp_path / "x.list", kdf=CHEAP, now=NOW)
+    committee.publish(tmp_path / "x.list", PublishOptions(kdf=CHEAP), now=NOW)
     data = (tmp_path / "x.list").read_bytes()
     needles: set[bytes] = set()
     for name, email, github in people:
@@ -364,7 +398,9 @@ def test_list_holds_no_plaintext_and_no_unkeyed_hash(committee: Committee, tmp_p
 def test_grant_opens_for_its_organizer_only(committee: Committee, tmp_path: Path) -> None:
     listed = _publish(committee, tmp_path / "1.list")
     organizer = HpkePrivateKey.generate()
-    grant = committee.grant(organizer.public_key, tmp_path / "o.grant", name="PyCon Test", now=NOW)
+    grant = committee.grant(
+        GrantRequest(organizer.public_key, "PyCon Test"), tmp_path / "o.grant", now=NOW
+    )
     parsed = parse_grant((tmp_path / "o.grant").read_bytes(), committee.trust.trusted_keys())
     assert parsed == grant
     assert (parsed.series, parsed.epoch, parsed.organizer) == (
@@ -379,39 +415,41 @@ def test_grant_opens_for_its_organizer_only(committee: Committee, tmp_path: Path
     assert key_check(key, series=header.series, epoch=header.epoch) == header.key_check
     with pytest.raises(MismatchError, match="ask the committee for a grant for your key"):
         parsed.open(HpkePrivateKey.generate())
-    assert [o.name for o in committee.register.organizers()] == ["PyCon Test"]
+    assert [o.name for o in committee.register.organizers.all()] == ["PyCon Test"]
 
 
 def test_hybrid_grant(committee: Committee, tmp_path: Path) -> None:
     _publish(committee, tmp_path / "1.list")
     organizer = HpkePrivateKey.generate(Suite.MLKEM768_X25519)
-    committee.grant(organizer.public_key, tmp_path / "o.grant", name="PQ Conf", now=NOW)
+    committee.grant(GrantRequest(organizer.public_key, "PQ Conf"), tmp_path / "o.grant", now=NOW)
     parsed = parse_grant((tmp_path / "o.grant").read_bytes(), committee.trust.trusted_keys())
     assert parsed.suite is Suite.MLKEM768_X25519
-    epoch = committee.register.current_epoch()
+    epoch = committee.register.epochs.current()
     assert epoch is not None
     assert parsed.open(organizer) == epoch.secret
 
 
 def test_grant_needs_an_epoch(committee: Committee, tmp_path: Path) -> None:
     with pytest.raises(RegisterError, match="publish a list first"):
-        committee.grant(HpkePrivateKey.generate().public_key, tmp_path / "g", name="x", now=NOW)
+        committee.grant(
+            GrantRequest(HpkePrivateKey.generate().public_key, "x"), tmp_path / "g", now=NOW
+        )
 
 
 def test_rotation_issues_fresh_grants(committee: Committee, tmp_path: Path) -> None:
     _publish(committee, tmp_path / "1.list")
     alice, bob = HpkePrivateKey.generate(), HpkePrivateKey.generate()
-    committee.grant(alice.public_key, tmp_path / "a.grant", name="Alice Conf", now=NOW)
-    committee.grant(bob.public_key, tmp_path / "b.grant", name="Bob/Conf", now=NOW)
-    committee.register.revoke_organizer(bob.public_key.key_id, now=NOW)
-    result = committee.publish(tmp_path / "2.list", rotate=True, kdf=CHEAP, now=NOW)
+    committee.grant(GrantRequest(alice.public_key, "Alice Conf"), tmp_path / "a.grant", now=NOW)
+    committee.grant(GrantRequest(bob.public_key, "Bob/Conf"), tmp_path / "b.grant", now=NOW)
+    committee.register.organizers.revoke(bob.public_key.key_id, now=NOW)
+    result = committee.publish(tmp_path / "2.list", PublishOptions(rotate=True, kdf=CHEAP), now=NOW)
     assert len(result.grants) == 1
     (path,) = result.grants
     assert path.parent.name == "epoch-2"
     assert path.name.startswith("Alice-Conf-")
     grant = parse_grant(path.read_bytes(), committee.trust.trusted_keys())
     assert grant.epoch == 2
-    epoch = committee.register.current_epoch()
+    epoch = committee.register.epochs.current()
     assert epoch is not None
     assert grant.open(alice) == epoch.secret
 
@@ -428,25 +466,29 @@ def test_expunge_leaves_no_byte(committee: Committee, tmp_path: Path) -> None:
     marker_name = "Zebediah Quuxworthy"
     marker_email = "zq-unique-marker@expunged.example"
     keeper_email = "kept-marker@kept.example"
-    committee.register.add_record(
-        status="minor",
-        identifiers=[Identifier("name", marker_name), Identifier("email", marker_email)],
-        case_ref="MARKER-CASE-EXPUNGED",
-        note="marker note text to be expunged",
-        expires_at=NOW + timedelta(days=1),
+    committee.register.records.add(
+        NewRecord(
+            status=Status.MINOR,
+            identifiers=[Identifier("name", marker_name), Identifier("email", marker_email)],
+            case_ref="MARKER-CASE-EXPUNGED",
+            note="marker note text to be expunged",
+            expires_at=NOW + timedelta(days=1),
+        ),
         now=NOW,
     )
-    expiring = committee.register.add_record(
-        status="banned",
-        identifiers=[Identifier("github", "expiring-handle-marker")],
-        expires_at=NOW + timedelta(days=1),
+    expiring = committee.register.records.add(
+        NewRecord(
+            status=Status.BANNED,
+            identifiers=[Identifier("github", "expiring-handle-marker")],
+            expires_at=NOW + timedelta(days=1),
+        ),
         now=NOW,
     )
-    committee.register.add_record(
-        status="banned", identifiers=[Identifier("email", keeper_email)], now=NOW
+    committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("email", keeper_email)]), now=NOW
     )
     # Make the records travel through updates, publishes and the WAL.
-    committee.register.update_record(expiring.id, note="more marker text", now=NOW)
+    committee.register.records.update(expiring.id, RecordChange(note="more marker text"), now=NOW)
     _publish(committee, tmp_path / "1.list")
     needles = [
         marker_name.encode(),
@@ -463,15 +505,15 @@ def test_expunge_leaves_no_byte(committee: Committee, tmp_path: Path) -> None:
     after = _raw_register_bytes(committee.directory)
     assert [n for n in needles if n in after] == []
     assert keeper_email.encode() in after
-    assert [r.identifiers[0].value for r in committee.register.records()] == [keeper_email]
+    assert [r.identifiers[0].value for r in committee.register.records.all()] == [keeper_email]
 
 
 def test_expunge_keeps_unexpired(committee: Committee) -> None:
-    committee.register.add_record(
-        status="minor", identifiers=[Identifier("name", "Some One")], now=NOW
+    committee.register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=[Identifier("name", "Some One")]), now=NOW
     )
     assert committee.expunge(now=NOW).records == 0
-    assert len(committee.register.records()) == 1
+    assert len(committee.register.records.all()) == 1
 
 
 # ---------------------------------------------------------------------------
@@ -485,7 +527,7 @@ def test_signing_key_rotation(committee: Committee, tmp_path: Path) -> None:
     assert new_trust.generation == 2
     assert new_trust.series == old_trust.series
     assert new_trust.signing_key != old_trust.signing_key
-    old_trust.check_successor(parse_trust(committee.trust_path.read_bytes()))
+    old_trust.check_successor(parse_trust(committee.paths.trust.read_bytes()))
     after = tmp_path / "after.list"
     committee.publish(after, now=NOW)
     parse_list(after.read_bytes(), new_trust.trusted_keys())
@@ -501,7 +543,7 @@ def test_interrupted_key_rotation_is_recovered(
     committee: Committee, tmp_path: Path, completed_trust: bool
 ) -> None:
     directory = committee.directory
-    backup = committee.trust_path.read_bytes()
+    backup = committee.paths.trust.read_bytes()
     old_key = (directory / "signing.key").read_bytes()
     committee.rotate_signing_key(now=NOW)
     new_key = (directory / "signing.key").read_bytes()
@@ -523,7 +565,7 @@ def test_interrupted_key_rotation_is_recovered(
 # random registers
 
 record_strategy = st.tuples(
-    st.sampled_from(["flagged", "banned", "minor"]),
+    st.sampled_from(list(Status)),
     st.lists(
         st.sampled_from(["name", "email", "github", "twitter", "mastodon"]).flatmap(
             lambda kind: st.tuples(st.just(kind), PLAUSIBLE[kind])
@@ -545,7 +587,7 @@ def _valid(kind: str, value: str) -> bool:
 @settings(max_examples=25)
 @given(st.lists(record_strategy, max_size=6))
 def test_random_registers_publish_and_read_back(
-    records: list[tuple[str, list[tuple[str, str]]]],
+    records: list[tuple[Status, list[tuple[str, str]]]],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -553,13 +595,17 @@ def test_random_registers_publish_and_read_back(
             for status, identifiers in records:
                 valid = [Identifier(k, v) for k, v in identifiers if _valid(k, v)]
                 if valid:
-                    committee.register.add_record(status=status, identifiers=valid, now=NOW)
-            committee.publish(directory / "l", kdf=CHEAP, now=NOW, rng=fixed_rng(b"r"))
+                    committee.register.records.add(
+                        NewRecord(status=status, identifiers=valid), now=NOW
+                    )
+            committee.publish(
+                directory / "l", PublishOptions(kdf=CHEAP, rng=fixed_rng(b"r")), now=NOW
+            )
             listed = parse_list((directory / "l").read_bytes(), committee.trust.trusted_keys())
-            expected = merge_entries(committee.register.published_records(NOW))
+            expected = merge_entries(committee.register.records.published(NOW))
             for kind, form in expected:
                 assert _lookup(committee, listed, kind, form) == expected[(kind, form)]
-            for record in committee.register.records():
+            for record in committee.register.records.all():
                 if record.status is Status.MINOR:
                     for identifier in record.identifiers:
                         key = (identifier.kind, identifier.canonical)
@@ -570,9 +616,9 @@ def test_random_registers_publish_and_read_back(
 def test_grant_before_any_publish_records_nothing(committee: Committee, tmp_path: Path) -> None:
     organizer = HpkePrivateKey.generate()
     with pytest.raises(RegisterError, match="publish a list first"):
-        committee.grant(organizer.public_key, tmp_path / "g", name="x", now=NOW)
-    assert committee.register.organizers() == []
-    result = committee.publish(tmp_path / "1.list", kdf=CHEAP, now=NOW)
+        committee.grant(GrantRequest(organizer.public_key, "x"), tmp_path / "g", now=NOW)
+    assert committee.register.organizers.all() == []
+    result = committee.publish(tmp_path / "1.list", PublishOptions(kdf=CHEAP), now=NOW)
     assert result.grants == ()
 
 
@@ -580,12 +626,14 @@ def test_two_lists_of_one_epoch_share_no_tag(committee: Committee, tmp_path: Pat
     # With tags fixed for an epoch, the tags two versions share would be
     # exactly the real entries, and their number would show.
     for i in range(5):
-        committee.register.add_record(
-            status="banned", identifiers=[Identifier("email", f"p{i}@example.org")], now=NOW
+        committee.register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=[Identifier("email", f"p{i}@example.org")]),
+            now=NOW,
         )
     first = _publish(committee, tmp_path / "1.list")
-    committee.register.add_record(
-        status="banned", identifiers=[Identifier("email", "p5@example.org")], now=NOW
+    committee.register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=[Identifier("email", "p5@example.org")]),
+        now=NOW,
     )
     second = _publish(committee, tmp_path / "2.list")
     assert first.header.epoch == second.header.epoch
@@ -598,7 +646,7 @@ def test_a_publish_grants_organizers_a_rotation_missed(
 ) -> None:
     _publish(committee, tmp_path / "1.list")
     organizer = HpkePrivateKey.generate()
-    committee.grant(organizer.public_key, tmp_path / "o.grant", name="Org", now=NOW)
+    committee.grant(GrantRequest(organizer.public_key, "Org"), tmp_path / "o.grant", now=NOW)
 
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
@@ -607,7 +655,7 @@ def test_a_publish_grants_organizers_a_rotation_missed(
     with monkeypatch.context() as patch:
         patch.setattr("coc_hashscreen.core.KeyedHasher.hash_many", interrupted)
         with pytest.raises(KeyboardInterrupt):
-            committee.publish(tmp_path / "2.list", rotate=True, kdf=CHEAP, now=NOW)
+            committee.publish(tmp_path / "2.list", PublishOptions(rotate=True, kdf=CHEAP), now=NOW)
     result = committee.publish(tmp_path / "2.list", now=NOW)
     assert result.header.epoch == 2
     (path,) = result.grants

@@ -14,9 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from coc_hashscreen.committee import DEFAULT_MINOR_RETENTION, SCHEMA_VERSION, Register
-from coc_hashscreen.committee._register import _MIGRATIONS
-from coc_hashscreen.core import Identifier, Status
+from coc_hashscreen.committee import (
+    DEFAULT_MINOR_RETENTION,
+    SCHEMA_VERSION,
+    NewRecord,
+    RecordChange,
+    Register,
+)
+from coc_hashscreen.committee._db import _MIGRATIONS
+from coc_hashscreen.core import EpochKey, Identifier, Status
 from coc_hashscreen.errors import (
     InputError,
     InvalidIdentifier,
@@ -114,13 +120,13 @@ def test_forward_migration_keeps_data(tmp_path: Path) -> None:
     db.close()
     with Register.open(path) as reg:
         assert reg.schema_version == SCHEMA_VERSION
-        (record,) = reg.records()
+        (record,) = reg.records.all()
         assert record.case_ref == "OLD-1"
-        assert reg.organizers() == []
+        assert reg.organizers.all() == []
 
 
 def test_add_and_get(register: Register) -> None:
-    record = register.add_record(status="banned", identifiers=_jane(), now=NOW)
+    record = register.records.add(NewRecord(status=Status.BANNED, identifiers=_jane()), now=NOW)
     assert record.status is Status.BANNED
     assert record.case_ref.startswith("CoC-")
     assert len(record.case_ref) == 12
@@ -130,7 +136,7 @@ def test_add_and_get(register: Register) -> None:
         ("name", "Jane Doe"),
         ("email", "jane@example.com"),
     ]
-    assert register.get_record(record.id) == record
+    assert register.records.get(record.id) == record
 
 
 def test_identifiers_are_validated_when_entered() -> None:
@@ -141,7 +147,9 @@ def test_identifiers_are_validated_when_entered() -> None:
 
 
 def test_reprs_hide_identifier_values(register: Register) -> None:
-    record = register.add_record(status="banned", identifiers=_jane(), note="secret note", now=NOW)
+    record = register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=_jane(), note="secret note"), now=NOW
+    )
     text = repr(record)
     assert "Jane" not in text
     assert "jane@example.com" not in text
@@ -150,46 +158,62 @@ def test_reprs_hide_identifier_values(register: Register) -> None:
 
 def test_add_refusals(register: Register) -> None:
     with pytest.raises(InputError, match="at least one identifier"):
-        register.add_record(status="banned", identifiers=[], now=NOW)
+        register.records.add(NewRecord(status=Status.BANNED, identifiers=[]), now=NOW)
     with pytest.raises(InputError, match="unknown status"):
-        register.add_record(status="suspended", identifiers=_jane(), now=NOW)
+        register.records.add(NewRecord(status="suspended", identifiers=_jane()), now=NOW)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="future"):
-        register.add_record(status="banned", identifiers=_jane(), expires_at=NOW, now=NOW)
+        register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=_jane(), expires_at=NOW), now=NOW
+        )
     with pytest.raises(InputError, match="case reference"):
-        register.add_record(status="banned", identifiers=_jane(), case_ref="bad ref", now=NOW)
-    register.add_record(status="banned", identifiers=_jane(), case_ref="CASE-1", now=NOW)
+        register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=_jane(), case_ref="bad ref"), now=NOW
+        )
+    register.records.add(
+        NewRecord(status=Status.BANNED, identifiers=_jane(), case_ref="CASE-1"), now=NOW
+    )
     with pytest.raises(InputError, match="already used"):
-        register.add_record(status="flagged", identifiers=_jane(), case_ref="CASE-1", now=NOW)
-    assert len(register.records()) == 1
+        register.records.add(
+            NewRecord(status=Status.FLAGGED, identifiers=_jane(), case_ref="CASE-1"), now=NOW
+        )
+    assert len(register.records.all()) == 1
 
 
 def test_duplicate_identifiers_are_merged(register: Register) -> None:
-    record = register.add_record(
-        status="flagged",
-        identifiers=[Identifier("email", "J.Ane@gmail.com"), Identifier("email", "jane@gmail.com")],
+    record = register.records.add(
+        NewRecord(
+            status=Status.FLAGGED,
+            identifiers=[
+                Identifier("email", "J.Ane@gmail.com"),
+                Identifier("email", "jane@gmail.com"),
+            ],
+        ),
         now=NOW,
     )
     assert len(record.identifiers) == 1
 
 
 def test_minor_records_get_a_retention(register: Register) -> None:
-    record = register.add_record(status="minor", identifiers=_jane(), now=NOW)
+    record = register.records.add(NewRecord(status=Status.MINOR, identifiers=_jane()), now=NOW)
     assert record.expires_at == NOW + DEFAULT_MINOR_RETENTION
-    explicit = register.add_record(
-        status="minor", identifiers=_jane(), expires_at=NOW + timedelta(days=10), now=NOW
+    explicit = register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=_jane(), expires_at=NOW + timedelta(days=10)),
+        now=NOW,
     )
     assert explicit.expires_at == NOW + timedelta(days=10)
 
 
 def test_update(register: Register) -> None:
-    record = register.add_record(status="flagged", identifiers=_jane(), now=NOW)
+    record = register.records.add(NewRecord(status=Status.FLAGGED, identifiers=_jane()), now=NOW)
     later = NOW + timedelta(hours=1)
-    updated = register.update_record(
+    updated = register.records.update(
         record.id,
-        status="banned",
-        add=[Identifier("github", "janedoe"), Identifier("name", "J. Doe", alias=True)],
-        remove=[Identifier("email", "JANE@example.com")],
-        expires_at=NOW + timedelta(days=365),
+        RecordChange(
+            status=Status.BANNED,
+            add=[Identifier("github", "janedoe"), Identifier("name", "J. Doe", alias=True)],
+            remove=[Identifier("email", "JANE@example.com")],
+            expires_at=NOW + timedelta(days=365),
+        ),
         now=later,
     )
     assert updated.status is Status.BANNED
@@ -201,60 +225,63 @@ def test_update(register: Register) -> None:
     assert updated.updated_at == later
     assert updated.created_at == NOW
     assert updated.expires_at == NOW + timedelta(days=365)
-    cleared = register.update_record(record.id, expires_at=None, now=later)
+    cleared = register.records.update(record.id, RecordChange(expires_at=None), now=later)
     assert cleared.expires_at is None
-    kept = register.update_record(record.id, note="x", now=later)
+    kept = register.records.update(record.id, RecordChange(note="x"), now=later)
     assert kept.expires_at is None
     assert kept.note == "x"
 
 
 def test_update_is_all_or_nothing(register: Register) -> None:
-    record = register.add_record(status="flagged", identifiers=_jane(), now=NOW)
+    record = register.records.add(NewRecord(status=Status.FLAGGED, identifiers=_jane()), now=NOW)
     with pytest.raises(InputError, match="at least one identifier"):
-        register.update_record(record.id, status="banned", remove=_jane(), now=NOW)
-    assert register.get_record(record.id) == record
+        register.records.update(
+            record.id, RecordChange(status=Status.BANNED, remove=_jane()), now=NOW
+        )
+    assert register.records.get(record.id) == record
 
 
 def test_remove(register: Register) -> None:
-    record = register.add_record(status="flagged", identifiers=_jane(), now=NOW)
-    register.remove_record(record.id)
+    record = register.records.add(NewRecord(status=Status.FLAGGED, identifiers=_jane()), now=NOW)
+    register.records.remove(record.id)
     with pytest.raises(RegisterError, match="no record with id"):
-        register.get_record(record.id)
+        register.records.get(record.id)
     with pytest.raises(RegisterError):
-        register.remove_record(record.id)
+        register.records.remove(record.id)
     count = register._db.execute("SELECT COUNT(*) FROM identifiers").fetchone()[0]
     assert count == 0
 
 
 def test_published_records(register: Register) -> None:
-    banned = register.add_record(status="banned", identifiers=_jane(), now=NOW)
-    flagged = register.add_record(
-        status="flagged", identifiers=_jane(), expires_at=NOW + timedelta(days=1), now=NOW
+    banned = register.records.add(NewRecord(status=Status.BANNED, identifiers=_jane()), now=NOW)
+    flagged = register.records.add(
+        NewRecord(status=Status.FLAGGED, identifiers=_jane(), expires_at=NOW + timedelta(days=1)),
+        now=NOW,
     )
-    register.add_record(status="minor", identifiers=_jane(), now=NOW)
-    assert [r.id for r in register.published_records(NOW)] == [banned.id, flagged.id]
-    assert [r.id for r in register.published_records(NOW + timedelta(days=1))] == [banned.id]
+    register.records.add(NewRecord(status=Status.MINOR, identifiers=_jane()), now=NOW)
+    assert [r.id for r in register.records.published(NOW)] == [banned.id, flagged.id]
+    assert [r.id for r in register.records.published(NOW + timedelta(days=1))] == [banned.id]
 
 
 def test_readers_see_a_consistent_state_while_a_writer_works(tmp_path: Path) -> None:
     path = tmp_path / "register.sqlite3"
     with Register.create(path) as writer, Register.open(path) as reader:
-        writer.add_record(status="banned", identifiers=_jane(), now=NOW)
+        writer.records.add(NewRecord(status=Status.BANNED, identifiers=_jane()), now=NOW)
         writer._db.execute("BEGIN IMMEDIATE")
         writer._db.execute("DELETE FROM records")
         # WAL: the reader is not blocked and sees the last committed state.
-        assert len(reader.records()) == 1
+        assert len(reader.records.all()) == 1
         writer._db.execute("COMMIT")
-        assert reader.records() == []
+        assert reader.records.all() == []
 
 
 def test_epochs_destroy_the_previous_secret(register: Register) -> None:
     from coc_hashscreen.core import KDF_PROFILES
 
     cheap = KDF_PROFILES["test-only"]
-    first = register.start_epoch(cheap, secret=b"\x01" * 32, salt=b"\x02" * 16, now=NOW)
+    first = register.epochs.start(EpochKey(b"\x01" * 32, b"\x02" * 16, cheap), now=NOW)
     assert (first.number, first.secret) == (1, b"\x01" * 32)
-    second = register.start_epoch(cheap, secret=b"\x03" * 32, salt=b"\x04" * 16, now=NOW)
+    second = register.epochs.start(EpochKey(b"\x03" * 32, b"\x04" * 16, cheap), now=NOW)
     assert second.number == 2
     secrets = register._db.execute("SELECT epoch, secret FROM epochs ORDER BY epoch").fetchall()
     assert secrets == [(1, None), (2, b"\x03" * 32)]
@@ -263,33 +290,44 @@ def test_epochs_destroy_the_previous_secret(register: Register) -> None:
 
 
 def test_update_follows_the_rules_of_add(register: Register) -> None:
-    record = register.add_record(status="minor", identifiers=_jane(), now=NOW)
+    record = register.records.add(NewRecord(status=Status.MINOR, identifiers=_jane()), now=NOW)
     with pytest.raises(InputError, match="future"):
-        register.update_record(record.id, expires_at=NOW - timedelta(days=1), now=NOW)
+        register.records.update(
+            record.id, RecordChange(expires_at=NOW - timedelta(days=1)), now=NOW
+        )
     with pytest.raises(InputError, match="always has a retention"):
-        register.update_record(record.id, expires_at=None, now=NOW)
+        register.records.update(record.id, RecordChange(expires_at=None), now=NOW)
     with pytest.raises(InputError, match="no such github"):
-        register.update_record(record.id, remove=[Identifier("github", "stranger")], now=NOW)
-    assert register.get_record(record.id) == record
-    flagged = register.update_record(record.id, status="flagged", expires_at=None, now=NOW)
+        register.records.update(
+            record.id, RecordChange(remove=[Identifier("github", "stranger")]), now=NOW
+        )
+    assert register.records.get(record.id) == record
+    flagged = register.records.update(
+        record.id, RecordChange(status=Status.FLAGGED, expires_at=None), now=NOW
+    )
     assert flagged.expires_at is None
 
 
 def test_an_alias_is_removed_by_its_name(register: Register) -> None:
-    record = register.add_record(
-        status="banned",
-        identifiers=[Identifier("name", "Jane Doe"), Identifier("name", "J. Doe", alias=True)],
+    record = register.records.add(
+        NewRecord(
+            status=Status.BANNED,
+            identifiers=[Identifier("name", "Jane Doe"), Identifier("name", "J. Doe", alias=True)],
+        ),
         now=NOW,
     )
-    updated = register.update_record(record.id, remove=[Identifier("name", "j doe")], now=NOW)
+    updated = register.records.update(
+        record.id, RecordChange(remove=[Identifier("name", "j doe")]), now=NOW
+    )
     assert [(i.value, i.alias) for i in updated.identifiers] == [("Jane Doe", False)]
 
 
 def test_a_blocked_scrub_is_an_error_not_a_silent_success(tmp_path: Path) -> None:
     path = tmp_path / "register.sqlite3"
     with Register.create(path) as register:
-        record = register.add_record(
-            status="banned", identifiers=[Identifier("email", "held@example.org")], now=NOW
+        record = register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=[Identifier("email", "held@example.org")]),
+            now=NOW,
         )
         register._db.execute("PRAGMA busy_timeout = 100")
         reader = sqlite3.connect(path)
@@ -297,10 +335,10 @@ def test_a_blocked_scrub_is_an_error_not_a_silent_success(tmp_path: Path) -> Non
             reader.execute("BEGIN")
             reader.execute("SELECT * FROM records").fetchall()
             with pytest.raises(ScrubPending, match="the change is saved"):
-                register.remove_record(record.id)
+                register.records.remove(record.id)
         finally:
             reader.close()
-        assert register.records() == []  # the removal itself stands
+        assert register.records.all() == []  # the removal itself stands
         register.scrub()  # once the other program is gone, the scrub goes through
         raw = b"".join(p.read_bytes() for p in tmp_path.glob("register.sqlite3*"))
         assert b"held@example.org" not in raw
@@ -312,11 +350,11 @@ def test_freed_overflow_pages_leave_no_byte(tmp_path: Path) -> None:
     path = tmp_path / "register.sqlite3"
     marker = b"OVERFLOW-MARKER-"
     with Register.create(path) as register:
-        with register._write() as db:
+        with register._db.write() as db:
             db.execute("CREATE TABLE blobs (data BLOB)")
             db.execute("INSERT INTO blobs VALUES (?)", ((marker + bytes(range(48))) * 20_000,))
         assert marker in b"".join(p.read_bytes() for p in tmp_path.glob("register.sqlite3*"))
-        with register._write() as db:
+        with register._db.write() as db:
             db.execute("DELETE FROM blobs")
         register.scrub()
     assert marker not in b"".join(p.read_bytes() for p in tmp_path.glob("register.sqlite3*"))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from coc_hashscreen.committee import NewRecord, PublishOptions, ReviewAction
 from coc_hashscreen.core import KDF_PROFILES, Identifier, Status
 from coc_hashscreen.errors import InputError, RegisterError
 from coc_hashscreen.formats import Attachment, Person, report_id_for, seal_report, verify_receipt
@@ -27,14 +28,14 @@ def test_intake_receipt_and_idempotence(world: World) -> None:
     assert again.duplicate
     assert first.report.id == again.report.id == report_id_for(sealed)
     assert first.receipt == again.receipt
-    assert len(world.committee.register.reports()) == 1
+    assert len(world.committee.register.reports.all()) == 1
     receipt = verify_receipt(first.receipt, trust=world.committee.trust, sealed=sealed)
     assert (receipt.report_id, receipt.received_at) == (first.report.id, NOW)
-    stored = world.committee.register.get_report(first.report.id)
+    stored = world.committee.register.reports.get(first.report.id)
     assert stored.step == "received"
     assert [(s.step, s.actor) for s in stored.steps] == [("received", "Carla")]
     assert stored.attachments == 2
-    assert world.committee.register.report_content(first.report.id) == sample_report()
+    assert world.committee.register.reports.content(first.report.id) == sample_report()
 
 
 def test_intake_links_people_to_existing_records(world: World) -> None:
@@ -42,7 +43,9 @@ def test_intake_links_people_to_existing_records(world: World) -> None:
         people=(Person("reported", "", (Identifier("github", "https://github.com/Mallory"),)),)
     )
     result = world.committee.intake(seal_report(report, trust=world.committee.trust), now=NOW)
-    mallory = next(r for r in world.committee.register.records() if r.case_ref == "CASE-MALLORY")
+    mallory = next(
+        r for r in world.committee.register.records.all() if r.case_ref == "CASE-MALLORY"
+    )
     assert result.report.people == (("reported", mallory.id),)
 
 
@@ -50,11 +53,15 @@ def test_workflow_in_order(world: World) -> None:
     register = world.committee.register
     report_id = _received(world)
     later = NOW + timedelta(hours=1)
-    register.advance_report(report_id, "reviewed", actor="Ann", note="read", now=later)
-    register.advance_report(
-        report_id, "assessed", actor="Bo", note="ban", outcome="banned", now=later
+    register.reports.advance(
+        report_id, ReviewAction("reviewed", actor="Ann", note="read"), now=later
     )
-    stored = register.advance_report(report_id, "recorded", actor="Cy", now=later)
+    register.reports.advance(
+        report_id,
+        ReviewAction("assessed", actor="Bo", note="ban", outcome=Status.BANNED),
+        now=later,
+    )
+    stored = register.reports.advance(report_id, ReviewAction("recorded", actor="Cy"), now=later)
     assert stored.step == "recorded"
     assert stored.outcome is Status.BANNED
     assert [(s.step, s.actor, s.note) for s in stored.steps] == [
@@ -89,25 +96,27 @@ def test_invalid_transitions(
     register = world.committee.register
     *before, (last, options) = steps
     for step, earlier in before:
-        register.advance_report(report_id, step, actor="x", now=NOW, **earlier)  # type: ignore[arg-type]
+        register.reports.advance(report_id, ReviewAction(step, actor="x", **earlier), now=NOW)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=message):
-        register.advance_report(report_id, last, actor="x", now=NOW, **options)  # type: ignore[arg-type]
+        register.reports.advance(report_id, ReviewAction(last, actor="x", **options), now=NOW)  # type: ignore[arg-type]
 
 
 def test_refused_assessment_changes_nothing(world: World) -> None:
     register = world.committee.register
     report_id = _received(world, people=(Person("affected", "Only Victim"),))
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    before = len(register.records())
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    before = len(register.records.all())
     with pytest.raises(InputError, match="names no reported person"):
-        register.advance_report(report_id, "assessed", actor="x", outcome="flagged", now=NOW)
-    assert register.get_report(report_id).step == "reviewed"
-    assert len(register.records()) == before
+        register.reports.advance(
+            report_id, ReviewAction("assessed", actor="x", outcome=Status.FLAGGED), now=NOW
+        )
+    assert register.reports.get(report_id).step == "reviewed"
+    assert len(register.records.all()) == before
 
 
 def test_unknown_report(world: World) -> None:
     with pytest.raises(RegisterError, match="no report"):
-        world.committee.register.advance_report("R-NOPE", "reviewed", actor="x")
+        world.committee.register.reports.advance("R-NOPE", ReviewAction("reviewed", actor="x"))
 
 
 def test_assessment_never_lowers_a_status(world: World) -> None:
@@ -115,20 +124,24 @@ def test_assessment_never_lowers_a_status(world: World) -> None:
     report_id = _received(
         world, people=(Person("reported", "", (Identifier("email", "petr@example.ru"),)),)
     )
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    register.advance_report(report_id, "assessed", actor="x", outcome="flagged", now=NOW)
-    ivanov = next(r for r in register.records() if r.case_ref == "CASE-IVANOV")
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.FLAGGED), now=NOW
+    )
+    ivanov = next(r for r in register.records.all() if r.case_ref == "CASE-IVANOV")
     assert ivanov.status is Status.BANNED
 
 
 def test_assessed_ban_reaches_the_next_list_and_screening(world: World) -> None:
     register = world.committee.register
     report_id = _received(world)
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    stored = register.advance_report(report_id, "assessed", actor="x", outcome="banned", now=NOW)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    stored = register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.BANNED), now=NOW
+    )
     (record_id,) = [r for role, r in stored.people if role == "reported"]
     assert record_id is not None
-    record = register.get_record(record_id)
+    record = register.records.get(record_id)
     assert record.status is Status.BANNED
     assert {i.kind for i in record.identifiers} == {"name", "email", "github"}
     newer = world.tmp / "after-report.list"
@@ -153,16 +166,25 @@ def test_expired_minor_report_leaves_no_byte(world: World) -> None:
         attachments=(Attachment("marker-name.txt", attachment_marker),),
     )
     keeper = _received(world, facts="A serious incident that is kept.")
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    register.advance_report(
-        report_id, "assessed", actor="x", outcome="minor",
-        expires_at=NOW + timedelta(days=30), now=NOW,
-    )  # fmt: skip
-    assert register.get_report(report_id).expires_at == NOW + timedelta(days=30)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id,
+        ReviewAction(
+            "assessed", actor="x", outcome=Status.MINOR, expires_at=NOW + timedelta(days=30)
+        ),
+        now=NOW,
+    )
+    assert register.reports.get(report_id).expires_at == NOW + timedelta(days=30)
     files = sorted(world.committee.directory.glob("register.sqlite3*"))
     before = b"".join(p.read_bytes() for p in files)
-    needles = [marker.encode(), b"zq@marker.example", b"marker facts text", attachment_marker,
-               b"marker-name.txt", report_id.encode()]  # fmt: skip
+    needles = [
+        marker.encode(),
+        b"zq@marker.example",
+        b"marker facts text",
+        attachment_marker,
+        b"marker-name.txt",
+        report_id.encode(),
+    ]
     assert all(n in before for n in needles)
     assert world.committee.expunge(now=NOW + timedelta(days=29)).reports == 0
     result = world.committee.expunge(now=NOW + timedelta(days=31))
@@ -172,79 +194,96 @@ def test_expired_minor_report_leaves_no_byte(world: World) -> None:
     )
     assert [n for n in needles if n in after] == []
     assert keeper.encode() in after
-    assert [r.id for r in register.reports()] == [keeper]
+    assert [r.id for r in register.reports.all()] == [keeper]
 
 
 def test_minor_default_retention(world: World) -> None:
     register = world.committee.register
     report_id = _received(world)
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    stored = register.advance_report(report_id, "assessed", actor="x", outcome="minor", now=NOW)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    stored = register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.MINOR), now=NOW
+    )
     assert stored.expires_at == NOW + timedelta(days=730)
 
 
 def test_reports_survive_a_list_publish(world: World) -> None:
     _received(world)
-    world.committee.publish(world.tmp / "x.list", kdf=KDF_PROFILES["test-only"], now=NOW)
-    assert len(world.committee.register.reports()) == 1
+    world.committee.publish(
+        world.tmp / "x.list", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW
+    )
+    assert len(world.committee.register.reports.all()) == 1
 
 
 def test_a_shared_name_alone_never_links_a_report_to_a_record(world: World) -> None:
     register = world.committee.register
-    minor = register.add_record(
-        status="minor",
-        identifiers=[Identifier("name", "John Smith"), Identifier("email", "john@alpha.example")],
+    minor = register.records.add(
+        NewRecord(
+            status=Status.MINOR,
+            identifiers=[
+                Identifier("name", "John Smith"),
+                Identifier("email", "john@alpha.example"),
+            ],
+        ),
         now=NOW,
     )
     report_id = _received(
         world,
         people=(Person("reported", "John Smith", (Identifier("email", "jsmith@beta.example"),)),),
     )
-    stored = register.get_report(report_id)
+    stored = register.reports.get(report_id)
     assert stored.people == (("reported", None),)  # a suggestion at most, never a link
-    assert register.name_matches(sample_report().people[0].all_identifiers) == []
-    assert register.name_matches((Identifier("name", "Smith, John"),)) == [minor.id]
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    stored = register.advance_report(report_id, "assessed", actor="x", outcome="banned", now=NOW)
+    assert register.records.name_matches(sample_report().people[0].all_identifiers) == []
+    assert register.records.name_matches((Identifier("name", "Smith, John"),)) == [minor.id]
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    stored = register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.BANNED), now=NOW
+    )
     (_, new_id) = stored.people[0]
     assert new_id != minor.id
     # The first John Smith is untouched: still minor, with only his own e-mail.
-    assert register.get_record(minor.id) == minor
+    assert register.records.get(minor.id) == minor
 
 
 def test_the_committee_can_link_and_unlink(world: World) -> None:
     register = world.committee.register
-    minor = register.add_record(
-        status="minor", identifiers=[Identifier("name", "Jane Roe")], now=NOW
+    minor = register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=[Identifier("name", "Jane Roe")]), now=NOW
     )
     report_id = _received(world, people=(Person("reported", "Jane Roe"),))
-    register.link_report_person(report_id, 0, minor.id)
-    assert register.get_report(report_id).people == (("reported", minor.id),)
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    register.advance_report(
-        report_id, "assessed", actor="x", outcome="banned",
-        expires_at=NOW + timedelta(days=3650), now=NOW,
-    )  # fmt: skip
-    record = register.get_record(minor.id)
+    register.reports.link(report_id, 0, minor.id)
+    assert register.reports.get(report_id).people == (("reported", minor.id),)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id,
+        ReviewAction(
+            "assessed", actor="x", outcome=Status.BANNED, expires_at=NOW + timedelta(days=3650)
+        ),
+        now=NOW,
+    )
+    record = register.records.get(minor.id)
     assert record.status is Status.BANNED
     assert record.expires_at == NOW + timedelta(days=3650)  # not the minor retention
     with pytest.raises(RegisterError, match="no person 5"):
-        register.link_report_person(report_id, 4, None)
-    register.link_report_person(report_id, 0, None)
-    assert register.get_report(report_id).people == (("reported", None),)
+        register.reports.link(report_id, 4, None)
+    register.reports.link(report_id, 0, None)
+    assert register.reports.get(report_id).people == (("reported", None),)
 
 
 def test_a_minor_record_raised_without_an_expiry_loses_its_retention(world: World) -> None:
     register = world.committee.register
-    minor = register.add_record(
-        status="minor", identifiers=[Identifier("email", "raised@example.org")], now=NOW
+    minor = register.records.add(
+        NewRecord(status=Status.MINOR, identifiers=[Identifier("email", "raised@example.org")]),
+        now=NOW,
     )
     report_id = _received(
         world, people=(Person("reported", "", (Identifier("email", "raised@example.org"),)),)
     )
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    register.advance_report(report_id, "assessed", actor="x", outcome="flagged", now=NOW)
-    record = register.get_record(minor.id)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.FLAGGED), now=NOW
+    )
+    record = register.records.get(minor.id)
     assert (record.status, record.expires_at) == (Status.FLAGGED, None)
 
 
@@ -255,11 +294,14 @@ def test_an_expunged_record_takes_the_report_that_made_it(world: World) -> None:
         world,
         people=(Person("reported", "Marker Person", (Identifier("email", marker.decode()),)),),
     )
-    register.advance_report(report_id, "reviewed", actor="x", now=NOW)
-    register.advance_report(
-        report_id, "assessed", actor="x", outcome="flagged",
-        expires_at=NOW + timedelta(days=30), now=NOW,
-    )  # fmt: skip
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id,
+        ReviewAction(
+            "assessed", actor="x", outcome=Status.FLAGGED, expires_at=NOW + timedelta(days=30)
+        ),
+        now=NOW,
+    )
     result = world.committee.expunge(now=NOW + timedelta(days=31))
     assert (result.records, result.reports) == (1, 1)
     raw = b"".join(p.read_bytes() for p in world.committee.directory.glob("register.sqlite3*"))

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coc_hashscreen.core import CLOCK_SKEW, Identifier, _clock
+from coc_hashscreen.committee import GrantRequest, NewRecord, PublishOptions
+from coc_hashscreen.core import CLOCK_SKEW, Identifier, Status, _clock
 from coc_hashscreen.errors import ExpiredError, NotYetValidError
 from coc_hashscreen.formats import parse_grant, seal_report
 
@@ -45,12 +46,12 @@ def test_one_reading_per_operation(world: World, clock: _Clock) -> None:
     operations: dict[str, Callable[[], object]] = {
         "screener load": lambda: world.screener(now=None),
         "publish": lambda: committee.publish(world.tmp / "n.list"),
-        "rotate": lambda: committee.publish(world.tmp / "r.list", rotate=True),
+        "rotate": lambda: committee.publish(world.tmp / "r.list", PublishOptions(rotate=True)),
         "grant": lambda: committee.grant(
-            world.organizer.public_key, world.tmp / "n.grant", name="x"
+            GrantRequest(world.organizer.public_key, "x"), world.tmp / "n.grant"
         ),
-        "add record": lambda: committee.register.add_record(
-            status="banned", identifiers=[Identifier("github", "clock")]
+        "add record": lambda: committee.register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "clock")])
         ),
         "intake": lambda: committee.intake(seal_report(sample_report(), trust=committee.trust)),
         "expunge": lambda: committee.expunge(),

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coc_hashscreen.committee import Committee
+from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, PublishOptions
 from coc_hashscreen.core import (
     KDF_PROFILES,
     HashingOptions,
@@ -82,7 +82,7 @@ def test_oversized_list_is_refused_before_reading(world: World) -> None:
 
 
 def _signed_by_committee(world: World, file_type: str, payload: bytes) -> bytes:
-    return sign_envelope(file_type, payload, world.committee._signing_key)
+    return sign_envelope(file_type, payload, world.committee._authority.signing_key)
 
 
 def _list_with(world: World, **changes: object) -> bytes:
@@ -91,7 +91,7 @@ def _list_with(world: World, **changes: object) -> bytes:
 
     current = parse_list(world.list_path.read_bytes(), world.committee.trust.trusted_keys())
     header = replace(current.header, **changes)  # type: ignore[arg-type]
-    return build_list(header, [], world.committee._signing_key)
+    return build_list(header, [], world.committee._authority.signing_key)
 
 
 def test_tampered_list_any_byte(world: World) -> None:
@@ -105,7 +105,9 @@ def test_tampered_list_any_byte(world: World) -> None:
 
 def test_list_from_another_committee(world: World, tmp_path: Path) -> None:
     with Committee.init(tmp_path / "other", name="Other", now=NOW) as other:
-        other.publish(tmp_path / "other.list", kdf=KDF_PROFILES["test-only"], now=NOW)
+        other.publish(
+            tmp_path / "other.list", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW
+        )
         with pytest.raises(UntrustedSigner, match="trust file does not know"):
             world.screener(hashed_list=tmp_path / "other.list")
 
@@ -162,7 +164,7 @@ def test_rollback_survives_restarts_with_a_state_file(world: World) -> None:
 
 def test_epoch_going_backwards_is_refused(world: World) -> None:
     # A list of a higher version but an older epoch: never made by a committee.
-    world.committee.publish(world.tmp / "e2.list", rotate=True, now=NOW)
+    world.committee.publish(world.tmp / "e2.list", PublishOptions(rotate=True), now=NOW)
     world.screener(hashed_list=world.tmp / "e2.list", grant=_grant_for_current_epoch(world))
     odd = _list_with(world, version=99)
     with pytest.raises(RollbackError, match="epoch 1, older than epoch 2"):
@@ -171,13 +173,13 @@ def test_epoch_going_backwards_is_refused(world: World) -> None:
 
 def _grant_for_current_epoch(world: World) -> Path:
     path = world.tmp / "current.grant"
-    world.committee.grant(world.organizer.public_key, path, name="Test Conf", now=NOW)
+    world.committee.grant(GrantRequest(world.organizer.public_key, "Test Conf"), path, now=NOW)
     return path
 
 
 def test_state_is_not_advanced_by_a_refused_load(world: World) -> None:
     newer = world.tmp / "newer.list"
-    world.committee.publish(newer, rotate=True, now=NOW)
+    world.committee.publish(newer, PublishOptions(rotate=True), now=NOW)
     with pytest.raises(MismatchError):  # the old grant is for epoch 1
         world.screener(hashed_list=newer)
     world.screener()  # version 1 still loads: nothing was recorded
@@ -185,7 +187,7 @@ def test_state_is_not_advanced_by_a_refused_load(world: World) -> None:
 
 def test_grant_for_another_epoch(world: World) -> None:
     newer = world.tmp / "e2.list"
-    world.committee.publish(newer, rotate=True, now=NOW)
+    world.committee.publish(newer, PublishOptions(rotate=True), now=NOW)
     with pytest.raises(MismatchError, match="grant for epoch 2"):
         world.screener(hashed_list=newer)
 
@@ -196,14 +198,14 @@ def test_grant_for_another_organizer(world: World) -> None:
 
 
 def test_grant_for_another_series(world: World) -> None:
-    epoch = world.committee.register.current_epoch()
+    epoch = world.committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
     data = issue_grant(
         GrantTerms(b"\x09" * 32, 1, "x", NOW, NOW + timedelta(days=1)),
         epoch_key=epoch.secret,
         organizer=world.organizer.public_key,
-        signer=world.committee._signing_key,
+        signer=world.committee._authority.signing_key,
     )
     with pytest.raises(MismatchError, match="another committee"):
         world.screener(grant=data)
@@ -211,8 +213,8 @@ def test_grant_for_another_series(world: World) -> None:
 
 def test_grant_signed_by_a_stranger(world: World, tmp_path: Path) -> None:
     with Committee.init(tmp_path / "other", name="Other", now=NOW) as other:
-        other.publish(tmp_path / "o.list", kdf=KDF_PROFILES["test-only"], now=NOW)
-        other.grant(world.organizer.public_key, tmp_path / "o.grant", name="x", now=NOW)
+        other.publish(tmp_path / "o.list", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW)
+        other.grant(GrantRequest(world.organizer.public_key, "x"), tmp_path / "o.grant", now=NOW)
     with pytest.raises(UntrustedSigner):
         world.screener(grant=tmp_path / "o.grant")
 
@@ -220,7 +222,7 @@ def test_grant_signed_by_a_stranger(world: World, tmp_path: Path) -> None:
 def test_expired_grant(world: World) -> None:
     path = world.tmp / "short.grant"
     world.committee.grant(
-        world.organizer.public_key, path, name="x", valid_for=timedelta(days=1), now=NOW
+        GrantRequest(world.organizer.public_key, "x", valid_for=timedelta(days=1)), path, now=NOW
     )
     world.screener(grant=path, now=NOW + timedelta(hours=23))
     with pytest.raises(ExpiredError, match="ask the committee for a new one"):
@@ -232,7 +234,7 @@ def test_wrong_key_fails_loudly(world: World) -> None:
         GrantTerms(world.committee.series, 1, "x", NOW, NOW + timedelta(days=1)),
         epoch_key=b"\x01" * 32,
         organizer=world.organizer.public_key,
-        signer=world.committee._signing_key,
+        signer=world.committee._authority.signing_key,
     )
     with pytest.raises(WrongKeyError, match="silently match nobody"):
         world.screener(grant=data)
@@ -256,7 +258,7 @@ def test_trust_is_pinned_on_first_use(world: World) -> None:
     newer = world.tmp / "after-rotation.list"
     world.committee.publish(newer, now=NOW)
     grant = world.tmp / "after-rotation.grant"
-    world.committee.grant(world.organizer.public_key, grant, name="x", now=NOW)
+    world.committee.grant(GrantRequest(world.organizer.public_key, "x"), grant, now=NOW)
     # The new trust file follows from the pinned key; the old one is now refused.
     world.screener(hashed_list=newer, grant=grant)
     with pytest.raises(RollbackError, match="trust file"):
@@ -469,14 +471,17 @@ def shared_screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screen
     """One screener for many hypothesis examples: building a committee each time is slow."""
     tmp = tmp_path_factory.mktemp("shared")
     with Committee.init(tmp / "c", name="Shared", now=NOW) as committee:
-        committee.register.add_record(
-            status="banned", identifiers=[Identifier("github", "zz-never-generated-zz")], now=NOW
+        committee.register.records.add(
+            NewRecord(
+                status=Status.BANNED, identifiers=[Identifier("github", "zz-never-generated-zz")]
+            ),
+            now=NOW,
         )
-        committee.publish(tmp / "l", kdf=KDF_PROFILES["test-only"], now=NOW)
+        committee.publish(tmp / "l", PublishOptions(kdf=KDF_PROFILES["test-only"]), now=NOW)
         key = HpkePrivateKey.generate()
-        committee.grant(key.public_key, tmp / "g", name="x", now=NOW)
+        committee.grant(GrantRequest(key.public_key, "x"), tmp / "g", now=NOW)
         yield Screener.load(
-            hashed_list=tmp / "l", grant=tmp / "g", organizer_key=key, trust=committee.trust_path,
+            hashed_list=tmp / "l", grant=tmp / "g", organizer_key=key, trust=committee.paths.trust,
             options=ScreenerOptions(state=MemoryState(), now=NOW),
         )  # fmt: skip
 
@@ -544,12 +549,12 @@ def test_a_stolen_retired_key_cannot_take_over_a_screener(world: World) -> None:
     from coc_hashscreen.core import SigningKey
     from coc_hashscreen.formats import make_rotation, make_trust
 
-    stolen = world.committee._signing_key
+    stolen = world.committee._authority.signing_key
     world.committee.rotate_signing_key(now=NOW)
     newer = world.tmp / "after.list"
     world.committee.publish(newer, now=NOW)
     grant = world.tmp / "after.grant"
-    world.committee.grant(world.organizer.public_key, grant, name="x", now=NOW)
+    world.committee.grant(GrantRequest(world.organizer.public_key, "x"), grant, now=NOW)
     world.screener(hashed_list=newer, grant=grant)  # the organizer follows to generation 2
     series = world.committee.series
     a2, a3 = SigningKey.generate(), SigningKey.generate()

@@ -15,16 +15,21 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
-from ..committee import Committee
-from ..core import Identifier, resolve_now
+from ..committee import Committee, CommitteePaths, NewRecord
+from ..core import Identifier, Status, resolve_now
 from ..errors import InputError
+from ..organizer import OrganizerPaths
+from ._common import Subparsers
 
-__all__ = ["run_demo"]
+__all__ = ["add_parser", "run_demo"]
+
+# Runs one command line and returns its exit status: the real `main`.
+CommandLine = Callable[[Sequence[str]], int]
 
 _RECORDS = [
     (
@@ -68,10 +73,8 @@ def _workspace(keep: str | None) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def run_demo(*, keep: str | None = None) -> int:
-    """Run the demo; return 0 when every step behaved as it should."""
-    from ._main import main  # the demo drives the real command line
-
+def run_demo(main: CommandLine, *, keep: str | None = None) -> int:
+    """Run the demo through *main*; return 0 when every step behaved as it should."""
     start = time.monotonic()
     with _workspace(keep) as work:
 
@@ -112,13 +115,13 @@ def run_demo(*, keep: str | None = None) -> int:
             run("committee", "add", str(committee), "--status", status, *options)
         now = resolve_now(None)
         with Committee.open(committee) as opened:
-            opened.register.add_record(
-                status="flagged",
+            expired = NewRecord(
+                status=Status.FLAGGED,
                 identifiers=[Identifier("name", "Old Case"), Identifier("email", _EXPIRED_EMAIL)],
                 case_ref="DEMO-2024-001",
                 expires_at=now - timedelta(days=1),
-                now=now - timedelta(days=730),
             )
+            opened.register.records.add(expired, now=now - timedelta(days=730))
         run("committee", "list", str(committee))
 
         _say(
@@ -134,7 +137,12 @@ def run_demo(*, keep: str | None = None) -> int:
         )
         run("organizer", "init", str(organizer), "--name", "DemoCon 2026")
         run(
-            "committee", "grant", str(committee), str(organizer / "organizer.pub"), "-o", str(grant)
+            "committee",
+            "grant",
+            str(committee),
+            str(OrganizerPaths(organizer).public_key),
+            "-o",
+            str(grant),
         )
 
         _say(
@@ -144,7 +152,7 @@ def run_demo(*, keep: str | None = None) -> int:
         )
         screen = [
             "screen", str(attendees), "--list", str(listed), "--grant", str(grant),
-            "--key", str(organizer), "--trust", str(committee / "committee.trust"),
+            "--key", str(organizer), "--trust", str(CommitteePaths(committee).trust),
             "--state", str(work / "state.json"), "--role", "attendee",
         ]  # fmt: skip
         run(*screen)
@@ -164,7 +172,9 @@ def run_demo(*, keep: str | None = None) -> int:
             "left in the register's files."
         )
         run("committee", "expunge", str(committee))
-        raw = b"".join(p.read_bytes() for p in committee.glob("register.sqlite3*"))
+        register = CommitteePaths(committee).register
+        # The database, its write-ahead log and any journal beside it.
+        raw = b"".join(p.read_bytes() for p in committee.glob(register.name + "*"))
         found = _EXPIRED_EMAIL.encode() in raw
         print(f"Searched the register files for {_EXPIRED_EMAIL}: {'FOUND' if found else 'gone'}.")
         if found:
@@ -179,3 +189,17 @@ def run_demo(*, keep: str | None = None) -> int:
 
 def _quote(arg: str) -> str:
     return f"'{arg}'" if not arg or any(c in arg for c in " '\"$&|;<>()") else arg
+
+
+def add_parser(sub: Subparsers, main: CommandLine) -> None:
+    """Register ``demo``; it drives *main*, the command line it is part of."""
+    p = sub.add_parser(
+        "demo",
+        help="run the whole story on built-in sample data",
+        description=(
+            "Set up a committee, publish a list, grant an organizer, screen a sample "
+            "attendee list, refuse a tampered list and expunge, in a temporary directory."
+        ),
+    )
+    p.add_argument("--keep", metavar="DIR", help="keep the files in DIR (new or empty)")
+    p.set_defaults(func=lambda args: run_demo(main, keep=args.keep))

@@ -2,44 +2,102 @@
 
 from ._committee import (
     Committee,
+    CommitteePaths,
     IntakeResult,
+)
+from ._db import (
+    SCHEMA_VERSION,
+)
+from ._epochs import (
+    Epoch,
+    EpochStore,
+    Publication,
+)
+from ._grants import (
+    DEFAULT_GRANT_VALIDITY,
+    GrantRequest,
+)
+from ._organizers import (
+    GrantRecord,
+    Organizer,
+    OrganizerStore,
+)
+from ._publish import (
+    DEFAULT_LIST_VALIDITY,
+    PublishOptions,
     PublishResult,
+    list_expiry,
     merge_entries,
 )
-from ._register import (
-    DEFAULT_MINOR_RETENTION,
+from ._records import (
     KEEP,
-    REPORT_STEPS,
-    SCHEMA_VERSION,
-    Epoch,
-    ExpungeResult,
-    GrantRecord,
     Keep,
-    Organizer,
-    Publication,
+    NewRecord,
     Record,
+    RecordChange,
+    RecordStore,
+)
+from ._register import (
+    ExpungeResult,
     Register,
+)
+from ._reports import (
     ReportStep,
+    ReportStore,
     StoredReport,
+)
+from ._retention import (
+    DEFAULT_MINOR_RETENTION,
+    check_future,
+    retention_for,
+)
+from ._review import (
+    REPORT_STEPS,
+    NewRecordFor,
+    RaisedRecord,
+    ReviewAction,
+    check_transition,
+    plan_outcome,
+    report_retention,
 )
 
 __all__ = [
+    "DEFAULT_GRANT_VALIDITY",
+    "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
     "KEEP",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
     "Committee",
+    "CommitteePaths",
     "Epoch",
+    "EpochStore",
     "ExpungeResult",
     "GrantRecord",
+    "GrantRequest",
     "IntakeResult",
     "Keep",
+    "NewRecord",
+    "NewRecordFor",
     "Organizer",
+    "OrganizerStore",
     "Publication",
+    "PublishOptions",
     "PublishResult",
+    "RaisedRecord",
     "Record",
+    "RecordChange",
+    "RecordStore",
     "Register",
     "ReportStep",
+    "ReportStore",
+    "ReviewAction",
     "StoredReport",
+    "check_future",
+    "check_transition",
+    "list_expiry",
     "merge_entries",
+    "plan_outcome",
+    "report_retention",
+    "retention_for",
 ]

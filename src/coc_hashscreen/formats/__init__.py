@@ -7,6 +7,7 @@ version is a rollback) are the organizer's and the committee's, not made here.
 """
 
 from ._envelope import (
+    FILE_TYPE_NAMES,
     FILE_TYPES,
     MAX_SIZES,
     Envelope,
@@ -93,6 +94,7 @@ from ._wire import (
 __all__ = [
     "ENTRY_LENGTH",
     "FILE_TYPES",
+    "FILE_TYPE_NAMES",
     "MAX_REPORT_JSON",
     "MAX_SEALED_SIZE",
     "MAX_SIZES",

@@ -46,6 +46,7 @@ from ._files import read_limited
 
 __all__ = [
     "FILE_TYPES",
+    "FILE_TYPE_NAMES",
     "MAX_SIZES",
     "Envelope",
     "Signer",
@@ -76,7 +77,7 @@ MAX_SIZES: Final[Mapping[str, int]] = {
 FILE_TYPES: Final = frozenset(MAX_SIZES)
 
 # What a person calls each type, for messages.
-_NAMES: Final[Mapping[str, str]] = {
+FILE_TYPE_NAMES: Final[Mapping[str, str]] = {
     "list": "hashed list",
     "grant": "grant",
     "trust": "trust file",
@@ -146,9 +147,10 @@ def sign_envelope(file_type: str, payload: bytes, signer: Signer) -> bytes:
     if file_type not in FILE_TYPES:
         raise ValueError(f"unknown file type {file_type!r}")
     signed = _prefix(file_type, signer.key_id, len(payload)) + payload
-    if len(signed) + SIGNATURE_SIZE > MAX_SIZES[file_type]:
+    limit = MAX_SIZES[file_type]
+    if len(signed) + SIGNATURE_SIZE > limit:
         raise FormatError(
-            f"the {_NAMES[file_type]} would be larger than the {MAX_SIZES[file_type]:,}-byte limit"
+            f"the {FILE_TYPE_NAMES[file_type]} would be larger than the {limit:,}-byte limit"
         )
     return signed + signer.sign(SIGNATURE_CONTEXT + signed)
 
@@ -163,7 +165,7 @@ def open_envelope(
     data: bytes, file_type: str, trusted: Mapping[bytes, Ed25519PublicKey]
 ) -> Envelope:
     """Verify an envelope of *file_type* signed by one of the *trusted* keys."""
-    what = _NAMES[file_type]
+    what = FILE_TYPE_NAMES[file_type]
     if len(data) > MAX_SIZES[file_type]:
         raise FormatError(f"the {what} is larger than the {MAX_SIZES[file_type]:,}-byte limit")
     if len(data) < 9 or data[:7] != MAGIC:
@@ -175,7 +177,7 @@ def open_envelope(
         )
     claimed = peek_type(data)
     if claimed != file_type:
-        given = f"a {_NAMES[claimed]}" if claimed else "a file of unknown type"
+        given = f"a {FILE_TYPE_NAMES[claimed]}" if claimed else "a file of unknown type"
         raise WrongFileType(f"expected a {what} but this is {given}; check which file you passed")
     start = 9 + data[8]
     if len(data) < start + KEY_ID_SIZE + 8 + SIGNATURE_SIZE:
@@ -206,7 +208,7 @@ def open_envelope(
 
 def read_envelope(path: str | os.PathLike[str], file_type: str) -> bytes:
     """Read a file that should be a *file_type* envelope, enforcing its size limit."""
-    return read_limited(path, MAX_SIZES[file_type], _NAMES[file_type])
+    return read_limited(path, MAX_SIZES[file_type], FILE_TYPE_NAMES[file_type])
 
 
 def open_self_signed(data: bytes, file_type: str) -> Envelope:
@@ -217,7 +219,7 @@ def open_self_signed(data: bytes, file_type: str) -> Envelope:
     of the payload is parsed.  What this proves is possession of that key;
     whether the key is *trusted* is for the caller to decide.
     """
-    what = _NAMES[file_type]
+    what = FILE_TYPE_NAMES[file_type]
     if peek_type(data) == file_type and len(data) >= 9:
         start = 9 + data[8] + KEY_ID_SIZE + 8
         raw = data[start : start + 32]

@@ -9,6 +9,7 @@ from ._csvinput import (
 )
 from ._directory import (
     OrganizerKeys,
+    OrganizerPaths,
     init_organizer,
     load_organizer_key,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "Match",
     "MemoryState",
     "OrganizerKeys",
+    "OrganizerPaths",
     "RecordRef",
     "ScreenProgress",
     "ScreenRecord",

@@ -11,16 +11,27 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from ..core import HpkePrivateKey, KeyPurpose, Suite, display_name
 from ..errors import KeyFileError
 from ..formats import load_private_key, save_private_key, save_public_key
 
-__all__ = ["OrganizerKeys", "init_organizer", "load_organizer_key"]
+__all__ = ["OrganizerKeys", "OrganizerPaths", "init_organizer", "load_organizer_key"]
 
-PRIVATE_KEY_FILE: Final = "organizer.key"
-PUBLIC_KEY_FILE: Final = "organizer.pub"
+
+@dataclass(frozen=True)
+class OrganizerPaths:
+    """Where an organizer directory keeps its key pair."""
+
+    directory: Path
+
+    @property
+    def private_key(self) -> Path:
+        return self.directory / "organizer.key"
+
+    @property
+    def public_key(self) -> Path:
+        return self.directory / "organizer.pub"
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,9 @@ def init_organizer(
     after that, the public key file is restored from it; nothing is lost.
     """
     name = display_name(name, "the organizer's name (the event or team)")
-    path = Path(directory)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    private, public = path / PRIVATE_KEY_FILE, path / PUBLIC_KEY_FILE
+    paths = OrganizerPaths(Path(directory))
+    paths.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private, public = paths.private_key, paths.public_key
     if private.exists():
         if public.exists():
             raise KeyFileError(
@@ -66,5 +77,5 @@ def load_organizer_key(path: str | os.PathLike[str]) -> HpkePrivateKey:
     """An organizer private key file, or the directory holding one."""
     target = Path(path)
     if target.is_dir():
-        target = target / PRIVATE_KEY_FILE
+        target = OrganizerPaths(target).private_key
     return load_private_key(target, purpose=KeyPurpose.ORGANIZER)

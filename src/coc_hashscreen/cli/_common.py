@@ -1,0 +1,261 @@
+"""What every command of the command line shares: parsing, printing, exit codes.
+
+Errors the library raises on purpose become a one-line message on stderr
+and a documented exit code (`EXIT_CODES`, in docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Final, NoReturn, TextIO, TypeAlias
+
+from .. import errors
+from ..core import KINDS, Identifier, fingerprint
+from ..formats import TrustFile, write_atomic
+from ..organizer import COLUMN_KINDS, FileState, load_trust, pin_trust
+
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_MATCH",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROG",
+    "Handler",
+    "Parser",
+    "ProgressBar",
+    "Subparsers",
+    "UsageError",
+    "add_identifier_options",
+    "column",
+    "day",
+    "first_use",
+    "identifiers",
+    "info",
+    "out",
+    "pinned_trust",
+    "positive",
+    "safe",
+    "state",
+    "user",
+    "write_output",
+]
+
+PROG: Final = "coc-hashscreen"
+
+EXIT_OK: Final = 0
+EXIT_MATCH: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INPUT: Final = 3
+EXIT_VERIFY: Final = 4
+EXIT_POLICY: Final = 5
+EXIT_FORMAT: Final = 6
+EXIT_SETUP: Final = 7
+EXIT_INTERNAL: Final = 70
+EXIT_INTERRUPTED: Final = 130
+
+# Documented in docs/cli.md; the first matching class wins.
+EXIT_CODES: Final[tuple[tuple[type[BaseException], int], ...]] = (
+    (errors.VerificationError, EXIT_VERIFY),
+    (errors.PolicyError, EXIT_POLICY),
+    (errors.FormatError, EXIT_FORMAT),
+    (errors.KeyFileError, EXIT_SETUP),
+    (errors.RegisterError, EXIT_SETUP),
+    (errors.InvalidParameters, EXIT_SETUP),
+    (errors.InputError, EXIT_INPUT),
+    (errors.InvalidIdentifier, EXIT_INPUT),
+    (errors.UnknownKind, EXIT_INPUT),
+    (errors.CocHashscreenError, EXIT_INPUT),
+)
+
+
+class UsageError(Exception):
+    """A command line that does not make sense: exit status 2, like argparse's own."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises instead of exiting, so `main` returns."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+Handler = Callable[[argparse.Namespace], int]
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+def out(text: str = "", *, stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stdout)
+
+
+def info(args: argparse.Namespace, text: str) -> None:
+    """Information for people, on stderr so that stdout stays machine-readable."""
+    if not getattr(args, "quiet", False):
+        out(text, stream=sys.stderr)
+
+
+def safe(text: str) -> str:
+    """Text from reports and the register, with control characters made visible.
+
+    A report comes from outside; an escape sequence in it must not rewrite
+    what the committee sees on its terminal.
+    """
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def day(value: str) -> datetime:
+    """A YYYY-MM-DD argument, as midnight UTC."""
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
+
+
+def positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def column(value: str) -> tuple[str, str]:
+    """A ``KIND=HEADER`` argument."""
+    kind, sep, header = value.partition("=")
+    if not sep or not header:
+        raise argparse.ArgumentTypeError(f"expected KIND=HEADER, got {value!r}")
+    if kind not in COLUMN_KINDS:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind {kind!r}; use one of {', '.join(COLUMN_KINDS)}"
+        )
+    return kind, header
+
+
+def write_output(path: str | None, text: str, *, private: bool) -> None:
+    if path is None or path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(path, text.encode("utf-8"), private=private)
+
+
+def user() -> str:
+    """Who runs the command, for the review trail."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
+        return "committee"
+
+
+def identifiers(args: argparse.Namespace, prefix: str = "") -> list[Identifier]:
+    """The identifiers given with `add_identifier_options` (validated as they are made)."""
+    found: list[Identifier] = []
+    for kind in KINDS:
+        for value in getattr(args, prefix + kind, None) or ():
+            found.append(Identifier(kind, value))
+    for value in getattr(args, prefix + "alias", None) or ():
+        found.append(Identifier("name", value, alias=True))
+    return found
+
+
+def add_identifier_options(p: Parser, prefix: str = "", verb: str = "") -> None:
+    flag = f"--{prefix.replace('_', '-')}"
+    for kind, meta in (
+        ("name", "NAME"),
+        ("email", "EMAIL"),
+        ("github", "HANDLE"),
+        ("twitter", "HANDLE"),
+        ("mastodon", "USER@HOST"),
+    ):
+        p.add_argument(
+            f"{flag}{kind}",
+            dest=prefix + kind,
+            action="append",
+            metavar=meta,
+            help=f"{verb}{'an' if kind[0] in 'aeiou' else 'a'} {kind} (repeatable)",
+        )
+    p.add_argument(
+        f"{flag}alias",
+        dest=prefix + "alias",
+        action="append",
+        metavar="NAME",
+        help=f"{verb}another name the person is known by (repeatable)",
+    )
+
+
+def state(args: argparse.Namespace) -> FileState:
+    return FileState(args.state) if args.state else FileState()
+
+
+def first_use(args: argparse.Namespace, trust: TrustFile) -> None:
+    info(
+        args,
+        f"First use of committee {trust.committee!r}: pinned series "
+        f"{fingerprint(trust.series)}. Compare it with the fingerprint the committee "
+        "published.",
+    )
+
+
+def pinned_trust(args: argparse.Namespace) -> TrustFile:
+    """The trust file, once it is the pinned one or its successor (pinning it on first use)."""
+    trust = load_trust(args.trust)
+    store = state(args)
+    new = store.get(trust.series) is None
+    pin_trust(store, trust)
+    if new:
+        first_use(args, trust)
+    return trust
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str, unit: str, *, enabled: bool | None = None) -> None:
+        self.label = label
+        self.unit = unit
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = done / elapsed
+        text = f"{self.label}: {done:,}"
+        if total:
+            left = (total - done) / rate if rate > 0 else 0.0
+            text += f"/{total:,} ({100 * done / total:3.0f}%), {rate:,.0f} {self.unit}/s"
+            text += f", {_duration(left)} left"
+        else:
+            text += f", {rate:,.0f} {self.unit}/s"
+        sys.stderr.write("\r" + text[:79].ljust(79))
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

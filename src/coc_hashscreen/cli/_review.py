@@ -1,0 +1,162 @@
+"""``coc-hashscreen committee intake|reports|show-report|link|review``: incident reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..committee import Committee, ReviewAction, StoredReport
+from ..core import Status
+from ..formats import IncidentReport, read_sealed, write_atomic
+from ._common import EXIT_OK, PROG, UsageError, out, safe, user
+
+__all__ = ["intake", "link", "reports", "review", "show_report"]
+
+
+def intake(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        result = committee.intake(read_sealed(args.sealed), actor=args.by or user())
+    write_atomic(args.output, result.receipt)
+    report = result.report
+    if result.duplicate:
+        out(f"Already received as {report.id} on {report.received_at:%Y-%m-%d}; not stored again.")
+    else:
+        linked = sorted({r for _, r in report.people if r is not None})
+        out(
+            f"Received report {report.id} from {report.event_name!r}: {len(report.people)} "
+            f"people, {report.attachments} attachment(s)."
+        )
+        if linked:
+            out(f"People in it match existing record(s): {', '.join(map(str, linked))}.")
+    out(f"Receipt written to {args.output}; send it back to the organizer.")
+    return EXIT_OK
+
+
+def reports(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        stored = committee.register.reports.all()
+    if args.format == "json":
+        out(json.dumps([r.to_dict() for r in stored], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not stored:
+        out("No reports received yet.")
+        return EXIT_OK
+    out(f"{'report':<18}  {'received':<10}  {'step':<9} {'outcome':<8} event")
+    for r in stored:
+        outcome = r.outcome.value if r.outcome else "-"
+        out(
+            safe(
+                f"{r.id:<18}  {r.received_at:%Y-%m-%d}  {r.step:<9} {outcome:<8} "
+                f"{r.event_name[:28]}"
+            )
+        )
+    return EXIT_OK
+
+
+def show_report(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        register = committee.register
+        stored = register.reports.get(args.report_id)
+        content = register.reports.content(args.report_id)
+        suggestions = [register.records.name_matches(p.all_identifiers) for p in content.people]
+    if args.attachments:
+        target = Path(args.attachments)
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for attachment in content.attachments:
+            write_atomic(target / attachment.name, attachment.data, private=True)
+    if args.format == "json":
+        document = {**stored.to_dict(), "content": content.to_dict()}
+        out(json.dumps(document, indent=2, ensure_ascii=True))
+        return EXIT_OK
+    lines = [
+        *_header_lines(stored, content),
+        *_people_lines(stored, content, suggestions),
+        *_body_lines(stored, content),
+    ]
+    out(safe("\n".join(lines)))
+    return EXIT_OK
+
+
+def _header_lines(stored: StoredReport, content: IncidentReport) -> list[str]:
+    outcome = f", {stored.outcome.value}" if stored.outcome else ""
+    where = f" in {content.event_location}" if content.event_location else ""
+    organization = f", {content.reporter_organization}" if content.reporter_organization else ""
+    lines = [
+        f"Report {stored.id}: {stored.step}{outcome}",
+        f"Event: {content.event_name}, {content.event_start} to {content.event_end}{where}",
+        f"From: {content.reporter_name} <{content.reporter_email}>{organization}",
+    ]
+    if content.reference:
+        lines.append(f"Their reference: {content.reference}")
+    return lines
+
+
+def _people_lines(
+    stored: StoredReport, content: IncidentReport, suggestions: list[list[int]]
+) -> list[str]:
+    lines = []
+    for n, (person, (_, record)) in enumerate(zip(content.people, stored.people, strict=True)):
+        linked = f" (record {record})" if record else ""
+        ids = ", ".join(f"{i.kind}: {i.value}" for i in person.all_identifiers)
+        lines.append(f"  {n + 1}. {person.role}: {ids}{linked}")
+        if record is None and suggestions[n]:
+            found = ", ".join(map(str, suggestions[n]))
+            lines.append(f"     same name as record(s) {found}, not linked: if it is the same")
+            lines.append(f"     person, run 'committee link DIR {stored.id} {n + 1} --record ID'")
+        if person.notes:
+            lines.append(f"     notes: {person.notes}")
+    return lines
+
+
+def _body_lines(stored: StoredReport, content: IncidentReport) -> list[str]:
+    lines = []
+    for title, text in (
+        ("Facts", content.facts),
+        ("Review", content.review),
+        ("Actions", content.actions),
+        ("Responses", content.responses),
+    ):
+        if text:
+            lines.append(f"\n{title}:\n{text}")
+    for attachment in content.attachments:
+        size = len(attachment.data)
+        lines.append(f"Attachment: {attachment.name} ({attachment.media_type}, {size:,} bytes)")
+    for step in stored.steps:
+        note = f": {step.note}" if step.note else ""
+        lines.append(f"{step.at:%Y-%m-%d %H:%M} {step.step} by {step.actor}{note}")
+    return lines
+
+
+def link(args: argparse.Namespace) -> int:
+    if (args.record is None) == (not args.none):
+        raise UsageError(f"{PROG} committee link: error: give --record ID or --none")
+    with Committee.open(args.dir) as committee:
+        committee.register.reports.link(args.report_id, args.person - 1, args.record)
+    target = f"record {args.record}" if args.record else "no record"
+    out(f"Person {args.person} of report {args.report_id} is now linked to {target}.")
+    return EXIT_OK
+
+
+def review(args: argparse.Namespace) -> int:
+    action = ReviewAction(
+        args.to,
+        actor=args.by or user(),
+        note=args.note or "",
+        outcome=args.status,
+        expires_at=args.expires,
+    )
+    with Committee.open(args.dir) as committee:
+        report = committee.register.reports.advance(args.report_id, action)
+    out(f"Report {report.id} is now {report.step}.")
+    if args.status is None:
+        return EXIT_OK
+    if report.outcome in (Status.FLAGGED, Status.BANNED):
+        records = sorted({r for role, r in report.people if role == "reported" and r})
+        out(
+            f"Recorded as {report.outcome.value} in record(s) {', '.join(map(str, records))}; "
+            "the next published list includes them."
+        )
+    elif report.outcome is Status.MINOR and report.expires_at:
+        out(f"A minor incident: kept until {report.expires_at:%Y-%m-%d}, then expunged.")
+    return EXIT_OK

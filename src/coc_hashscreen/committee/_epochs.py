@@ -1,0 +1,156 @@
+"""Key epochs and the lists published in them.
+
+An epoch has a secret key, a salt and Argon2 parameters; only the current
+epoch keeps its key, which is destroyed when the next epoch starts.  Every
+published list is recorded with its version, allocated here so that no
+version is ever used twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..core import PROFILE, Argon2Params, EpochKey, from_timestamp, resolve_now, timestamp
+from ..errors import RegisterError
+from ..formats import bucket_size
+from ._db import Database
+
+__all__ = ["Epoch", "EpochStore", "Publication"]
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """A key epoch.  Its ``secret`` is None once the epoch is over and wiped."""
+
+    number: int
+    salt: bytes
+    kdf: Argon2Params
+    profile: str
+    started_at: datetime
+    secret: bytes | None = field(repr=False)
+
+    @property
+    def key(self) -> EpochKey:
+        """What hashes this epoch's identifiers; only the current epoch still has it."""
+        if self.secret is None:
+            raise RegisterError(f"the key of epoch {self.number} was destroyed at its rotation")
+        return EpochKey(self.secret, self.salt, self.kdf)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A list the committee published: ``entry_count`` includes the padding decoys."""
+
+    version: int
+    epoch: int
+    issued_at: datetime
+    expires_at: datetime
+    entry_count: int
+    real_entries: int
+
+
+class EpochStore:
+    """The epochs and publications of one register."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def current(self) -> Epoch | None:
+        row = self._db.execute(
+            "SELECT epoch, salt, time_cost, memory_cost, parallelism, profile, started_at, secret"
+            " FROM epochs ORDER BY epoch DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return Epoch(
+            number=row[0],
+            salt=row[1],
+            kdf=Argon2Params(time_cost=row[2], memory_cost=row[3], parallelism=row[4]),
+            profile=row[5],
+            started_at=from_timestamp(row[6]),
+            secret=row[7],
+        )
+
+    def start(self, key: EpochKey, *, at_least: int = 1, now: datetime | None = None) -> Epoch:
+        """Begin a new epoch with *key* and destroy the secret of the one before.
+
+        The old key is needed by nobody after a rotation: organizers already
+        hold it through their grants, and new grants are for the new epoch.
+        Destroying it means a later theft of the register cannot reveal it.
+        *at_least* lets a register restored from a backup skip past epochs
+        organizers have already seen.  Raises `ScrubPending` (the epoch has
+        started all the same) when the old key cannot be scrubbed yet.
+        """
+        now = resolve_now(now)
+        with self._db.write() as db:
+            row = db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
+            number = max(row[0] + 1, at_least)
+            db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
+            db.execute(
+                "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
+                " profile, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, key.secret, key.salt, key.params.time_cost, key.params.memory_cost,
+                 key.params.parallelism, PROFILE, timestamp(now)),
+            )  # fmt: skip
+        self._db.scrub()
+        epoch = self.current()
+        assert epoch is not None
+        return epoch
+
+    def wipe_retired_keys(self) -> int:
+        """Destroy every key but the current epoch's, inside the caller's transaction."""
+        return self._db.execute(
+            "UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL"
+            " AND epoch < (SELECT MAX(epoch) FROM epochs)"
+        ).rowcount
+
+    def record_publication(
+        self,
+        epoch: int,
+        *,
+        issued_at: datetime,
+        expires_at: datetime,
+        real_entries: int,
+        at_least: int = 1,
+    ) -> Publication:
+        """Allocate the next version and record the publication, atomically.
+
+        Recorded before the file is written: a crash in between burns a
+        version number, which is harmless, where reusing one would not be.
+        *at_least* lets a register restored from a backup skip past versions
+        organizers have already seen.  The list is padded to
+        `bucket_size` (*real_entries*) entries.
+        """
+        with self._db.write() as db:
+            current = self.current()
+            if current is None or current.number != epoch:
+                raise RegisterError(
+                    "the epoch changed while the list was being built; publish again"
+                )
+            row = db.execute("SELECT COALESCE(MAX(version), 0) FROM publications").fetchone()
+            publication = Publication(
+                version=max(int(row[0]) + 1, at_least),
+                epoch=epoch,
+                issued_at=issued_at,
+                expires_at=expires_at,
+                entry_count=bucket_size(real_entries),
+                real_entries=real_entries,
+            )
+            db.execute(
+                "INSERT INTO publications (version, epoch, issued_at, expires_at, entry_count,"
+                " real_entries) VALUES (?, ?, ?, ?, ?, ?)",
+                (publication.version, epoch, timestamp(issued_at), timestamp(expires_at),
+                 publication.entry_count, real_entries),
+            )  # fmt: skip
+        return publication
+
+    def publications(self) -> list[Publication]:
+        rows = self._db.execute(
+            "SELECT version, epoch, issued_at, expires_at, entry_count, real_entries"
+            " FROM publications ORDER BY version"
+        ).fetchall()
+        return [
+            Publication(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3]), r[4], r[5])
+            for r in rows
+        ]

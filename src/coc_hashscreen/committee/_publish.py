@@ -1,0 +1,240 @@
+"""Publishing: from the register's records to a signed, hashed list.
+
+The first publish starts epoch 1; a rotation starts a new epoch (new key,
+new salt, optionally new Argon2 parameters) and issues a fresh grant to
+every active organizer.  The list expires after its validity, or earlier
+when a listed record's expiry comes first, so a record is never reported
+after its retention ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+from ..core import (
+    EPOCH_KEY_SIZE,
+    KDF_PROFILES,
+    PROFILE,
+    SALT_SIZE,
+    Argon2Params,
+    EpochKey,
+    HashingOptions,
+    KeyedHasher,
+    Progress,
+    Strength,
+    key_check,
+    variants,
+)
+from ..errors import InputError, ScrubPending
+from ..formats import EntryPayload, ListHeader, Random, build_list, write_atomic
+from ._authority import Authority
+from ._epochs import Epoch, Publication
+from ._grants import DEFAULT_GRANT_VALIDITY, grant_missing
+from ._records import Record
+from ._register import Register
+
+__all__ = [
+    "DEFAULT_LIST_VALIDITY",
+    "PublishOptions",
+    "PublishResult",
+    "list_expiry",
+    "merge_entries",
+]
+
+DEFAULT_LIST_VALIDITY: Final = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """How to publish: validity, rotation, where grants go, and how hashing runs.
+
+    *min_version* and *min_epoch* serve a register restored from a backup:
+    organizers refuse versions and epochs older than the ones they have
+    seen, so the next ones must skip past them.  *grants_dir* defaults to
+    the committee directory's ``grants``.  *rng* is where keys, salts,
+    nonces and decoys come from (a seeded source in tests); *progress* is
+    called with (keys hashed, keys to hash).
+    """
+
+    valid_for: timedelta = DEFAULT_LIST_VALIDITY
+    rotate: bool = False
+    kdf: Argon2Params | None = None
+    grants_dir: Path | None = None
+    grant_validity: timedelta = DEFAULT_GRANT_VALIDITY
+    min_version: int = 1
+    min_epoch: int = 1
+    hashing: HashingOptions = field(default_factory=HashingOptions)
+    progress: Progress | None = field(default=None, compare=False)
+    rng: Random = field(default=os.urandom, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.grants_dir is not None:
+            object.__setattr__(self, "grants_dir", Path(self.grants_dir))
+        if self.valid_for <= timedelta(0):
+            raise InputError("a list must be valid for a positive time")
+        if self.grant_validity <= timedelta(0):
+            raise InputError("a grant must be valid for a positive time")
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish produced."""
+
+    path: Path
+    header: ListHeader
+    records: int
+    real_entries: int
+    rotated: bool
+    capped_by_record_expiry: bool
+    grants: tuple[Path, ...] = field(default=())
+    # True when a rotation could not yet scrub the old epoch key from the
+    # register's files (another program holds it open): run expunge later.
+    scrub_pending: bool = False
+
+
+def merge_entries(
+    records: Sequence[Record], *, profile: str = PROFILE
+) -> dict[tuple[str, str], EntryPayload]:
+    """Every (kind, key) the list must hold, with the payload it reveals.
+
+    Each identifier contributes all of its variants.  Where several records
+    share a key the most severe status wins, and among equals the smallest
+    case reference, so the result does not depend on the register's order.
+    """
+    merged: dict[tuple[str, str], EntryPayload] = {}
+    for record in records:
+        if not record.status.published:
+            raise InputError("minor records are never published")
+        for identifier in record.identifiers:
+            candidate = EntryPayload(
+                record.status, Strength.of_kind(identifier.kind), record.case_ref
+            )
+            for key in variants(identifier.kind, identifier.value, profile=profile):
+                current = merged.get((identifier.kind, key))
+                if current is None or _precedes(candidate, current):
+                    merged[(identifier.kind, key)] = candidate
+    return merged
+
+
+def _precedes(candidate: EntryPayload, current: EntryPayload) -> bool:
+    return (-candidate.status.severity, candidate.case_ref) < (
+        -current.status.severity,
+        current.case_ref,
+    )
+
+
+def list_expiry(
+    records: Sequence[Record], now: datetime, valid_for: timedelta
+) -> tuple[datetime, bool]:
+    """When a list of *records* published at *now* expires, and whether a record's expiry set it."""
+    expires_at = now + valid_for
+    first = min((r.expires_at for r in records if r.expires_at is not None), default=None)
+    if first is not None and first < expires_at:
+        return first, True
+    return expires_at, False
+
+
+def publish(
+    register: Register,
+    authority: Authority,
+    output: Path,
+    options: PublishOptions,
+    *,
+    now: datetime,
+) -> PublishResult:
+    """Build, sign and write the list of every published record; grant what a rotation missed.
+
+    If another program holds the register open, a rotation still completes
+    but cannot scrub the old epoch key from the register's files yet:
+    ``scrub_pending`` is then true, and `Register.expunge` scrubs once that
+    program is closed.
+    """
+    epoch, rotated = _epoch_for_publish(register, options, now)
+    records = register.records.published(now)
+    merged = merge_entries(records, profile=epoch.profile)
+    items = sorted(merged)
+    expires_at, capped = list_expiry(records, now, options.valid_for)
+    # The version comes first: tags depend on it.
+    publication = register.epochs.record_publication(
+        epoch.number,
+        issued_at=now,
+        expires_at=expires_at,
+        real_entries=len(items),
+        at_least=options.min_version,
+    )
+    with KeyedHasher(epoch.key, version=publication.version, options=options.hashing) as hasher:
+        hashes = hasher.hash_many(items, progress=options.progress)
+    header = _header(authority.series, epoch, publication)
+    entries = zip(hashes, (merged[i] for i in items), strict=True)
+    write_atomic(output, build_list(header, entries, authority.signing_key, rng=options.rng))
+    # Every active organizer without a grant for this epoch gets one: after
+    # a rotation, all of them; after a rotation that was interrupted before
+    # its grants were written, the ones it missed.
+    if options.grants_dir is None:
+        raise ValueError("publish needs options.grants_dir; Committee.publish sets it")
+    grants = grant_missing(
+        register,
+        authority,
+        options.grants_dir / f"epoch-{epoch.number}",
+        valid_for=options.grant_validity,
+        now=now,
+    )
+    scrub_pending = False
+    if rotated:
+        try:
+            register.scrub()
+        except ScrubPending:
+            scrub_pending = True
+    return PublishResult(
+        path=output,
+        header=header,
+        records=len(records),
+        real_entries=len(items),
+        rotated=rotated,
+        capped_by_record_expiry=capped,
+        grants=grants,
+        scrub_pending=scrub_pending,
+    )
+
+
+def _epoch_for_publish(
+    register: Register, options: PublishOptions, now: datetime
+) -> tuple[Epoch, bool]:
+    """The epoch to publish in, and whether it was started for this publish."""
+    epoch = register.epochs.current()
+    if epoch is not None and not options.rotate:
+        if options.kdf is not None and options.kdf != epoch.kdf:
+            raise InputError("the Argon2 parameters are fixed for an epoch; rotate to change them")
+        if options.min_epoch > epoch.number:
+            raise InputError("a higher epoch number needs a new epoch; rotate")
+        return epoch, False
+    params = options.kdf or (epoch.kdf if epoch is not None else KDF_PROFILES["default"])
+    key = EpochKey(options.rng(EPOCH_KEY_SIZE), options.rng(SALT_SIZE), params)
+    # If the scrub is blocked, the new epoch stands all the same: the
+    # publish goes on and tries the scrub again at its end.
+    with contextlib.suppress(ScrubPending):
+        register.epochs.start(key, at_least=options.min_epoch, now=now)
+    started = register.epochs.current()
+    assert started is not None
+    return started, True
+
+
+def _header(series: bytes, epoch: Epoch, publication: Publication) -> ListHeader:
+    return ListHeader(
+        series=series,
+        epoch=epoch.number,
+        version=publication.version,
+        issued_at=publication.issued_at,
+        expires_at=publication.expires_at,
+        kdf=epoch.kdf,
+        salt=epoch.salt,
+        key_check=key_check(epoch.key, series=series, epoch=epoch.number),
+        entry_count=publication.entry_count,
+        profile=epoch.profile,
+    )

@@ -1,0 +1,341 @@
+"""The register's records: the people the committee has decided about.
+
+`NewRecord` and `RecordChange` are values checked on construction, and
+`RecordChange.apply` is a pure function from a record to its next state;
+`RecordStore` writes what they produce, one transaction per change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from ..core import (
+    STRONG_KINDS,
+    Identifier,
+    Status,
+    check_case_ref,
+    from_timestamp,
+    resolve_now,
+    timestamp,
+)
+from ..errors import InputError, RegisterError
+from ._db import Database, from_db_time, to_db_time
+from ._retention import DEFAULT_MINOR_RETENTION, check_future, retention_for
+
+__all__ = ["KEEP", "Keep", "NewRecord", "Record", "RecordChange", "RecordStore"]
+
+_CASE_REF_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+
+
+class Keep(enum.Enum):
+    """The type of `KEEP`: "leave this field as it is" where None has a meaning."""
+
+    KEEP = enum.auto()
+
+
+KEEP: Final = Keep.KEEP
+
+
+def unique_identifiers(identifiers: Iterable[Identifier]) -> tuple[Identifier, ...]:
+    """*identifiers* without repeats of the same canonical form (the first spelling wins)."""
+    seen: dict[tuple[str, str, bool], Identifier] = {}
+    for identifier in identifiers:
+        if not isinstance(identifier, Identifier):
+            raise InputError("identifiers must be Identifier values")
+        seen.setdefault((identifier.kind, identifier.canonical, identifier.alias), identifier)
+    return tuple(seen.values())
+
+
+def canonical_set(identifiers: Iterable[Identifier]) -> set[tuple[str, str]]:
+    """The (kind, canonical form) pairs of *identifiers*: what tells two identifiers apart."""
+    return {(i.kind, i.canonical) for i in identifiers}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One person in the register.  Identifier values stay out of repr."""
+
+    id: int
+    status: Status
+    case_ref: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    identifiers: tuple[Identifier, ...]
+    note: str = field(default="", repr=False)
+
+    def is_expired(self, reference_time: datetime) -> bool:
+        return self.expires_at is not None and reference_time >= self.expires_at
+
+    def is_published(self, reference_time: datetime) -> bool:
+        """Flagged or banned, and not past its expiry."""
+        return self.status.published and not self.is_expired(reference_time)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain data, for the committee's own use (times in ISO 8601)."""
+        return {
+            "id": self.id,
+            "status": self.status.value,
+            "case_ref": self.case_ref,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "identifiers": [
+                {"kind": i.kind, "value": i.value, "alias": i.alias} for i in self.identifiers
+            ],
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A person to add: checked on construction, so a store only has to write it.
+
+    *status* is a `Status` or its value; *identifiers* were validated when
+    they were constructed, and repeats of one canonical form are merged.
+    Without *case_ref* the store makes one up; without *expires_at* a minor
+    record gets the default retention.
+    """
+
+    status: Status
+    identifiers: Sequence[Identifier]
+    case_ref: str | None = None
+    expires_at: datetime | None = None
+    note: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status.parse(self.status))
+        object.__setattr__(self, "identifiers", unique_identifiers(self.identifiers))
+        if not self.identifiers:
+            raise InputError("a record needs at least one identifier")
+        if self.case_ref is not None:
+            check_case_ref(self.case_ref)
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A change to one record.  None (and `KEEP` for the expiry) leaves a field as it is.
+
+    ``expires_at=None`` clears the expiry.  Identifiers in *remove* must be on
+    the record (an alias is removed by its name).
+    """
+
+    status: Status | None = None
+    case_ref: str | None = None
+    expires_at: datetime | Keep | None = KEEP
+    note: str | None = field(default=None, repr=False)
+    add: Sequence[Identifier] = ()
+    remove: Sequence[Identifier] = ()
+
+    def __post_init__(self) -> None:
+        if self.status is not None:
+            object.__setattr__(self, "status", Status.parse(self.status))
+        if self.case_ref is not None:
+            check_case_ref(self.case_ref)
+        object.__setattr__(self, "add", unique_identifiers(self.add))
+        object.__setattr__(self, "remove", unique_identifiers(self.remove))
+
+    def apply(self, record: Record, now: datetime) -> Record:
+        """*record* after this change, by the rules of `NewRecord`; raises `InputError`.
+
+        An expiry lies in the future, and a minor record always has one: a
+        record that becomes minor without one gets the default retention.
+        """
+        if isinstance(self.expires_at, datetime):
+            check_future(self.expires_at, now)
+        status = record.status if self.status is None else self.status
+        expires_at = record.expires_at if self.expires_at is KEEP else self.expires_at
+        if expires_at is None and status is Status.MINOR:
+            if self.expires_at is None:
+                raise InputError(
+                    "a minor record always has a retention date; give a new one instead"
+                )
+            expires_at = now + DEFAULT_MINOR_RETENTION
+        dropped = canonical_set(self.remove)
+        missing = sorted(dropped - canonical_set(record.identifiers))
+        if missing:
+            raise InputError(f"record {record.id} has no such {missing[0][0]} to remove")
+        kept = [i for i in record.identifiers if (i.kind, i.canonical) not in dropped]
+        identifiers = unique_identifiers([*kept, *self.add])
+        if not identifiers:
+            raise InputError("a record needs at least one identifier; remove the record instead")
+        return dataclasses.replace(
+            record,
+            status=status,
+            case_ref=self.case_ref or record.case_ref,
+            expires_at=expires_at,
+            note=record.note if self.note is None else self.note,
+            identifiers=identifiers,
+            updated_at=now,
+        )
+
+
+class RecordStore:
+    """The records of one register."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- reading ------------------------------------------------------------
+
+    def get(self, record_id: int) -> Record:
+        records = self._load(record_id)
+        if not records:
+            raise RegisterError(f"no record with id {record_id}; see 'committee list'")
+        return records[0]
+
+    def all(self) -> list[Record]:
+        """Every record, oldest first."""
+        return self._load()
+
+    def published(self, now: datetime | None = None) -> list[Record]:
+        """Flagged and banned records not past their expiry at *now*."""
+        now = resolve_now(now)
+        return [r for r in self.all() if r.is_published(now)]
+
+    def find(self, identifiers: Iterable[Identifier]) -> int | None:
+        """The first record sharing a *strong* identifier (e-mail, handle) with these.
+
+        Names are never enough: different people share them, and linking a
+        report to the wrong record would publish a stranger's e-mail address
+        as theirs.  Name matches are for people to judge (`name_matches`).
+        """
+        wanted = {(i.kind, i.canonical) for i in identifiers if i.kind in STRONG_KINDS}
+        if not wanted:
+            return None
+        for record in self.all():
+            if canonical_set(record.identifiers) & wanted:
+                return record.id
+        return None
+
+    def name_matches(self, identifiers: Iterable[Identifier]) -> list[int]:
+        """Records with a name equal to one of these: suggestions, never links."""
+        wanted = {i.canonical for i in identifiers if i.kind == "name"}
+        return [
+            record.id
+            for record in self.all()
+            if any(i.kind == "name" and i.canonical in wanted for i in record.identifiers)
+        ]
+
+    def _load(self, record_id: int | None = None) -> list[Record]:
+        """One record, or all of them when *record_id* is None."""
+        # One statement, so that a concurrent writer cannot split a record
+        # from its identifiers.
+        rows = self._db.execute(
+            "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
+            " i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
+            " ON i.record_id = r.id WHERE :id IS NULL OR r.id = :id ORDER BY r.id, i.id",
+            {"id": record_id},
+        ).fetchall()
+        records: dict[int, Record] = {}
+        identifiers: dict[int, list[Identifier]] = {}
+        for rid, status, ref, created, updated, expires, note, kind, value, alias in rows:
+            if rid not in records:
+                records[rid] = Record(
+                    id=rid,
+                    status=Status(status),
+                    case_ref=ref,
+                    created_at=from_timestamp(created),
+                    updated_at=from_timestamp(updated),
+                    expires_at=from_db_time(expires),
+                    identifiers=(),
+                    note=note,
+                )
+                identifiers[rid] = []
+            if kind is not None:
+                identifiers[rid].append(Identifier(kind, value, bool(alias)))
+        return [
+            dataclasses.replace(record, identifiers=tuple(identifiers[rid]))
+            for rid, record in records.items()
+        ]
+
+    # -- writing ------------------------------------------------------------
+
+    def add(self, new: NewRecord, *, now: datetime | None = None) -> Record:
+        """Add a person, in one transaction."""
+        now = resolve_now(now)
+        expires_at = retention_for(new.status, new.expires_at, now)
+        with self._db.write():
+            record_id = self.insert(new, expires_at, now)
+        return self.get(record_id)
+
+    def insert(self, new: NewRecord, expires_at: datetime | None, now: datetime) -> int:
+        """Insert a record inside the caller's transaction; return its id."""
+        case_ref = new.case_ref or self._new_case_ref()
+        self._check_case_ref_free(case_ref)
+        cursor = self._db.execute(
+            "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (new.status.value, case_ref, timestamp(now), timestamp(now), to_db_time(expires_at),
+             new.note),
+        )  # fmt: skip
+        record_id = cursor.lastrowid
+        assert record_id is not None
+        self._insert_identifiers(record_id, new.identifiers)
+        return record_id
+
+    def update(
+        self, record_id: int, change: RecordChange, *, now: datetime | None = None
+    ) -> Record:
+        """Apply *change* to a record in one transaction (see `RecordChange.apply`).
+
+        A removed identifier leaves no byte behind: the register is scrubbed.
+        """
+        now = resolve_now(now)
+        with self._db.write():
+            current = self.get(record_id)
+            updated = change.apply(current, now)
+            if updated.case_ref != current.case_ref:
+                self._check_case_ref_free(updated.case_ref, record_id)
+            self.save(updated)
+        if change.remove:
+            self._db.scrub()
+        return self.get(record_id)
+
+    def save(self, record: Record) -> None:
+        """Write *record* over the stored one, inside the caller's transaction."""
+        self._db.execute(
+            "UPDATE records SET status = ?, case_ref = ?, expires_at = ?, note = ?,"
+            " updated_at = ? WHERE id = ?",
+            (record.status.value, record.case_ref, to_db_time(record.expires_at), record.note,
+             timestamp(record.updated_at), record.id),
+        )  # fmt: skip
+        self._db.execute("DELETE FROM identifiers WHERE record_id = ?", (record.id,))
+        self._insert_identifiers(record.id, record.identifiers)
+
+    def remove(self, record_id: int) -> None:
+        """Delete a record and its identifiers, leaving no byte of them (see `Database.scrub`)."""
+        with self._db.write():
+            self.get(record_id)
+            self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
+        self._db.scrub()
+
+    def delete_expired(self, now: datetime) -> int:
+        """Delete records past their expiry, inside the caller's transaction."""
+        return self._db.execute(
+            "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?",
+            (timestamp(now),),
+        ).rowcount
+
+    def _insert_identifiers(self, record_id: int, items: Iterable[Identifier]) -> None:
+        self._db.executemany(
+            "INSERT INTO identifiers (record_id, kind, value, alias) VALUES (?, ?, ?, ?)",
+            [(record_id, i.kind, i.value, int(i.alias)) for i in items],
+        )
+
+    def _new_case_ref(self) -> str:
+        while True:
+            ref = "CoC-" + "".join(secrets.choice(_CASE_REF_ALPHABET) for _ in range(8))
+            if not self._db.execute("SELECT 1 FROM records WHERE case_ref = ?", (ref,)).fetchone():
+                return ref
+
+    def _check_case_ref_free(self, case_ref: str, record_id: int | None = None) -> None:
+        row = self._db.execute("SELECT id FROM records WHERE case_ref = ?", (case_ref,)).fetchone()
+        if row is not None and row[0] != record_id:
+            raise InputError("that case reference is already used by another record")

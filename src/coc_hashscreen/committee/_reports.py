@@ -1,0 +1,232 @@
+"""Incident reports in the register: as received, where they are in the review, what they link to.
+
+The review rules are in `_review`; this store only reads and writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ..core import Status, from_timestamp, resolve_now, timestamp
+from ..errors import RegisterError
+from ..formats import Attachment, IncidentReport, report_id_for
+from ._db import Database, from_db_time, to_db_time
+from ._records import RecordStore
+from ._retention import check_future
+from ._review import NewRecordFor, ReviewAction, check_transition, plan_outcome, report_retention
+
+__all__ = ["ReportStep", "ReportStore", "StoredReport"]
+
+
+@dataclass(frozen=True)
+class ReportStep:
+    step: str
+    at: datetime
+    actor: str
+    note: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report in the register: where it is in the review, and what it links to.
+
+    ``people`` holds (role, linked record id or None) in the report's order.
+    """
+
+    id: str
+    sealed_sha256: bytes
+    received_at: datetime
+    step: str
+    outcome: Status | None
+    expires_at: datetime | None
+    event_name: str
+    people: tuple[tuple[str, int | None], ...]
+    attachments: int
+    steps: tuple[ReportStep, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's place in the review as plain data (times in ISO 8601)."""
+        return {
+            "id": self.id,
+            "event": self.event_name,
+            "received_at": self.received_at.isoformat(),
+            "step": self.step,
+            "outcome": self.outcome.value if self.outcome else None,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "people": [{"role": role, "record": record} for role, record in self.people],
+            "attachments": self.attachments,
+            "steps": [
+                {"step": s.step, "at": s.at.isoformat(), "by": s.actor, "note": s.note}
+                for s in self.steps
+            ],
+        }
+
+
+class ReportStore:
+    """The incident reports of one register."""
+
+    def __init__(self, db: Database, records: RecordStore) -> None:
+        self._db = db
+        self._records = records
+
+    def store(
+        self, report: IncidentReport, *, sealed: bytes, received_at: datetime, actor: str
+    ) -> tuple[StoredReport, bool]:
+        """Record a received report once; a second delivery returns the first, unchanged.
+
+        People are linked to the records they share an e-mail address or a
+        handle with.  Returns the stored report and whether it was already there.
+        """
+        report_id, digest = report_id_for(sealed), hashlib.sha256(sealed).digest()
+        links = [self._records.find(p.all_identifiers) for p in report.people]
+        with self._db.write() as db:
+            row = db.execute("SELECT id FROM reports WHERE sealed_sha256 = ?", (digest,)).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO reports (id, sealed_sha256, received_at, step, event_name,"
+                    " content) VALUES (?, ?, ?, 'received', ?, ?)",
+                    (report_id, digest, timestamp(received_at), report.event_name,
+                     report.to_json().decode("utf-8")),
+                )  # fmt: skip
+                db.executemany(
+                    "INSERT INTO report_people (report_id, position, role, record_id)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(report_id, n, p.role, links[n]) for n, p in enumerate(report.people)],
+                )
+                db.executemany(
+                    "INSERT INTO report_attachments (report_id, name, media_type, data)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(report_id, a.name, a.media_type, a.data) for a in report.attachments],
+                )
+                self._add_step(report_id, "received", received_at, actor, "")
+        return self.get(row[0] if row else report_id), row is not None
+
+    def get(self, report_id: str) -> StoredReport:
+        row = self._db.execute(
+            "SELECT id, sealed_sha256, received_at, step, outcome, expires_at, event_name"
+            " FROM reports WHERE id = ?",
+            (report_id,),
+        ).fetchone()
+        if row is None:
+            raise RegisterError(f"no report {report_id[:30]!r}; see 'committee reports'")
+        steps = tuple(
+            ReportStep(step, from_timestamp(at), actor, note)
+            for step, at, actor, note in self._db.execute(
+                "SELECT step, at, actor, note FROM report_steps WHERE report_id = ? ORDER BY id",
+                (report_id,),
+            )
+        )
+        people = self._db.execute(
+            "SELECT role, record_id FROM report_people WHERE report_id = ? ORDER BY position",
+            (report_id,),
+        ).fetchall()
+        (attachments,) = self._db.execute(
+            "SELECT COUNT(*) FROM report_attachments WHERE report_id = ?", (report_id,)
+        ).fetchone()
+        return StoredReport(
+            id=row[0],
+            sealed_sha256=row[1],
+            received_at=from_timestamp(row[2]),
+            step=row[3],
+            outcome=Status(row[4]) if row[4] else None,
+            expires_at=from_db_time(row[5]),
+            event_name=row[6],
+            people=tuple((role, record_id) for role, record_id in people),
+            attachments=attachments,
+            steps=steps,
+        )
+
+    def all(self) -> list[StoredReport]:
+        ids = [r[0] for r in self._db.execute("SELECT id FROM reports ORDER BY received_at, id")]
+        return [self.get(i) for i in ids]
+
+    def content(self, report_id: str) -> IncidentReport:
+        """The full report as received, attachments included."""
+        self.get(report_id)
+        (content,) = self._db.execute(
+            "SELECT content FROM reports WHERE id = ?", (report_id,)
+        ).fetchone()
+        attachments = [
+            Attachment(name, data, "", media_type)
+            for name, media_type, data in self._db.execute(
+                "SELECT name, media_type, data FROM report_attachments WHERE report_id = ?"
+                " ORDER BY id",
+                (report_id,),
+            )
+        ]
+        return IncidentReport.from_dict(json.loads(content), attachments)
+
+    def link(self, report_id: str, position: int, record_id: int | None) -> None:
+        """Link person *position* (from 0) of a report to a record, or unlink it (None).
+
+        For the committee to correct a link, or to make one a name alone
+        suggested, before the report is assessed.
+        """
+        with self._db.write() as db:
+            if record_id is not None:
+                self._records.get(record_id)
+            cursor = db.execute(
+                "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
+                (record_id, report_id, position),
+            )
+            if cursor.rowcount != 1:
+                raise RegisterError(
+                    f"report {report_id[:30]!r} has no person {position + 1}; see "
+                    "'committee show-report'"
+                )
+
+    def advance(
+        self, report_id: str, action: ReviewAction, *, now: datetime | None = None
+    ) -> StoredReport:
+        """Take one review step (see `_review`), and record its outcome, in one transaction."""
+        now = resolve_now(now)
+        check_future(action.expires_at, now)
+        content = self.content(report_id) if action.outcome is not None else None
+        with self._db.write() as db:
+            current = self.get(report_id)
+            check_transition(report_id, current.step, action.to)
+            if action.outcome is not None and action.outcome.published:
+                assert content is not None
+                self._record_outcome(current, content, action, now)
+            db.execute(
+                "UPDATE reports SET step = ?, outcome = COALESCE(?, outcome),"
+                " expires_at = COALESCE(?, expires_at) WHERE id = ?",
+                (action.to, action.outcome.value if action.outcome else None,
+                 to_db_time(report_retention(action, now)), report_id),
+            )  # fmt: skip
+            self._add_step(report_id, action.to, now, action.actor, action.note)
+        if action.outcome is not None:
+            self._db.scrub()
+        return self.get(report_id)
+
+    def _record_outcome(
+        self, stored: StoredReport, content: IncidentReport, action: ReviewAction, now: datetime
+    ) -> None:
+        linked = {rid: self._records.get(rid) for _, rid in stored.people if rid is not None}
+        for item in plan_outcome(stored.id, content, stored.people, action, linked):
+            if isinstance(item, NewRecordFor):
+                record_id = self._records.insert(item.record, item.record.expires_at, now)
+            else:
+                self._records.save(replace(item.record, updated_at=now))
+                record_id = item.record.id
+            self._db.execute(
+                "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
+                (record_id, stored.id, item.position),
+            )
+
+    def _add_step(self, report_id: str, step: str, at: datetime, actor: str, note: str) -> None:
+        self._db.execute(
+            "INSERT INTO report_steps (report_id, step, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+            (report_id, step, timestamp(at), actor, note),
+        )
+
+    def delete_expired(self, now: datetime) -> int:
+        """Delete reports past their retention, inside the caller's transaction."""
+        return self._db.execute(
+            "DELETE FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?",
+            (timestamp(now),),
+        ).rowcount

@@ -1,0 +1,157 @@
+"""The review workflow of incident reports, as pure rules.
+
+A report moves received -> reviewed -> assessed -> recorded, one step at a
+time.  At "assessed" the committee may give an outcome: flagged or banned
+makes or raises a record for each reported person; minor keeps the report
+for a retention period.  These functions decide; `ReportStore.advance`
+writes what they decide, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Final
+
+from ..core import Identifier, Status
+from ..errors import InputError
+from ..formats import IncidentReport
+from ._records import NewRecord, Record, canonical_set, unique_identifiers
+from ._retention import retention_for
+
+__all__ = [
+    "REPORT_STEPS",
+    "NewRecordFor",
+    "RaisedRecord",
+    "ReviewAction",
+    "check_transition",
+    "plan_outcome",
+    "report_retention",
+]
+
+REPORT_STEPS: Final = ("received", "reviewed", "assessed", "recorded")
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    """One step of the review: to which step, who takes it, why, and (at "assessed") the outcome.
+
+    Checked on construction: a known step, someone who takes it, an
+    outcome only when a report is assessed, an expiry only with an outcome.
+    *outcome* is a `Status` or its value.
+    """
+
+    to: str
+    actor: str
+    note: str = field(default="", repr=False)
+    outcome: Status | None = None
+    expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.to not in REPORT_STEPS:
+            raise InputError(
+                f"unknown step {self.to[:20]!r}; the steps are {', '.join(REPORT_STEPS)}"
+            )
+        if not self.actor.strip():
+            raise InputError("say who takes this step")
+        if self.outcome is not None:
+            object.__setattr__(self, "outcome", Status.parse(self.outcome))
+            if self.to != "assessed":
+                raise InputError("an outcome (--status) is given when a report is assessed")
+        if self.expires_at is not None and self.outcome is None:
+            raise InputError("an expiry (--expires) goes with an outcome (--status)")
+
+
+def check_transition(report_id: str, current: str, to: str) -> None:
+    """Refuse any move but to the step right after *current*."""
+    position = REPORT_STEPS.index(current)
+    expected = REPORT_STEPS[position + 1 : position + 2]
+    if to not in expected:
+        following = f"the next step is {expected[0]!r}" if expected else "it is final"
+        raise InputError(
+            f"report {report_id} is {current!r}; a report moves "
+            f"{' -> '.join(REPORT_STEPS)} one step at a time, so {following}"
+        )
+
+
+def report_retention(action: ReviewAction, now: datetime) -> datetime | None:
+    """The report's new expiry after *action*, or None to keep the one it has.
+
+    A minor outcome keeps the report for its retention; a flagged or banned
+    one for as long as the expiry given for its records, so that when they
+    are expunged it goes too and their identifiers do not survive in it.
+    """
+    if action.outcome is None:
+        return None
+    return retention_for(action.outcome, action.expires_at, now)
+
+
+@dataclass(frozen=True)
+class NewRecordFor:
+    """Assessment result: a reported person with no linked record gets one."""
+
+    position: int
+    record: NewRecord
+
+
+@dataclass(frozen=True)
+class RaisedRecord:
+    """Assessment result: a linked record, its status raised and the report's identifiers added."""
+
+    position: int
+    record: Record
+
+
+def plan_outcome(
+    report_id: str,
+    content: IncidentReport,
+    links: tuple[tuple[str, int | None], ...],
+    action: ReviewAction,
+    linked: Mapping[int, Record],
+) -> list[NewRecordFor | RaisedRecord]:
+    """What a flagged or banned assessment does to the records of the reported people.
+
+    *links* are the report's (role, linked record id) pairs, in its order;
+    *linked* holds those records.  Only the link stored with the report (made
+    on a strong identifier at intake, or by the committee) is followed: a
+    name alone never links.  An assessment never lowers a status.
+    """
+    assert action.outcome is not None
+    assert action.outcome.published
+    reported = [(n, p) for n, p in enumerate(content.people) if p.role == "reported"]
+    if not reported:
+        raise InputError(
+            "the report names no reported person; add a record with 'committee add' and "
+            "assess the report as minor or without an outcome"
+        )
+    plan: list[NewRecordFor | RaisedRecord] = []
+    for n, person in reported:
+        record_id = links[n][1]
+        if record_id is None:
+            new = NewRecord(
+                status=action.outcome,
+                identifiers=person.all_identifiers,
+                expires_at=action.expires_at,
+                note=f"from report {report_id}",
+            )
+            plan.append(NewRecordFor(n, new))
+        else:
+            record = linked[record_id]
+            plan.append(RaisedRecord(n, _raised(record, person.all_identifiers, action)))
+    return plan
+
+
+def _raised(record: Record, identifiers: tuple[Identifier, ...], action: ReviewAction) -> Record:
+    assert action.outcome is not None
+    status = action.outcome if action.outcome.severity > record.status.severity else record.status
+    # The assessment's expiry applies; without one, a minor record's
+    # retention no longer fits a flagged or banned one.
+    expires_at = action.expires_at
+    if expires_at is None and record.status is not Status.MINOR:
+        expires_at = record.expires_at
+    known = canonical_set(record.identifiers)
+    extra = unique_identifiers(i for i in identifiers if (i.kind, i.canonical) not in known)
+    return replace(
+        record, status=status, expires_at=expires_at, identifiers=record.identifiers + extra
+    )
