@@ -29,42 +29,60 @@ NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 SERIES = b"\x01" * 32
 
 
-def operation(name: str, directory: Path) -> Callable[[], object]:
-    if name in ("publish", "rotate-epoch", "rotate-signing-key", "expunge"):
+def _committee_operation(name: str) -> Callable[[Path], Callable[[], object]]:
+    def build(directory: Path) -> Callable[[], object]:
         committee = Committee.open(directory / "committee")
-        if name == "publish":
-            return lambda: committee.publish(directory / "current.list", now=NOW)
-        if name == "rotate-epoch":
-            return lambda: committee.publish(
+        runs: dict[str, Callable[[], object]] = {
+            "publish": lambda: committee.publish(directory / "current.list", now=NOW),
+            "rotate-epoch": lambda: committee.publish(
                 directory / "current.list", PublishOptions(rotate=True), now=NOW
+            ),
+            "expunge": lambda: committee.expunge(now=NOW.replace(year=2030)),
+            "rotate-signing-key": lambda: committee.rotate_signing_key(now=NOW),
+        }
+        return runs[name]
+
+    return build
+
+
+def _add_records(directory: Path) -> Callable[[], object]:
+    register = Register.open(directory / "committee" / "register.sqlite3")
+
+    def add_three() -> None:
+        for n in range(3):
+            register.records.add(
+                NewRecord(
+                    status=Status.BANNED,
+                    identifiers=[Identifier("email", f"p{n}-{i}@added.example") for i in range(5)],
+                ),
+                now=NOW,
             )
-        if name == "expunge":
-            return lambda: committee.expunge(now=NOW.replace(year=2030))
-        return lambda: committee.rotate_signing_key(now=NOW)
-    if name == "committee-init":
-        return lambda: Committee.init(directory / "new-committee", name="New", now=NOW)
-    if name == "register":
-        register = Register.open(directory / "committee" / "register.sqlite3")
 
-        def add_three() -> None:
-            for n in range(3):
-                register.records.add(
-                    NewRecord(
-                        status=Status.BANNED,
-                        identifiers=[
-                            Identifier("email", f"p{n}-{i}@added.example") for i in range(5)
-                        ],
-                    ),
-                    now=NOW,
-                )
+    return add_three
 
-        return add_three
-    if name == "state":
-        store = FileState(directory / "state.json")
-        return lambda: store.update(SERIES, lambda _: SeriesState("C", 1, b"\x02" * 32, 2, 1))
-    if name == "organizer-key":
-        return lambda: init_organizer(directory / "organizer", name="Crash Conf")
-    raise SystemExit(f"unknown operation {name}")
+
+def _write_state(directory: Path) -> Callable[[], object]:
+    store = FileState(directory / "state.json")
+    return lambda: store.update(SERIES, lambda _: SeriesState("C", 1, b"\x02" * 32, 2, 1))
+
+
+# What each operation does, made ready before the kill point is armed.
+OPERATIONS: dict[str, Callable[[Path], Callable[[], object]]] = {
+    **{
+        name: _committee_operation(name)
+        for name in ("publish", "rotate-epoch", "rotate-signing-key", "expunge")
+    },
+    "committee-init": lambda d: lambda: Committee.init(d / "new-committee", name="New", now=NOW),
+    "register": _add_records,
+    "state": _write_state,
+    "organizer-key": lambda d: lambda: init_organizer(d / "organizer", name="Crash Conf"),
+}
+
+
+def operation(name: str, directory: Path) -> Callable[[], object]:
+    if name not in OPERATIONS:
+        raise SystemExit(f"unknown operation {name}")
+    return OPERATIONS[name](directory)
 
 
 def main() -> None:

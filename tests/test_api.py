@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import types
 import typing
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import coc_hashscreen
 from coc_hashscreen import committee, core, errors, formats, organizer
@@ -97,3 +99,17 @@ def test_every_error_is_public_in_errors() -> None:
         if inspect.isclass(obj) and issubclass(obj, errors.CocHashscreenError)
     }
     assert defined == set(errors.__all__)
+
+
+def test_modules_and_classes_stay_small() -> None:
+    """Where a module grows past 600 lines or a class past 400, it holds two concerns."""
+    source = Path(coc_hashscreen.__file__).parent
+    too_big = []
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 600:
+            too_big.append(str(path.relative_to(source)))
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno >= 400:  # type: ignore[operator]
+                too_big.append(f"{path.relative_to(source)}::{node.name}")
+    assert too_big == []

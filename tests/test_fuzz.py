@@ -315,6 +315,43 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+def _deep_nesting(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    depth = draw(st.integers(10, 200_000))
+    return b"[" * depth + b"]" * depth
+
+
+def _huge_number(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    return b'{"format": 1' + b"9" * draw(st.integers(1, 20_000)) + b"}"
+
+
+def _nan(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    return dump(document).replace(b'"format":1', b'"format":NaN')
+
+
+def _duplicate_key(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    return dump(document)[:-1] + b',"format":1}'
+
+
+def _long_string(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    key = draw(st.sampled_from(sorted(document)))
+    return dump({**document, key: "x" * draw(st.integers(0, 300_000))})
+
+
+def _trailing_bytes(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    return dump(document) + draw(st.binary(min_size=1, max_size=8))
+
+
+# Attacks on the JSON text itself, by name.
+_RAW_ATTACKS: dict[str, Callable[[st.DrawFn, dict[str, Any]], bytes]] = {
+    "nesting": _deep_nesting,
+    "number": _huge_number,
+    "nan": _nan,
+    "duplicate": _duplicate_key,
+    "string": _long_string,
+    "bytes": _trailing_bytes,
+}
+
+
 @st.composite
 def mutated_payloads(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
     """One field changed, added or removed, or a raw-text attack on the JSON."""
@@ -323,20 +360,8 @@ def mutated_payloads(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
             ["field", "field", "field", "nesting", "number", "nan", "duplicate", "string", "bytes"]
         )
     )
-    if raw == "nesting":
-        depth = draw(st.integers(10, 200_000))
-        return b"[" * depth + b"]" * depth
-    if raw == "number":
-        return b'{"format": 1' + b"9" * draw(st.integers(1, 20_000)) + b"}"
-    if raw == "nan":
-        return dump(document).replace(b'"format":1', b'"format":NaN')
-    if raw == "duplicate":
-        return dump(document)[:-1] + b',"format":1}'
-    if raw == "string":
-        key = draw(st.sampled_from(sorted(document)))
-        return dump({**document, key: "x" * draw(st.integers(0, 300_000))})
-    if raw == "bytes":
-        return dump(document) + draw(st.binary(min_size=1, max_size=8))
+    if raw != "field":
+        return _RAW_ATTACKS[raw](draw, document)
     mutated = copy.deepcopy(document)
     paths = _paths(mutated)
     path = draw(st.sampled_from(paths))

@@ -73,48 +73,44 @@ def _workspace(keep: str | None) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def run_demo(main: CommandLine, *, keep: str | None = None) -> int:
-    """Run the demo through *main*; return 0 when every step behaved as it should."""
-    start = time.monotonic()
-    with _workspace(keep) as work:
+class _Demo:
+    """The demo's files, and its steps, each run through the real command line."""
 
-        def run(*argv: str, expect: int = 0) -> None:
-            shown = [a.replace(os.fspath(work) + os.sep, "") for a in argv]
-            print("$ coc-hashscreen " + " ".join(_quote(a) for a in shown))
-            # One stream, so that messages stay in order even through a pipe.
-            with contextlib.redirect_stderr(sys.stdout):
-                code = main(list(argv))
-            if code != 0:
-                print(f"(exit status {code})")
-            if code != expect:
-                raise RuntimeError(f"demo step exited {code}, expected {expect}")
+    def __init__(self, main: CommandLine, work: Path) -> None:
+        self.main = main
+        self.work = work
+        self.committee = work / "committee"
+        self.organizer = work / "organizer"
+        self.listed = work / "demo.list"
+        self.grant = self.organizer / "democon.grant"
+        self.attendees = work / "attendees.csv"
 
-        committee, organizer = work / "committee", work / "organizer"
-        listed, grant, attendees = (
-            work / "demo.list",
-            organizer / "democon.grant",
-            work / "attendees.csv",
-        )
-        attendees.write_bytes(
-            resources.files("coc_hashscreen.cli").joinpath("_demo_data/attendees.csv").read_bytes()
-        )
-        print(f"coc-hashscreen demo, working in {work}")
+    def run(self, *argv: str, expect: int = 0) -> None:
+        shown = [a.replace(os.fspath(self.work) + os.sep, "") for a in argv]
+        print("$ coc-hashscreen " + " ".join(_quote(a) for a in shown))
+        # One stream, so that messages stay in order even through a pipe.
+        with contextlib.redirect_stderr(sys.stdout):
+            code = self.main(list(argv))
+        if code != 0:
+            print(f"(exit status {code})")
+        if code != expect:
+            raise RuntimeError(f"demo step exited {code}, expected {expect}")
 
+    def set_up_the_register(self) -> None:
         _say(
             "1. The committee creates its directory: a register (SQLite), a signing key, a "
             "key organizers seal incident reports to, and a trust file for organizers."
         )
-        run("committee", "init", str(committee), "--name", "Demo CoC Committee")
-
+        self.run("committee", "init", str(self.committee), "--name", "Demo CoC Committee")
         _say(
             "2. It records four people: two banned, one flagged, and one minor incident, "
             "which is never reported to organizers. A fifth record, flagged two years ago, "
             "reached the end of its retention yesterday."
         )
         for status, options in _RECORDS:
-            run("committee", "add", str(committee), "--status", status, *options)
+            self.run("committee", "add", str(self.committee), "--status", status, *options)
         now = resolve_now(None)
-        with Committee.open(committee) as opened:
+        with Committee.open(self.committee) as opened:
             expired = NewRecord(
                 status=Status.FLAGGED,
                 identifiers=[Identifier("name", "Old Case"), Identifier("email", _EXPIRED_EMAIL)],
@@ -122,64 +118,74 @@ def run_demo(main: CommandLine, *, keep: str | None = None) -> int:
                 expires_at=now - timedelta(days=1),
             )
             opened.register.records.add(expired, now=now - timedelta(days=730))
-        run("committee", "list", str(committee))
+        self.run("committee", "list", str(self.committee))
 
+    def publish_and_grant(self) -> None:
         _say(
             "3. It publishes a signed list: Argon2id hashes, keyed with this epoch's secret, "
             "of every identifier of the flagged and banned people, with decoys to a padded "
             "size. Minor and expired records are left out; nothing in the file names anyone."
         )
-        run("committee", "publish", str(committee), "-o", str(listed))
-
+        self.run("committee", "publish", str(self.committee), "-o", str(self.listed))
         _say(
             "4. An organizer makes a key pair and sends the public half to the committee, "
             "which seals the epoch key to it in a signed grant."
         )
-        run("organizer", "init", str(organizer), "--name", "DemoCon 2026")
-        run(
-            "committee",
-            "grant",
-            str(committee),
-            str(OrganizerPaths(organizer).public_key),
-            "-o",
-            str(grant),
-        )
+        self.run("organizer", "init", str(self.organizer), "--name", "DemoCon 2026")
+        public_key = OrganizerPaths(self.organizer).public_key
+        self.run("committee", "grant", str(self.committee), str(public_key), "-o", str(self.grant))
 
+    def screen(self) -> None:
         _say(
             "5. The organizer screens its attendee list on its own machine; the committee "
             "never sees it. Accents, word order, case, e-mail tags, profile URLs, fullwidth "
             "letters and a name in Cyrillic still match. Name-only matches need confirming."
         )
         screen = [
-            "screen", str(attendees), "--list", str(listed), "--grant", str(grant),
-            "--key", str(organizer), "--trust", str(CommitteePaths(committee).trust),
-            "--state", str(work / "state.json"), "--role", "attendee",
+            "screen", str(self.attendees), "--list", str(self.listed), "--grant",
+            str(self.grant), "--key", str(self.organizer), "--trust",
+            str(CommitteePaths(self.committee).trust), "--state", str(self.work / "state.json"),
+            "--role", "attendee",
         ]  # fmt: skip
-        run(*screen)
-
+        self.run(*screen)
         _say(
             "6. Someone changes one byte of the list (to hide an offender, say). The "
             "screener refuses it before screening anyone."
         )
-        tampered = work / "tampered.list"
-        data = bytearray(listed.read_bytes())
+        tampered = self.work / "tampered.list"
+        data = bytearray(self.listed.read_bytes())
         data[len(data) // 2] ^= 0x01
         tampered.write_bytes(bytes(data))
-        run(*screen[:3], str(tampered), *screen[4:], expect=4)
+        self.run(*screen[:3], str(tampered), *screen[4:], expect=4)
 
+    def expunge(self) -> None:
         _say(
             "7. The committee expunges records past their retention. No byte of them is "
             "left in the register's files."
         )
-        run("committee", "expunge", str(committee))
-        register = CommitteePaths(committee).register
+        self.run("committee", "expunge", str(self.committee))
+        register = CommitteePaths(self.committee).register
         # The database, its write-ahead log and any journal beside it.
-        raw = b"".join(p.read_bytes() for p in committee.glob(register.name + "*"))
+        raw = b"".join(p.read_bytes() for p in self.committee.glob(register.name + "*"))
         found = _EXPIRED_EMAIL.encode() in raw
         print(f"Searched the register files for {_EXPIRED_EMAIL}: {'FOUND' if found else 'gone'}.")
         if found:
             raise RuntimeError("the expunged record is still in the register files")
 
+
+def run_demo(main: CommandLine, *, keep: str | None = None) -> int:
+    """Run the demo through *main*; return 0 when every step behaved as it should."""
+    start = time.monotonic()
+    with _workspace(keep) as work:
+        demo = _Demo(main, work)
+        demo.attendees.write_bytes(
+            resources.files("coc_hashscreen.cli").joinpath("_demo_data/attendees.csv").read_bytes()
+        )
+        print(f"coc-hashscreen demo, working in {work}")
+        demo.set_up_the_register()
+        demo.publish_and_grant()
+        demo.screen()
+        demo.expunge()
         elapsed = time.monotonic() - start
         print()
         where = f"Files kept in {work}." if keep else "The temporary files are removed."

@@ -75,32 +75,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except UsageError as exc:
-        out(str(exc), stream=sys.stderr)
-        return EXIT_USAGE
-    except errors.CocHashscreenError as exc:
-        _show_traceback(debug)
-        out(f"{PROG}: error: {exc}", stream=sys.stderr)
-        return _exit_code(exc)
-    except OSError as exc:
-        _show_traceback(debug)
-        where = f": {exc.filename}" if exc.filename else ""
-        out(f"{PROG}: error: {exc.strerror or exc}{where}", stream=sys.stderr)
-        return EXIT_INPUT
     except KeyboardInterrupt:
         out(f"{PROG}: interrupted", stream=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception:
-        _show_traceback(debug)
-        out(
-            f"{PROG}: internal error (a bug in coc-hashscreen); run again with --debug "
-            "and report the traceback",
-            stream=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    except Exception as exc:
+        message, status = _failure(exc, debug)
+        out(message, stream=sys.stderr)
+        return status
 
 
-def _show_traceback(debug: bool) -> None:
-    """With --debug, the traceback goes to stderr; the exit status stays the documented one."""
+def _failure(exc: Exception, debug: bool) -> tuple[str, int]:
+    """The one line a failed command prints, and its exit status.
+
+    With --debug the traceback goes to stderr first; the exit status stays
+    the documented one.  A usage error never has a traceback.
+    """
+    if isinstance(exc, UsageError):
+        return str(exc), EXIT_USAGE
     if debug:
         traceback.print_exc(file=sys.stderr)
+    if isinstance(exc, errors.CocHashscreenError):
+        return f"{PROG}: error: {exc}", _exit_code(exc)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{PROG}: error: {exc.strerror or exc}{where}", EXIT_INPUT
+    return (
+        f"{PROG}: internal error (a bug in coc-hashscreen); run again with --debug "
+        "and report the traceback",
+        EXIT_INTERNAL,
+    )

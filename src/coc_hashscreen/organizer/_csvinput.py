@@ -64,23 +64,7 @@ def detect_columns(
 ) -> ColumnPlan:
     """Map headers to kinds; *explicit* (kind -> headers) replaces detection per kind."""
     explicit = explicit or {}
-    for kind in explicit:
-        if kind not in COLUMN_KINDS:
-            raise InputError(
-                f"unknown column kind {kind[:20]!r}; use one of {', '.join(COLUMN_KINDS)}"
-            )
-    positions: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        positions.setdefault(header.strip(), i)
-    columns: list[Column] = []
-    for kind, wanted in explicit.items():
-        for header in wanted:
-            if header.strip() not in positions:
-                raise InputError(
-                    f"no column headed {header[:60]!r} for {kind}; the headers are: "
-                    + ", ".join(repr(h[:40]) for h in headers[:30])
-                )
-            columns.append(Column(positions[header.strip()], header.strip(), kind))
+    columns = _explicit_columns(headers, explicit)
     # Naming a person explicitly replaces every detected name column.
     overridden = set(explicit)
     if overridden & {"name", "given", "family"}:
@@ -95,13 +79,39 @@ def detect_columns(
     if not columns:
         raise InputError(
             "no column with names, e-mail addresses or handles was recognized; name them "
-            "with --column KIND=HEADER (the headers are: "
-            + ", ".join(repr(h[:40]) for h in headers[:30])
-            + ")"
+            f"with --column KIND=HEADER (the headers are: {_listed(headers)})"
         )
     used = {c.index for c in columns}
     ignored = tuple(h for i, h in enumerate(headers) if i not in used)
     return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored)
+
+
+def _explicit_columns(
+    headers: Sequence[str], explicit: Mapping[str, Sequence[str]]
+) -> list[Column]:
+    """The columns *explicit* names (kind -> headers), each of which must exist."""
+    for kind in explicit:
+        if kind not in COLUMN_KINDS:
+            raise InputError(
+                f"unknown column kind {kind[:20]!r}; use one of {', '.join(COLUMN_KINDS)}"
+            )
+    positions: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        positions.setdefault(header.strip(), i)
+    columns: list[Column] = []
+    for kind, wanted in explicit.items():
+        for header in wanted:
+            if header.strip() not in positions:
+                raise InputError(
+                    f"no column headed {header[:60]!r} for {kind}; the headers are: "
+                    + _listed(headers)
+                )
+            columns.append(Column(positions[header.strip()], header.strip(), kind))
+    return columns
+
+
+def _listed(headers: Sequence[str]) -> str:
+    return ", ".join(repr(h[:40]) for h in headers[:30])
 
 
 def _pretix_order_email(columns: list[Column]) -> None:
