@@ -14,7 +14,6 @@ __all__ = ["CASE_REF_PATTERN", "Identifier", "Status", "Strength", "check_case_r
 
 # Case references travel inside every list entry's fixed-size payload and
 # are quoted by people on the phone: short, ASCII, unambiguous.
-CASE_REF_MAX: Final = 48
 CASE_REF_PATTERN: Final = r"[A-Za-z0-9][A-Za-z0-9._/-]{0,47}"
 
 
