@@ -178,6 +178,36 @@ def test_committee_list_update_remove(setup: Setup, capsys: pytest.CaptureFixtur
     assert "no record with id 2" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        # The directory first, then the record, then its fields in the order
+        # the rules check them: expiry, retention, case reference, identifiers.
+        (["add", "{missing}", "--status", "banned", "--email", "a@b.org", "--case-ref", "bad ref"],
+         7, "not a committee directory"),
+        (["add", "{dir}", "--status", "banned", "--email", "a@b.org", "--case-ref", "bad ref",
+          "--expires", "2000-01-01"], 3, "in the future"),
+        (["update", "{dir}", "999", "--expires", "2000-01-01"], 3, "in the future"),
+        (["update", "{dir}", "999", "--case-ref", "bad ref"], 7, "no record with id 999"),
+        (["update", "{dir}", "1", "--status", "minor", "--no-expiry", "--case-ref", "bad ref"],
+         3, "always has a retention date"),
+        (["update", "{dir}", "1", "--case-ref", "CASE-2", "--remove-email", "nobody@x.org"],
+         3, "already used by another record"),
+        (["update", "{dir}", "1", "--case-ref", "bad ref", "--remove-email", "nobody@x.org"],
+         3, "case reference is 1-48 characters"),
+        (["review", "{missing}", "R-X", "--to", "reviewed", "--status", "banned"],
+         7, "not a committee directory"),
+    ],
+)  # fmt: skip
+def test_the_first_error_named_is_the_first_to_fix(
+    setup: Setup, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
+) -> None:
+    paths = {"{dir}": os.fspath(setup.committee), "{missing}": os.fspath(setup.tmp / "nowhere")}
+    result, _, err = run(capsys, "committee", *(paths.get(a, a) for a in argv))
+    assert (result, message in err) == (code, True), err
+    _no_traceback(err)
+
+
 def test_committee_info_organizers_revoke_rotate(
     setup: Setup, capsys: pytest.CaptureFixture[str]
 ) -> None:

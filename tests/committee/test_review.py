@@ -307,3 +307,25 @@ def test_an_expunged_record_takes_the_report_that_made_it(world: World) -> None:
     raw = b"".join(p.read_bytes() for p in world.committee.directory.glob("register.sqlite3*"))
     assert marker not in raw
     assert b"Marker Person" not in raw
+
+
+def test_two_reported_people_linked_to_one_record_keep_every_identifier(world: World) -> None:
+    register = world.committee.register
+    record = register.records.add(
+        NewRecord(status=Status.FLAGGED, identifiers=[Identifier("email", "two@example.org")]),
+        now=NOW,
+    )
+    people = (
+        Person("reported", "", (Identifier("github", "alias-one"),)),
+        Person("reported", "", (Identifier("github", "alias-two"),)),
+    )
+    report_id = _received(world, people=people)
+    register.reports.link(report_id, 0, record.id)
+    register.reports.link(report_id, 1, record.id)
+    register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    register.reports.advance(
+        report_id, ReviewAction("assessed", actor="x", outcome=Status.BANNED), now=NOW
+    )
+    after = register.records.get(record.id)
+    assert after.status is Status.BANNED
+    assert [i.value for i in after.identifiers] == ["two@example.org", "alias-one", "alias-two"]

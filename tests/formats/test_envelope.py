@@ -185,3 +185,13 @@ def test_checks_run_in_the_documented_order() -> None:
         open_envelope(b"XX" + other_version[2:], "list", TRUSTED)
     with pytest.raises(FormatError, match="limit"):
         open_envelope(b"XX" + other_version[2:] + bytes(MAX_SIZES["list"]), "list", TRUSTED)
+
+
+def test_a_file_cut_inside_its_type_is_a_truncated_file_of_that_type() -> None:
+    # Five bytes of type announced, four there: the file still claims a list.
+    with pytest.raises(FormatError, match="truncated") as refused:
+        open_envelope(b"COC-HS\x00\x01\x05list", "list", TRUSTED)
+    assert not isinstance(refused.value, WrongFileType)
+    data = sign_envelope("list", b"payload", KEY)
+    with pytest.raises(FormatError, match="truncated"):
+        open_envelope(data[:13], "list", TRUSTED)

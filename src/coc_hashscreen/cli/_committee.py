@@ -117,14 +117,16 @@ def _add(args: argparse.Namespace) -> int:
             f"{PROG} committee add: error: give at least one --name, --email, --github, "
             "--twitter, --mastodon or --alias"
         )
-    new = NewRecord(
-        status=args.status,
-        identifiers=given,
-        case_ref=args.case_ref,
-        expires_at=args.expires,
-        note=args.note or "",
-    )
+    # The directory is checked before the record, so the first error named
+    # is the one to fix first.
     with Committee.open(args.dir) as committee:
+        new = NewRecord(
+            status=args.status,
+            identifiers=given,
+            case_ref=args.case_ref,
+            expires_at=args.expires,
+            note=args.note or "",
+        )
         record = committee.register.records.add(new)
     expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ""
     out(
@@ -144,15 +146,15 @@ def _update(args: argparse.Namespace) -> int:
         expires = args.expires
     elif args.no_expiry:
         expires = None
-    change = RecordChange(
-        status=args.status,
-        case_ref=args.case_ref,
-        expires_at=expires,
-        note=args.note,
-        add=identifiers(args, "add_"),
-        remove=identifiers(args, "remove_"),
-    )
     with Committee.open(args.dir) as committee:
+        change = RecordChange(
+            status=args.status,
+            case_ref=args.case_ref,
+            expires_at=expires,
+            note=args.note,
+            add=identifiers(args, "add_"),
+            remove=identifiers(args, "remove_"),
+        )
         record = committee.register.records.update(args.record_id, change)
     out(f"Updated record {record.id}:")
     for line in _record_lines(record):

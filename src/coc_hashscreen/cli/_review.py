@@ -139,14 +139,14 @@ def link(args: argparse.Namespace) -> int:
 
 
 def review(args: argparse.Namespace) -> int:
-    action = ReviewAction(
-        args.to,
-        actor=args.by or user(),
-        note=args.note or "",
-        outcome=args.status,
-        expires_at=args.expires,
-    )
     with Committee.open(args.dir) as committee:
+        action = ReviewAction(
+            args.to,
+            actor=args.by or user(),
+            note=args.note or "",
+            outcome=args.status,
+            expires_at=args.expires,
+        )
         report = committee.register.reports.advance(args.report_id, action)
     out(f"Report {report.id} is now {report.step}.")
     if args.status is None:

@@ -98,7 +98,7 @@ class EpochStore:
         assert epoch is not None
         return epoch
 
-    def wipe_retired_keys(self) -> int:
+    def _wipe_retired_keys(self) -> int:
         """Destroy every key but the current epoch's, inside the caller's transaction."""
         return self._db.execute(
             "UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL"

@@ -74,8 +74,8 @@ class PublishOptions:
     rng: Random = field(default=os.urandom, compare=False)
 
     def __post_init__(self) -> None:
-        if self.grants_dir is not None:
-            object.__setattr__(self, "grants_dir", Path(self.grants_dir))
+        # A path given as text is converted; "" means the default, as None does.
+        object.__setattr__(self, "grants_dir", Path(self.grants_dir) if self.grants_dir else None)
         if self.valid_for <= timedelta(0):
             raise InputError("a list must be valid for a positive time")
         if self.grant_validity <= timedelta(0):
@@ -155,6 +155,8 @@ def publish(
     ``scrub_pending`` is then true, and `Register.expunge` scrubs once that
     program is closed.
     """
+    if options.grants_dir is None:
+        raise ValueError("publish needs options.grants_dir; Committee.publish sets it")
     epoch, rotated = _epoch_for_publish(register, options, now)
     records = register.records.published(now)
     merged = merge_entries(records, profile=epoch.profile)
@@ -176,8 +178,6 @@ def publish(
     # Every active organizer without a grant for this epoch gets one: after
     # a rotation, all of them; after a rotation that was interrupted before
     # its grants were written, the ones it missed.
-    if options.grants_dir is None:
-        raise ValueError("publish needs options.grants_dir; Committee.publish sets it")
     grants = grant_missing(
         register,
         authority,

@@ -95,12 +95,14 @@ class Record:
 
 @dataclass(frozen=True)
 class NewRecord:
-    """A person to add: checked on construction, so a store only has to write it.
+    """A person to add.
 
-    *status* is a `Status` or its value; *identifiers* were validated when
-    they were constructed, and repeats of one canonical form are merged.
-    Without *case_ref* the store makes one up; without *expires_at* a minor
-    record gets the default retention.
+    *status* is a `Status` (its value, such as ``"banned"``, is accepted at
+    run time and converted); *identifiers* were validated when they were
+    constructed, and repeats of one canonical form are merged.  Without
+    *case_ref* the store makes one up; a given one is checked when the record
+    is added, after its retention, as it must also be free in the register.
+    Without *expires_at* a minor record gets the default retention.
     """
 
     status: Status
@@ -114,8 +116,6 @@ class NewRecord:
         object.__setattr__(self, "identifiers", unique_identifiers(self.identifiers))
         if not self.identifiers:
             raise InputError("a record needs at least one identifier")
-        if self.case_ref is not None:
-            check_case_ref(self.case_ref)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,9 @@ class RecordChange:
     """A change to one record.  None (and `KEEP` for the expiry) leaves a field as it is.
 
     ``expires_at=None`` clears the expiry.  Identifiers in *remove* must be on
-    the record (an alias is removed by its name).
+    the record (an alias is removed by its name).  *status* is a `Status`
+    (its value is accepted at run time).  The rest is checked against the
+    record, by `apply`.
     """
 
     status: Status | None = None
@@ -136,8 +138,6 @@ class RecordChange:
     def __post_init__(self) -> None:
         if self.status is not None:
             object.__setattr__(self, "status", Status.parse(self.status))
-        if self.case_ref is not None:
-            check_case_ref(self.case_ref)
         object.__setattr__(self, "add", unique_identifiers(self.add))
         object.__setattr__(self, "remove", unique_identifiers(self.remove))
 
@@ -146,9 +146,18 @@ class RecordChange:
 
         An expiry lies in the future, and a minor record always has one: a
         record that becomes minor without one gets the default retention.
+        The checks run in this order: the expiry, the retention, the case
+        reference, the identifiers.
         """
+        self.check_expiry(now)
+        return self.with_identifiers(self.with_fields(record, now))
+
+    def check_expiry(self, now: datetime) -> None:
         if isinstance(self.expires_at, datetime):
             check_future(self.expires_at, now)
+
+    def with_fields(self, record: Record, now: datetime) -> Record:
+        """*record* with this change's status, expiry, case reference and note."""
         status = record.status if self.status is None else self.status
         expires_at = record.expires_at if self.expires_at is KEEP else self.expires_at
         if expires_at is None and status is Status.MINOR:
@@ -157,6 +166,17 @@ class RecordChange:
                     "a minor record always has a retention date; give a new one instead"
                 )
             expires_at = now + DEFAULT_MINOR_RETENTION
+        return dataclasses.replace(
+            record,
+            status=status,
+            case_ref=record.case_ref if self.case_ref is None else check_case_ref(self.case_ref),
+            expires_at=expires_at,
+            note=record.note if self.note is None else self.note,
+            updated_at=now,
+        )
+
+    def with_identifiers(self, record: Record) -> Record:
+        """*record* with this change's identifiers added and removed."""
         dropped = canonical_set(self.remove)
         missing = sorted(dropped - canonical_set(record.identifiers))
         if missing:
@@ -165,15 +185,7 @@ class RecordChange:
         identifiers = unique_identifiers([*kept, *self.add])
         if not identifiers:
             raise InputError("a record needs at least one identifier; remove the record instead")
-        return dataclasses.replace(
-            record,
-            status=status,
-            case_ref=self.case_ref or record.case_ref,
-            expires_at=expires_at,
-            note=record.note if self.note is None else self.note,
-            identifiers=identifiers,
-            updated_at=now,
-        )
+        return dataclasses.replace(record, identifiers=identifiers)
 
 
 class RecordStore:
@@ -258,17 +270,23 @@ class RecordStore:
     # -- writing ------------------------------------------------------------
 
     def add(self, new: NewRecord, *, now: datetime | None = None) -> Record:
-        """Add a person, in one transaction."""
+        """Add a person, in one transaction, with the retention `retention_for` gives."""
         now = resolve_now(now)
-        expires_at = retention_for(new.status, new.expires_at, now)
         with self._db.write():
-            record_id = self.insert(new, expires_at, now)
+            record_id = self._insert(new, now)
         return self.get(record_id)
 
-    def insert(self, new: NewRecord, expires_at: datetime | None, now: datetime) -> int:
-        """Insert a record inside the caller's transaction; return its id."""
-        case_ref = new.case_ref or self._new_case_ref()
-        self._check_case_ref_free(case_ref)
+    def _insert(self, new: NewRecord, now: datetime) -> int:
+        """Insert a record inside the caller's transaction; return its id.
+
+        For this package's stores: `add`, and an assessment that makes a record.
+        """
+        expires_at = retention_for(new.status, new.expires_at, now)
+        if new.case_ref is None:
+            case_ref = self._new_case_ref()
+        else:
+            case_ref = check_case_ref(new.case_ref)
+            self._check_case_ref_free(case_ref)
         cursor = self._db.execute(
             "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -288,18 +306,21 @@ class RecordStore:
         A removed identifier leaves no byte behind: the register is scrubbed.
         """
         now = resolve_now(now)
+        change.check_expiry(now)
         with self._db.write():
-            current = self.get(record_id)
-            updated = change.apply(current, now)
-            if updated.case_ref != current.case_ref:
-                self._check_case_ref_free(updated.case_ref, record_id)
-            self.save(updated)
+            fields = change.with_fields(self.get(record_id), now)
+            if change.case_ref is not None:
+                self._check_case_ref_free(fields.case_ref, record_id)
+            self._save(change.with_identifiers(fields))
         if change.remove:
             self._db.scrub()
         return self.get(record_id)
 
-    def save(self, record: Record) -> None:
-        """Write *record* over the stored one, inside the caller's transaction."""
+    def _save(self, record: Record) -> None:
+        """Write *record* over the stored one, inside the caller's transaction.
+
+        For this package's stores, which decide what the record becomes.
+        """
         self._db.execute(
             "UPDATE records SET status = ?, case_ref = ?, expires_at = ?, note = ?,"
             " updated_at = ? WHERE id = ?",
@@ -316,8 +337,8 @@ class RecordStore:
             self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
         self._db.scrub()
 
-    def delete_expired(self, now: datetime) -> int:
-        """Delete records past their expiry, inside the caller's transaction."""
+    def _delete_expired(self, now: datetime) -> int:
+        """Delete records past their expiry, inside the caller's transaction (for expunge)."""
         return self._db.execute(
             "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?",
             (timestamp(now),),

@@ -65,9 +65,10 @@ class Register(Closing):
         """Delete every record and report past its expiry, and retired epoch keys, then scrub."""
         now = resolve_now(now)
         with self._db.write():
-            records = self.records.delete_expired(now)
-            reports = self.reports.delete_expired(now)
-            keys = self.epochs.wipe_retired_keys()
+            # The stores' own writes, joining this one transaction.
+            records = self.records._delete_expired(now)
+            reports = self.reports._delete_expired(now)
+            keys = self.epochs._wipe_retired_keys()
         self.scrub()
         return ExpungeResult(records=records, reports=reports, epoch_keys=keys)
 

@@ -208,10 +208,12 @@ class ReportStore:
     ) -> None:
         linked = {rid: self._records.get(rid) for _, rid in stored.people if rid is not None}
         for item in plan_outcome(stored.id, content, stored.people, action, linked):
+            # The records' store is this package's own: its writes join this
+            # transaction.
             if isinstance(item, NewRecordFor):
-                record_id = self._records.insert(item.record, item.record.expires_at, now)
+                record_id = self._records._insert(item.record, now)
             else:
-                self._records.save(replace(item.record, updated_at=now))
+                self._records._save(replace(item.record, updated_at=now))
                 record_id = item.record.id
             self._db.execute(
                 "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
@@ -224,8 +226,8 @@ class ReportStore:
             (report_id, step, timestamp(at), actor, note),
         )
 
-    def delete_expired(self, now: datetime) -> int:
-        """Delete reports past their retention, inside the caller's transaction."""
+    def _delete_expired(self, now: datetime) -> int:
+        """Delete reports past their retention, inside the caller's transaction (for expunge)."""
         return self._db.execute(
             "DELETE FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?",
             (timestamp(now),),

@@ -113,9 +113,10 @@ def plan_outcome(
     """What a flagged or banned assessment does to the records of the reported people.
 
     *links* are the report's (role, linked record id) pairs, in its order;
-    *linked* holds those records.  Only the link stored with the report (made
-    on a strong identifier at intake, or by the committee) is followed: a
-    name alone never links.  An assessment never lowers a status.
+    *linked* holds those records as they are before the assessment.  Only the
+    link stored with the report (made on a strong identifier at intake, or by
+    the committee) is followed: a name alone never links.  An assessment
+    never lowers a status.
     """
     assert action.outcome is not None
     assert action.outcome.published
@@ -126,6 +127,9 @@ def plan_outcome(
             "assess the report as minor or without an outcome"
         )
     plan: list[NewRecordFor | RaisedRecord] = []
+    # Two reported people may be linked to one record: the second is
+    # applied to the record as the first left it.
+    records = dict(linked)
     for n, person in reported:
         record_id = links[n][1]
         if record_id is None:
@@ -137,8 +141,8 @@ def plan_outcome(
             )
             plan.append(NewRecordFor(n, new))
         else:
-            record = linked[record_id]
-            plan.append(RaisedRecord(n, _raised(record, person.all_identifiers, action)))
+            records[record_id] = _raised(records[record_id], person.all_identifiers, action)
+            plan.append(RaisedRecord(n, records[record_id]))
     return plan
 
 

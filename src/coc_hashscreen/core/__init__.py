@@ -1,8 +1,10 @@
 """The pure core: normalization, keyed hashing, keys, time and value types.
 
-No file I/O happens here; everything is a function of its arguments (and of
-the injectable clock and randomness the callers pass in).  Every other
-package builds on this one.
+No file I/O happens here.  Functions that depend on time take it as an
+argument (``now``; `resolve_now` reads the clock only when given None);
+only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) draw on
+the operating system's randomness directly.  Every other package builds on
+this one.
 """
 
 from ._clock import (

@@ -225,8 +225,11 @@ class EpochKey:
 class HashingOptions:
     """How batch hashing runs: threads, their memory budget, and the Argon2 seam.
 
-    None of these changes a result, only how fast it comes and what it costs.
-    *workers* defaults to the CPUs this process may use.
+    *workers* (default: the CPUs this process may use) and *memory_budget*
+    change how fast a result comes and what it costs, never the result.
+    *argon2* is always `argon2id` but in tests and benchmarks, which replace
+    it to count or skip calls: anything else hashes to tags that no list and
+    no screener share, so it matches nobody.
     """
 
     workers: int | None = None

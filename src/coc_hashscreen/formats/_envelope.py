@@ -126,14 +126,15 @@ def type_prefix(file_type: str) -> bytes:
 
 
 def claimed_type(data: bytes) -> tuple[int, str] | None:
-    """(version, file type) a file's prefix claims, unverified; None if it has no prefix."""
+    """(version, file type) a file's prefix claims, unverified; None if it has no prefix.
+
+    A file cut short inside its type still claims what is there, so that it
+    is refused as a truncated file of that type rather than as a stranger.
+    """
     if len(data) < 9 or data[:7] != MAGIC:
         return None
-    raw = data[9 : 9 + data[8]]
-    if len(raw) != data[8]:
-        return None
     try:
-        return data[7], raw.decode("ascii")
+        return data[7], data[9 : 9 + data[8]].decode("ascii")
     except UnicodeDecodeError:
         return None
 

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Final
 
 from ..core import (
@@ -48,7 +47,9 @@ from ..formats import (
     parse_grant,
     parse_list,
     parse_trust,
-    read_envelope,
+    read_grant,
+    read_list,
+    read_trust,
 )
 from ._directory import load_organizer_key
 from ._fingerprints import FingerprintSet
@@ -85,8 +86,8 @@ class ScreenerOptions:
     *state* is where rollback protection and the pinned trust file live:
     None means the per-user state file (`FileState`); a `MemoryState`
     keeps nothing on disk.  *now* is the one time every validity check uses
-    (None: the clock, read once).  *hashing* sets threads, memory and the
-    Argon2 seam; it changes no result.
+    (None: the clock, read once).  *hashing* sets threads and memory (see
+    `HashingOptions` for its Argon2 seam, which only tests replace).
     """
 
     state: StateStore | None = None
@@ -98,13 +99,7 @@ def load_trust(source: TrustFile | Source) -> TrustFile:
     """A verified trust file from a `TrustFile`, its bytes, or a path."""
     if isinstance(source, TrustFile):
         return source
-    return parse_trust(_read(source, "trust"))
-
-
-def _read(source: Source, file_type: str) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    return read_envelope(Path(source), file_type)
+    return parse_trust(source) if isinstance(source, bytes) else read_trust(source)
 
 
 @dataclass
@@ -160,8 +155,13 @@ class Screener:
         check_trust(store, trust_file)
         if not isinstance(organizer_key, HpkePrivateKey):
             organizer_key = load_organizer_key(organizer_key)
+        keys = trust_file.trusted_keys()
         # Size limit, signature, format version and profile, in that order.
-        listed = parse_list(_read(hashed_list, "list"), trust_file.trusted_keys())
+        listed = (
+            parse_list(hashed_list, keys)
+            if isinstance(hashed_list, bytes)
+            else read_list(hashed_list, keys)
+        )
         header = listed.header
         if header.series != trust_file.series:
             raise MismatchError(
@@ -170,7 +170,9 @@ class Screener:
             )
         header.check_validity(now)
         check_list(store, trust_file, header)
-        parsed_grant = parse_grant(_read(grant, "grant"), trust_file.trusted_keys())
+        parsed_grant = (
+            parse_grant(grant, keys) if isinstance(grant, bytes) else read_grant(grant, keys)
+        )
         _check_grant(parsed_grant, header.series, header.epoch, now)
         key = EpochKey(parsed_grant.open(organizer_key), header.salt, header.kdf)
         if key_check(key, series=header.series, epoch=header.epoch) != header.key_check:
