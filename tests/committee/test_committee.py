@@ -154,7 +154,7 @@ def test_names_are_stored_stripped_everywhere(tmp_path: Path) -> None:
         grant = committee.grant(
             GrantRequest(organizer.public_key, " Org "), tmp_path / "o.grant", now=NOW
         )
-        assert grant.organizer_name == "Org"
+        assert grant.open_name(organizer) == "Org"
         assert [o.name for o in committee.register.organizers.all()] == ["Org"]
 
 
