@@ -30,7 +30,7 @@ LOW_ORDER = [
 
 @pytest.mark.parametrize("raw", LOW_ORDER)
 def test_low_order_x25519_keys_are_refused(raw: str) -> None:
-    with pytest.raises(FormatError, match="not a valid x25519 public key.*new key pair"):
+    with pytest.raises(FormatError, match=r"not a valid x25519 public key.*new key pair"):
         HpkePublicKey.from_raw(Suite.X25519, bytes.fromhex(raw))
 
 

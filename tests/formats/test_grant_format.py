@@ -38,9 +38,7 @@ def _vectors(name: str) -> dict[str, Any]:
 
 def _issue(name: str, organizer: HpkePrivateKey = ORGANIZER) -> bytes:
     terms = GrantTerms(COMMITTEE.key_id, 1, name, NOW, NOW.replace(month=4))
-    return issue_grant(
-        terms, epoch_key=EPOCH_KEY, organizer=organizer.public_key, signer=COMMITTEE
-    )
+    return issue_grant(terms, epoch_key=EPOCH_KEY, organizer=organizer.public_key, signer=COMMITTEE)
 
 
 def _document(data: bytes) -> dict[str, Any]:
