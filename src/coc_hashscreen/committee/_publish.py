@@ -187,7 +187,9 @@ def publish(
 ) -> PublishResult:
     """Build, sign and write the list of every published record; grant what a rotation missed.
 
-    If another program holds the register open, a rotation still completes
+    An active organizer that cannot be granted does not stop the others: it
+    is returned in ``grant_failures``, after the list and every other grant
+    are written.  If another program holds the register open, a rotation still completes
     but cannot scrub the old epoch key from the register's files yet:
     ``scrub_pending`` is then true, and `Register.expunge` scrubs once that
     program is closed.
