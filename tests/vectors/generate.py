@@ -6,6 +6,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py hashing > tests/vectors/hashing-v1.json
     python tests/vectors/generate.py formats > tests/vectors/formats-v1.json
     python tests/vectors/generate.py reports > tests/vectors/reports-v1.json
+    python tests/vectors/generate.py grants > tests/vectors/grants-v2.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -242,6 +243,8 @@ def formats() -> dict[str, Any]:
         for kind, form, payload in people
     ]
     hashed_list = build_list(header, entries, root, rng=fixed_rng(b"vector list"))
+    # The grants frozen in formats-v1.json are grant format 1, made when
+    # issue_grant wrote it; it now writes format 2 (see grants()).
     grants = {}
     for suite in Suite:
         organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
@@ -362,6 +365,46 @@ def reports() -> dict[str, Any]:
     }
 
 
+GRANT_NAMES: dict[str, str] = {
+    "x25519": "Vector Conf",
+    # Multi-byte UTF-8, to pin how the sealed name is measured and padded.
+    "mlkem768-x25519": "Conférence Vecteur 東京",
+}
+
+
+def grants() -> dict[str, Any]:
+    """Grant format 2, one per suite: the organizer's name sealed with the epoch key.
+
+    HPKE is randomized, so the grants are frozen as produced; the test
+    checks that each verifies, opens to the epoch key and the name, and
+    that the name appears nowhere in the file.
+    """
+    from coc_hashscreen.core import Suite
+    from coc_hashscreen.formats import GrantTerms, issue_grant
+    from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key
+
+    root = fixed_signing_key("vector committee gen1")
+    issued = {}
+    for suite in Suite:
+        organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
+        terms = GrantTerms(root.key_id, 1, GRANT_NAMES[suite.value], NOW, NOW.replace(month=4))
+        issued[suite.value] = issue_grant(
+            terms, epoch_key=HASHING_KEY, organizer=organizer.public_key, signer=root
+        ).hex()
+    return {
+        "description": "grants, format 2: the organizer's name sealed (docs/formats.md)",
+        "produced_by": _produced_by("grants"),
+        "now": NOW.isoformat(),
+        "keys": {
+            "committee": "sha256('vector committee gen1') as Ed25519 private key",
+            "organizer": "shake256('vector organizer <suite>', private size) per suite",
+            "epoch_key": HASHING_KEY.hex(),
+        },
+        "names": GRANT_NAMES,
+        "grants": issued,
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -375,6 +418,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "hashing": hashing,
     "formats": formats,
     "reports": reports,
+    "grants": grants,
 }
 
 if __name__ == "__main__":

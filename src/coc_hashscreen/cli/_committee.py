@@ -18,6 +18,7 @@ from ..committee import (
     KEEP,
     REPORT_STEPS,
     Committee,
+    GrantFailure,
     GrantRequest,
     Keep,
     NewRecord,
@@ -26,6 +27,7 @@ from ..committee import (
     RecordChange,
 )
 from ..core import KDF_PROFILES, KeyPurpose, Status, Suite, fingerprint, resolve_now
+from ..errors import RegisterError
 from ..formats import load_public_key
 from . import _review
 from ._common import (
@@ -243,7 +245,25 @@ def _publish(args: argparse.Namespace) -> int:
             "yet scrubbed from the register's files; close it, then run 'committee expunge'.",
             stream=sys.stderr,
         )
+    if result.grant_failures:
+        _grant_failures(result.grant_failures, header.epoch)
     return EXIT_OK
+
+
+def _grant_failures(failures: tuple[GrantFailure, ...], epoch: int) -> None:
+    """Name each organizer left without a grant, then fail with what to do."""
+    for failure in failures:
+        out(
+            f"Not granted: {safe(failure.name)!r} (key {failure.key_id.hex()[:16]}): "
+            f"{failure.reason}",
+            stream=sys.stderr,
+        )
+    raise RegisterError(
+        f"{len(failures)} active organizer(s) got no grant for epoch {epoch}; the list and "
+        "the other grants were written. Revoke an organizer whose key is not valid "
+        "('committee revoke') and grant its holder's new key; otherwise fix the cause and "
+        "publish again, which grants the ones missing"
+    )
 
 
 def _grant(args: argparse.Namespace) -> int:
@@ -271,6 +291,8 @@ def _organizers(args: argparse.Namespace) -> int:
         out("No organizers yet; 'committee grant' registers one.")
     for organizer in organizers:
         state = f"revoked {organizer.revoked_at:%Y-%m-%d}" if organizer.revoked_at else "active"
+        if organizer.public_key is None and not organizer.revoked_at:
+            state = "invalid key"
         out(f"{organizer.key_id.hex()[:16]}  {state:<18} {organizer.name}")
     return EXIT_OK
 

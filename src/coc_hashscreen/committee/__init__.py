@@ -15,6 +15,7 @@ from ._epochs import (
 )
 from ._grants import (
     DEFAULT_GRANT_VALIDITY,
+    GrantFailure,
     GrantRequest,
 )
 from ._organizers import (
@@ -27,6 +28,7 @@ from ._publish import (
     PublishOptions,
     PublishResult,
     list_expiry,
+    listed_records,
     merge_entries,
 )
 from ._records import (
@@ -73,6 +75,7 @@ __all__ = [
     "Epoch",
     "EpochStore",
     "ExpungeResult",
+    "GrantFailure",
     "GrantRecord",
     "GrantRequest",
     "IntakeResult",
@@ -96,6 +99,7 @@ __all__ = [
     "check_future",
     "check_transition",
     "list_expiry",
+    "listed_records",
     "merge_entries",
     "plan_outcome",
     "report_retention",

@@ -210,7 +210,8 @@ class Committee(Closing):
         """Build, sign and write the list of every published record (see `_publish`).
 
         Grants for a new epoch go to *options.grants_dir*, by default the
-        directory's ``grants``.
+        directory's ``grants``.  An organizer that cannot be granted does not
+        stop the others: check ``grant_failures`` in the result.
         """
         if options.grants_dir is None:
             options = replace(options, grants_dir=self.paths.grants)
@@ -223,7 +224,11 @@ class Committee(Closing):
         *,
         now: datetime | None = None,
     ) -> Grant:
-        """Register an organizer as vetted and write it a grant for the current epoch."""
+        """Register an organizer as vetted and write it a grant for the current epoch.
+
+        Both or neither: a grant that cannot be made or written leaves no
+        organizer registered (see `_grants.grant`).
+        """
         return grant(self.register, self._authority, request, Path(output), now=resolve_now(now))
 
     def intake(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..core import HpkePublicKey, Suite, display_name, from_timestamp, resolve_now, timestamp
-from ..errors import RegisterError
+from ..errors import FormatError, MismatchError, RegisterError
 from ..formats import Grant
 from ._db import Database, from_db_time
 
@@ -15,11 +16,16 @@ __all__ = ["GrantRecord", "Organizer", "OrganizerStore"]
 
 @dataclass(frozen=True)
 class Organizer:
-    """A vetted organizer; ``revoked_at`` is set once it gets no more grants."""
+    """A vetted organizer; ``revoked_at`` is set once it gets no more grants.
+
+    ``public_key`` is None when the stored key is not one that can be
+    sealed to (an older release registered it without checking): such an
+    organizer can get no grant, and the committee should revoke it.
+    """
 
     key_id: bytes
     name: str
-    public_key: HpkePublicKey
+    public_key: HpkePublicKey | None
     added_at: datetime
     revoked_at: datetime | None
 
@@ -45,16 +51,22 @@ class OrganizerStore:
         public_key: HpkePublicKey,
         name: str,
         *,
+        grant: Grant,
+        deliver: Callable[[], object],
         reinstate: bool = False,
-        now: datetime | None = None,
     ) -> Organizer:
-        """Register a vetted organizer's public key, or update its name.
+        """Register a vetted organizer (or update its name) together with its grant.
 
+        One transaction registers the organizer, records *grant* and, last,
+        calls *deliver* (which writes the grant file): if any step fails,
+        nothing is kept, so an organizer is never registered without a grant.
         A revoked organizer is reinstated only when *reinstate* is true:
         revocation is a decision that a new grant must not undo by accident.
+        The organizer counts as added when the grant was issued.
         """
-        now = resolve_now(now)
         name = display_name(name, "the organizer's name")
+        if grant.organizer != public_key.key_id:
+            raise MismatchError("the grant is for another organizer key than the one registered")
         with self._db.write() as db:
             row = db.execute(
                 "SELECT revoked_at FROM organizers WHERE key_id = ?", (public_key.key_id,)
@@ -68,8 +80,11 @@ class OrganizerStore:
                 "INSERT INTO organizers (key_id, suite, public_key, name, added_at) VALUES"
                 " (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET name = excluded.name,"
                 " revoked_at = NULL",
-                (public_key.key_id, public_key.suite.value, public_key.raw, name, timestamp(now)),
-            )
+                (public_key.key_id, public_key.suite.value, public_key.raw, name,
+                 timestamp(grant.issued_at)),
+            )  # fmt: skip
+            self._insert_grant(grant)
+            deliver()
         return next(o for o in self.all() if o.key_id == public_key.key_id)
 
     def revoke(self, organizer_key_id: bytes, *, now: datetime | None = None) -> None:
@@ -92,7 +107,7 @@ class OrganizerStore:
             Organizer(
                 key_id=r[0],
                 name=r[1],
-                public_key=HpkePublicKey.from_raw(Suite(r[2]), r[3]),
+                public_key=_stored_key(r[2], r[3]),
                 added_at=from_timestamp(r[4]),
                 revoked_at=from_db_time(r[5]),
             )
@@ -111,17 +126,30 @@ class OrganizerStore:
             )
         return found[0]
 
-    def record_grant(self, grant: Grant) -> None:
-        with self._db.write() as db:
-            db.execute(
-                "INSERT INTO grants (epoch, organizer_key_id, issued_at, expires_at)"
-                " VALUES (?, ?, ?, ?)",
-                (grant.epoch, grant.organizer, timestamp(grant.issued_at),
-                 timestamp(grant.expires_at)),
-            )  # fmt: skip
+    def record_grant(self, grant: Grant, *, deliver: Callable[[], object]) -> None:
+        """Record a grant to a registered organizer; *deliver* runs last in the same transaction."""
+        with self._db.write():
+            self._insert_grant(grant)
+            deliver()
+
+    def _insert_grant(self, grant: Grant) -> None:
+        self._db.execute(
+            "INSERT INTO grants (epoch, organizer_key_id, issued_at, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (grant.epoch, grant.organizer, timestamp(grant.issued_at),
+             timestamp(grant.expires_at)),
+        )  # fmt: skip
 
     def grants(self) -> list[GrantRecord]:
         rows = self._db.execute(
             "SELECT epoch, organizer_key_id, issued_at, expires_at FROM grants ORDER BY id"
         ).fetchall()
         return [GrantRecord(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3])) for r in rows]
+
+
+def _stored_key(suite: str, raw: bytes) -> HpkePublicKey | None:
+    """The registered key, or None if an older release registered one that is not valid."""
+    try:
+        return HpkePublicKey.from_raw(Suite.parse(suite), raw)
+    except FormatError:
+        return None

@@ -5,6 +5,13 @@ new salt, optionally new Argon2 parameters) and issues a fresh grant to
 every active organizer.  The list expires after its validity, or earlier
 when a listed record's expiry comes first, so a record is never reported
 after its retention ends.
+
+What a list shows beyond its size bucket is kept independent of the
+register (docs/adr/0014-organizer-keys-grants-and-list-metadata.md): its
+``issued_at`` is read once, before the hashing, and every file the publish
+writes carries that time as its modification time, so no timestamp shows
+how long hashing took; and a record's expiry shows only as the start of
+its week (Monday 00:00 UTC), from which the record is no longer listed.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +42,7 @@ from ..errors import InputError, ScrubPending
 from ..formats import EntryPayload, ListHeader, Random, build_list, write_atomic
 from ._authority import Authority
 from ._epochs import Epoch, Publication
-from ._grants import DEFAULT_GRANT_VALIDITY, grant_missing
+from ._grants import DEFAULT_GRANT_VALIDITY, GrantFailure, grant_missing
 from ._records import Record
 from ._register import Register
 
@@ -44,6 +51,7 @@ __all__ = [
     "PublishOptions",
     "PublishResult",
     "list_expiry",
+    "listed_records",
     "merge_entries",
 ]
 
@@ -93,6 +101,9 @@ class PublishResult:
     rotated: bool
     capped_by_record_expiry: bool
     grants: tuple[Path, ...] = field(default=())
+    # Active organizers that got no grant (the others did); the next
+    # publish tries them again.
+    grant_failures: tuple[GrantFailure, ...] = field(default=())
     # True when a rotation could not yet scrub the old epoch key from the
     # register's files (another program holds it open): run expunge later.
     scrub_pending: bool = False
@@ -129,14 +140,40 @@ def _precedes(candidate: EntryPayload, current: EntryPayload) -> bool:
     )
 
 
+def _week_start(when: datetime) -> datetime:
+    """Monday 00:00 UTC of the week *when* falls in."""
+    day = when.astimezone(UTC) - timedelta(days=when.astimezone(UTC).weekday())
+    return day.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def listed_records(records: Sequence[Record], now: datetime) -> list[Record]:
+    """The published *records* that a list issued at *now* holds.
+
+    A record is left out from the start (Monday 00:00 UTC) of the week in
+    which its retention ends: a list capped at its exact expiry would tell
+    every organizer the date one record's retention ends.
+    """
+    return [r for r in records if r.expires_at is None or _week_start(r.expires_at) > now]
+
+
 def list_expiry(
     records: Sequence[Record], now: datetime, valid_for: timedelta
 ) -> tuple[datetime, bool]:
-    """When a list of *records* published at *now* expires, and whether a record's expiry set it."""
+    """When a list of *records* published at *now* expires, and whether a record's expiry set it.
+
+    The list expires after *valid_for*, or at the start of the week in which
+    the first record's retention ends, if that comes first; *records* are
+    those `listed_records` keeps, so that start is after *now*.
+    """
     expires_at = now + valid_for
     first = min((r.expires_at for r in records if r.expires_at is not None), default=None)
-    if first is not None and first < expires_at:
-        return first, True
+    if first is None:
+        return expires_at, False
+    cap = _week_start(first)
+    if cap <= now:
+        raise InputError("a record whose retention ends this week is no longer listed")
+    if cap < expires_at:
+        return cap, True
     return expires_at, False
 
 
@@ -150,7 +187,9 @@ def publish(
 ) -> PublishResult:
     """Build, sign and write the list of every published record; grant what a rotation missed.
 
-    If another program holds the register open, a rotation still completes
+    An active organizer that cannot be granted does not stop the others: it
+    is returned in ``grant_failures``, after the list and every other grant
+    are written.  If another program holds the register open, a rotation still completes
     but cannot scrub the old epoch key from the register's files yet:
     ``scrub_pending`` is then true, and `Register.expunge` scrubs once that
     program is closed.
@@ -158,7 +197,7 @@ def publish(
     if options.grants_dir is None:
         raise ValueError("publish needs options.grants_dir; Committee.publish sets it")
     epoch, rotated = _epoch_for_publish(register, options, now)
-    records = register.records.published(now)
+    records = listed_records(register.records.published(now), now)
     merged = merge_entries(records, profile=epoch.profile)
     items = sorted(merged)
     expires_at, capped = list_expiry(records, now, options.valid_for)
@@ -174,11 +213,17 @@ def publish(
         hashes = hasher.hash_many(items, progress=options.progress)
     header = _header(authority.series, epoch, publication)
     entries = zip(hashes, (merged[i] for i in items), strict=True)
-    write_atomic(output, build_list(header, entries, authority.signing_key, rng=options.rng))
+    # The file shows the time the list states it was issued, not when the
+    # hashing ended, which would tell how many real keys it holds.
+    write_atomic(
+        output,
+        build_list(header, entries, authority.signing_key, rng=options.rng),
+        mtime=publication.issued_at,
+    )
     # Every active organizer without a grant for this epoch gets one: after
     # a rotation, all of them; after a rotation that was interrupted before
     # its grants were written, the ones it missed.
-    grants = grant_missing(
+    grants, failures = grant_missing(
         register,
         authority,
         options.grants_dir / f"epoch-{epoch.number}",
@@ -199,6 +244,7 @@ def publish(
         rotated=rotated,
         capped_by_record_expiry=capped,
         grants=grants,
+        grant_failures=failures,
         scrub_pending=scrub_pending,
     )
 

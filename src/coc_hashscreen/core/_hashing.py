@@ -67,10 +67,16 @@ DOMAIN: Final = b"coc-hashscreen/v1"
 
 # Bounds on Argon2 parameters read from a list.  A list is signed, but a
 # leaked signing key or a typo must not be able to make every screener
-# allocate gigabytes or spin for minutes per identifier.
+# allocate gigabytes or spin for minutes per identifier.  The work of one
+# call grows with time_cost x memory_cost (passes over memory), so that
+# product is bounded, not each factor alone: t=10 with m=1 GiB, each within
+# its own bound, took 12-19 s per identifier.  The bound is 256 MiB-passes,
+# 1.33x the "strong" profile: about 0.4 s of one core on the reference
+# machine (docs/adr/0014-organizer-keys-grants-and-list-metadata.md).
 MIN_TIME_COST: Final = 1
 MAX_TIME_COST: Final = 10
-MAX_MEMORY_COST: Final = 1024 * 1024  # KiB, 1 GiB
+MAX_COST: Final = 256 * 1024  # KiB x passes: time_cost * memory_cost
+MAX_MEMORY_COST: Final = MAX_COST  # KiB; what the product allows at time_cost 1
 MAX_PARALLELISM: Final = 16
 DEFAULT_MEMORY_BUDGET: Final = 1024 * 1024 * 1024  # bytes
 
@@ -107,6 +113,11 @@ class Argon2Params:
             raise InvalidParameters(
                 f"Argon2 memory_cost {self.memory_cost} KiB is outside "
                 f"{8 * self.parallelism}..{MAX_MEMORY_COST} KiB"
+            )
+        if self.time_cost * self.memory_cost > MAX_COST:
+            raise InvalidParameters(
+                f"Argon2 time_cost x memory_cost {self.time_cost} x {self.memory_cost} KiB "
+                f"is over the bound of {MAX_COST} KiB-passes ({MAX_COST // 1024} MiB-passes)"
             )
 
     @property

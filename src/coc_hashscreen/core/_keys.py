@@ -8,6 +8,12 @@
   ChaCha20-Poly1305.  The key id is SHA-256 of the raw public key (for the
   hybrid: the ML-KEM-768 public key followed by the X25519 public key).
 
+A public key is checked when it is read (`HpkePublicKey.from_raw`), so no
+invalid key is ever registered, pinned or sealed to: an X25519 key must be
+canonical (below 2^255 - 19) and not of low order (RFC 7748 §6.1), and the
+hybrid's ML-KEM-768 key must pass FIPS 203's modulus check and not be all
+zero (docs/adr/0014-organizer-keys-grants-and-list-metadata.md).
+
 Reprs never show key material.  Key *files* are in `formats`.
 """
 
@@ -39,7 +45,14 @@ __all__ = [
 
 _MLKEM_SEED: Final = 64
 _MLKEM_PUBLIC: Final = 1184
+# The encoded vector t of an ML-KEM-768 public key; the 32-byte seed rho follows.
+_MLKEM_T: Final = 1152
 _X25519: Final = 32
+_X25519_P: Final = 2**255 - 19
+# Any private key shows a low-order peer key: its scalar is clamped to a
+# multiple of the cofactor 8, so the shared secret is all zero, which
+# OpenSSL refuses.  A fixed one keeps the check deterministic.
+_PROBE: Final = x25519.X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 
 
 def key_id(raw_public_key: bytes) -> bytes:
@@ -166,19 +179,27 @@ class HpkePublicKey:
 
     @classmethod
     def from_raw(cls, suite: Suite, raw: bytes) -> HpkePublicKey:
+        """The key *raw* encodes, if it is one that can safely be sealed to.
+
+        Refused with `FormatError`: a wrong size, an X25519 key that is not
+        canonical or is of low order (sealing to it would fail, or give a
+        shared secret anyone knows), and an ML-KEM-768 key that fails the
+        modulus check or is all zero.
+        """
         if len(raw) != suite.public_size:
             raise FormatError(f"an {suite.value} public key is {suite.public_size} bytes")
         key: _PublicKey
         try:
             if suite is Suite.X25519:
-                key = x25519.X25519PublicKey.from_public_bytes(raw)
+                key = _x25519_public(raw)
             else:
                 key = hpke.MLKEM768X25519PublicKey(
-                    mlkem.MLKEM768PublicKey.from_public_bytes(raw[:_MLKEM_PUBLIC]),
-                    x25519.X25519PublicKey.from_public_bytes(raw[_MLKEM_PUBLIC:]),
+                    _mlkem_public(raw[:_MLKEM_PUBLIC]), _x25519_public(raw[_MLKEM_PUBLIC:])
                 )
-        except ValueError:
-            raise FormatError(f"not a valid {suite.value} public key") from None
+        except ValueError as exc:
+            raise FormatError(
+                f"not a valid {suite.value} public key ({exc}); its owner must make a new key pair"
+            ) from None
         return cls(suite, raw, key)
 
     @property
@@ -200,6 +221,32 @@ class HpkePublicKey:
 
     def __repr__(self) -> str:
         return f"HpkePublicKey(suite={self.suite.value}, key_id={short_id(self.key_id)}…)"
+
+
+def _x25519_public(raw: bytes) -> x25519.X25519PublicKey:
+    """An X25519 public key that is canonical and not of low order, else `ValueError`."""
+    # A non-canonical encoding names the same point as a canonical one under
+    # another key id; the high bit is ignored by X25519 but not by SHA-256.
+    if int.from_bytes(raw, "little") >= _X25519_P:
+        raise ValueError("a non-canonical X25519 encoding")
+    key = x25519.X25519PublicKey.from_public_bytes(raw)
+    try:
+        _PROBE.exchange(key)
+    except ValueError:
+        raise ValueError("a low-order X25519 point") from None
+    return key
+
+
+def _mlkem_public(raw: bytes) -> mlkem.MLKEM768PublicKey:
+    """An ML-KEM-768 public key that passes the modulus check and is not all zero."""
+    if not any(raw[:_MLKEM_T]):
+        # t = 0 passes FIPS 203's checks, but every ciphertext to it reveals its secret.
+        raise ValueError("an all-zero ML-KEM-768 key")
+    try:
+        return mlkem.MLKEM768PublicKey.from_public_bytes(raw)
+    except ValueError:
+        # cryptography applies FIPS 203's modulus check (every coefficient below q).
+        raise ValueError("an ML-KEM-768 key that fails the modulus check") from None
 
 
 @dataclass(frozen=True, eq=False)

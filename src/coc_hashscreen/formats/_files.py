@@ -11,8 +11,10 @@ import contextlib
 import os
 import stat
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
+from ..core import timestamp
 from ..errors import FileTooLarge, KeyFileError
 
 __all__ = ["check_private_mode", "fsync_directory", "read_limited", "write_atomic"]
@@ -32,11 +34,20 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, private: bool = False) -> None:
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    private: bool = False,
+    mtime: datetime | None = None,
+) -> None:
     """Replace *path* with *data* atomically; mode 0600 when *private*.
 
     The temporary file is created with mode 0600 and only widened after
     writing, so a secret is never readable by others, not even briefly.
+    With *mtime* the file's access and modification times are set to it
+    (whole seconds) before it takes its name: a file that states when it
+    was issued then shows that time, not when the work to make it ended.
     """
     target = Path(path)
     directory = target.parent
@@ -46,6 +57,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, private: bool = F
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mtime is not None:
+                seconds = timestamp(mtime)
+                os.utime(handle.fileno(), (seconds, seconds))
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), PRIVATE_MODE if private else PUBLIC_MODE)
         os.replace(tmp, target)
