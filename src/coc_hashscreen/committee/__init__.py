@@ -31,6 +31,7 @@ from ._publish import (
 )
 from ._records import (
     KEEP,
+    IdentifierIndex,
     Keep,
     NewRecord,
     Record,
@@ -48,7 +49,9 @@ from ._reports import (
 )
 from ._retention import (
     DEFAULT_MINOR_RETENTION,
+    DEFAULT_REPORT_RETENTION,
     check_future,
+    report_expiry,
     retention_for,
 )
 from ._review import (
@@ -57,6 +60,7 @@ from ._review import (
     RaisedRecord,
     ReviewAction,
     check_transition,
+    new_identifiers,
     plan_outcome,
     report_retention,
 )
@@ -65,6 +69,7 @@ __all__ = [
     "DEFAULT_GRANT_VALIDITY",
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
+    "DEFAULT_REPORT_RETENTION",
     "KEEP",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
@@ -75,6 +80,7 @@ __all__ = [
     "ExpungeResult",
     "GrantRecord",
     "GrantRequest",
+    "IdentifierIndex",
     "IntakeResult",
     "Keep",
     "NewRecord",
@@ -97,7 +103,9 @@ __all__ = [
     "check_transition",
     "list_expiry",
     "merge_entries",
+    "new_identifiers",
     "plan_outcome",
+    "report_expiry",
     "report_retention",
     "retention_for",
 ]
