@@ -182,6 +182,30 @@ def test_an_unassessed_report_linked_at_intake_goes_with_its_record(
     assert "1 report(s)" in out
 
 
+def test_removing_a_record_removes_unlinked_reports_sharing_its_email(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report the register did not link, naming the person's e-mail, goes too; a name does not."""
+    ok(capsys, "committee", "add", directory, "--status", "banned", "--github", "offender")
+    report_id = receive(directory)
+    with Committee.open(directory) as committee:
+        # Not linked: the record has no e-mail yet.
+        assert committee.register.reports.get(report_id).people[0][1] is None
+    namesake = Person("reported", NAME, (Identifier("github", "namesake"),))
+    with Committee.open(directory) as committee:
+        sealed = seal_report(sample_report(people=(namesake,)), trust=committee.trust)
+        kept = committee.intake(sealed).report.id
+    ok(capsys, "committee", "update", directory, "1", "--add-email", EMAIL)
+    out = ok(capsys, "committee", "remove", directory, "1")
+    assert "and 1 report(s)" in out
+    left = raw(directory)
+    # The namesake's report keeps the name; nothing else of the person is left.
+    assert [n for n in NEEDLES[1:] if n in left] == []
+    assert kept in ok(capsys, "committee", "reports", directory)
+    code, _, err = cli(capsys, "committee", "show-report", directory, report_id)
+    assert (code != 0, "no report" in err) == (True, True)
+
+
 def test_an_unassessed_unlinked_report_ends(
     directory: Path, clock: Clock, capsys: pytest.CaptureFixture[str]
 ) -> None:

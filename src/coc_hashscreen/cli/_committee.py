@@ -184,7 +184,7 @@ def _remove(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         result = committee.remove_record(args.record_id)
         out(
-            f"Removed record {args.record_id} and {result.reports} report(s) linked to it; "
+            f"Removed record {args.record_id} and {result.reports} report(s) naming the person; "
             "no byte of them is left in the register."
         )
         _after_deletion(committee, result, args.output)

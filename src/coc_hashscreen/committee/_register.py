@@ -111,6 +111,7 @@ class Register(Closing):
         Runs inside the caller's transaction; the caller scrubs after it.
         """
         listed = self.records._listed_epoch(record_ids)
+        reports += self.reports._delete_naming(record_ids)
         reports += self.records._delete(record_ids)
         keys = self.epochs._wipe_retired_keys()
         current = self.epochs.current()

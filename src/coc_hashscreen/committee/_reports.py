@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ..core import Status, from_timestamp, resolve_now, timestamp
+from ..core import STRONG_KINDS, Status, from_timestamp, resolve_now, timestamp
 from ..errors import RegisterError
 from ..formats import Attachment, IncidentReport, report_id_for
 from ._db import Database, from_db_time, to_db_time
-from ._records import RecordStore
+from ._records import RecordStore, canonical_set
 from ._retention import DEFAULT_REPORT_RETENTION, check_future, report_expiry
 from ._review import NewRecordFor, ReviewAction, check_transition, plan_outcome, report_retention
 
@@ -244,6 +245,33 @@ class ReportStore:
             "INSERT INTO report_steps (report_id, step, at, actor, note) VALUES (?, ?, ?, ?, ?)",
             (report_id, step, timestamp(at), actor, note),
         )
+
+    def _delete_naming(self, record_ids: Sequence[int]) -> int:
+        """Delete the reports that name these records' people, in the caller's transaction.
+
+        A report linked to one of the records goes with it (the register's
+        trigger does that when the record is deleted); this also deletes a
+        report not linked to it in which a person shares an e-mail address or
+        a handle with the record: the committee unlinked it, or added that
+        identifier to the record after intake.  A shared name alone is not
+        enough, as names collide.  Returns how many reports it deleted.
+        """
+        wanted: set[tuple[str, str]] = set()
+        for record_id in record_ids:
+            record = self._records.get(record_id)
+            wanted |= canonical_set(i for i in record.identifiers if i.kind in STRONG_KINDS)
+        if not wanted:
+            return 0
+        naming = [
+            (report_id,)
+            for report_id, content in self._db.execute("SELECT id, content FROM reports")
+            if any(
+                canonical_set(person.identifiers) & wanted
+                for person in IncidentReport.from_dict(json.loads(content)).people
+            )
+        ]
+        self._db.executemany("DELETE FROM reports WHERE id = ?", naming)
+        return len(naming)
 
     def _delete_expired(self, now: datetime) -> int:
         """Delete reports past `report_expiry`, inside the caller's transaction (for expunge)."""
