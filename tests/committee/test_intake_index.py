@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coc_hashscreen.committee import IdentifierIndex, NewRecord, Record, Register
 from coc_hashscreen.core import Identifier, Status, _model, canonical
@@ -90,3 +92,35 @@ def test_the_index_links_as_a_scan_would() -> None:
     assert index.link([Identifier("name", "Jo Doe")]) is None
     assert index.name_matches([Identifier("name", "jo doe")]) == [1, 3]
     assert index.name_matches([Identifier("email", "shared@example.org")]) == []
+
+
+_handles = st.sampled_from(["ann", "bo", "cy", "Ann", "BO"])
+_names = st.sampled_from(["Jo Doe", "Doe, Jo", "Al Roe", "jo doe"])
+
+
+@given(
+    st.lists(st.tuples(_handles, _names), min_size=1, max_size=6),
+    st.lists(_handles, max_size=3),
+    _names,
+)
+def test_the_index_answers_as_a_scan_of_every_record(
+    stored: list[tuple[str, str]], handles: list[str], name: str
+) -> None:
+    records = [
+        Record(n + 1, Status.FLAGGED, f"C-{n}", NOW, NOW, None,
+               (Identifier("github", handle), Identifier("name", person)))
+        for n, (handle, person) in enumerate(stored)
+    ]  # fmt: skip
+    wanted = [Identifier("github", h) for h in handles] + [Identifier("name", name)]
+    index = IdentifierIndex.of(reversed(records))
+    strong = {(i.kind, i.canonical) for i in wanted if i.kind == "github"}
+    scan = next(
+        (r.id for r in records if {(i.kind, i.canonical) for i in r.identifiers} & strong), None
+    )
+    assert index.link(wanted) == scan
+    names = {i.canonical for i in wanted if i.kind == "name"}
+    assert index.name_matches(wanted) == [
+        r.id
+        for r in records
+        if any(i.kind == "name" and i.canonical in names for i in r.identifiers)
+    ]
