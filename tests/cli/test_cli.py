@@ -534,7 +534,8 @@ def test_report_flow(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Recorded as banned" in out
     out = ok("committee", "show-report", setup.committee, report_id, "--attachments",
              setup.tmp / "att")  # fmt: skip
-    assert "reported: name: Bad Actor, email: bad@example.org (record 3)" in out
+    assert "1. reported (record 3)\n     1.1 name: Bad Actor\n" in out
+    assert "     1.2 email: bad@example.org\n" in out
     assert (setup.tmp / "att" / "shot.png").read_bytes() == shot.read_bytes()
     data = json.loads(ok("committee", "reports", setup.committee, "--format", "json"))
     by = [s["by"] for s in data[0]["steps"]]
@@ -693,7 +694,8 @@ def test_committee_link_command(setup: Setup, capsys: pytest.CaptureFixture[str]
     )
     assert (code, "linked to record 1" in out) == (0, True)
     _, out, _ = run(capsys, "committee", "show-report", setup.committee, report_id)
-    assert "1. reported: name: Bad Actor, email: bad@example.org (record 1)" in out
+    assert "1. reported (record 1)\n     1.1 name: Bad Actor  [new: not on record 1]\n" in out
+    assert "     1.2 email: bad@example.org  [new: not on record 1]\n" in out
     code, _, err = run(capsys, "committee", "link", setup.committee, report_id, "1")
     assert (code, "--record ID or --none" in err) == (2, True)
     assert run(capsys, "committee", "link", setup.committee, report_id, "1", "--none")[0] == 0

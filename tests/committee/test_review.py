@@ -323,8 +323,13 @@ def test_two_reported_people_linked_to_one_record_keep_every_identifier(world: W
     register.reports.link(report_id, 0, record.id)
     register.reports.link(report_id, 1, record.id)
     register.reports.advance(report_id, ReviewAction("reviewed", actor="x"), now=NOW)
+    # Each identifier a report adds to a linked record is confirmed (ADR 0011).
     register.reports.advance(
-        report_id, ReviewAction("assessed", actor="x", outcome=Status.BANNED), now=NOW
+        report_id,
+        ReviewAction(
+            "assessed", actor="x", outcome=Status.BANNED, add_identifiers=[(0, 0), (1, 0)]
+        ),
+        now=NOW,
     )
     after = register.records.get(record.id)
     assert after.status is Status.BANNED

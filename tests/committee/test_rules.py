@@ -189,7 +189,10 @@ def test_an_assessment_raises_a_linked_record_and_adds_only_new_identifiers() ->
     person = Person("reported", "Jane Doe", (Identifier("email", "jane@example.org"),
                                               Identifier("github", "jane-gh")))  # fmt: skip
     report = sample_report(people=(person,))
-    action = ReviewAction("assessed", actor="x", outcome=Status.FLAGGED)
+    # Every identifier confirmed (ADR 0011: none is added unconfirmed).
+    action = ReviewAction(
+        "assessed", actor="x", outcome=Status.FLAGGED, add_identifiers=[(0, 0), (0, 1), (0, 2)]
+    )
     (item,) = plan_outcome("R-1", report, (("reported", 7),), action, {7: linked})
     assert isinstance(item, RaisedRecord)
     # Raised to flagged; the minor retention no longer fits, and only the
@@ -228,7 +231,9 @@ def test_two_reported_people_linked_to_one_record_both_reach_it() -> None:
     first = Person("reported", "", (Identifier("github", "alias-one"),))
     second = Person("reported", "", (Identifier("github", "alias-two"),))
     report = sample_report(people=(first, second))
-    action = ReviewAction("assessed", actor="x", outcome=Status.BANNED)
+    action = ReviewAction(
+        "assessed", actor="x", outcome=Status.BANNED, add_identifiers=[(0, 0), (1, 0)]
+    )
     plan = plan_outcome("R-1", report, (("reported", 7), ("reported", 7)), action, {7: linked})
     assert [item.position for item in plan] == [0, 1]
     last = plan[-1]

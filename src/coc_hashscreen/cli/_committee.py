@@ -18,11 +18,13 @@ from ..committee import (
     KEEP,
     REPORT_STEPS,
     Committee,
+    ExpungeResult,
     GrantFailure,
     GrantRequest,
     Keep,
     NewRecord,
     PublishOptions,
+    PublishResult,
     Record,
     RecordChange,
 )
@@ -182,20 +184,43 @@ def _list(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
-        committee.register.records.remove(args.record_id)
-    out(f"Removed record {args.record_id}; no byte of it is left in the register.")
+        result = committee.remove_record(args.record_id)
+        out(
+            f"Removed record {args.record_id} and {result.reports} report(s) naming the person; "
+            "no byte of them is left in the register."
+        )
+        _after_deletion(committee, result, args.output)
     return EXIT_OK
 
 
 def _expunge(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         result = committee.expunge()
-    out(
-        f"Expunged {result.records} record(s) and {result.reports} minor report(s) past "
-        f"their retention, and wiped {result.epoch_keys} retired epoch key(s); no byte of "
-        "them is left in the register."
-    )
+        out(
+            f"Expunged {result.records} record(s) and {result.reports} report(s) past "
+            f"their retention, and wiped {result.epoch_keys} epoch key(s); no byte of "
+            "them is left in the register."
+        )
+        _after_deletion(committee, result, args.output)
     return EXIT_OK
+
+
+def _after_deletion(committee: Committee, result: ExpungeResult, output: str | None) -> None:
+    """Say what a deletion that rotated the epoch needs next, or publish it to *output*."""
+    if result.rotated_to is None:
+        return
+    out(
+        f"A deleted record was in a list of the last epoch: started epoch {result.rotated_to} "
+        "and wiped the old key."
+    )
+    if output is None:
+        out(
+            "Publish now ('committee publish DIR -o LIST'): organizers get the new list and "
+            "grants for the new epoch with it. Lists they already hold still name the person "
+            "until they expire."
+        )
+        return
+    _print_published(committee.publish(output), output)
 
 
 # ---------------------------------------------------------------------------
@@ -223,6 +248,11 @@ def _publish(args: argparse.Namespace) -> int:
             result = committee.publish(args.output, options)
         finally:
             bar.close()
+    _print_published(result, args.output)
+    return EXIT_OK
+
+
+def _print_published(result: PublishResult, output: str) -> None:
     header = result.header
     if result.rotated:
         out(f"Started epoch {header.epoch} with a new key and salt ({header.kdf.describe()}).")
@@ -230,7 +260,7 @@ def _publish(args: argparse.Namespace) -> int:
         f"Published version {header.version} of epoch {header.epoch}: {result.records} "
         f"record(s), {result.real_entries} key(s), padded to {header.entry_count} entries."
     )
-    out(f"Valid until {header.expires_at:%Y-%m-%d %H:%M} UTC; written to {args.output}")
+    out(f"Valid until {header.expires_at:%Y-%m-%d %H:%M} UTC; written to {output}")
     if result.capped_by_record_expiry:
         out("The list expires early because a listed record's expiry comes first.")
     if result.grants:
@@ -247,7 +277,6 @@ def _publish(args: argparse.Namespace) -> int:
         )
     if result.grant_failures:
         _grant_failures(result.grant_failures, header.epoch)
-    return EXIT_OK
 
 
 def _grant_failures(failures: tuple[GrantFailure, ...], epoch: int) -> None:
@@ -382,9 +411,10 @@ def _add_register_commands(csub: Subparsers) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=_list)
 
-    p = csub.add_parser("remove", help="remove a record for good")
+    p = csub.add_parser("remove", help="remove a record and its reports for good")
     p.add_argument("dir")
     p.add_argument("record_id", type=positive, metavar="RECORD_ID")
+    _add_rotation_output(p)
     p.set_defaults(func=_remove)
 
 
@@ -452,13 +482,24 @@ def _add_list_commands(csub: Subparsers) -> None:
     p.add_argument("key_id", metavar="KEY_ID", help="key id prefix, from 'committee organizers'")
     p.set_defaults(func=_revoke)
 
-    p = csub.add_parser("expunge", help="delete expired records for good")
+    p = csub.add_parser("expunge", help="delete expired records and reports for good")
     p.add_argument("dir")
+    _add_rotation_output(p)
     p.set_defaults(func=_expunge)
 
     p = csub.add_parser("rotate-key", help="replace the committee's signing key")
     p.add_argument("dir")
     p.set_defaults(func=_rotate_key)
+
+
+def _add_rotation_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="LIST",
+        help="if the epoch rotates (a deleted record was listed in it), publish the new "
+        "list here and the grants in DIR/grants",
+    )
 
 
 def _add_report_commands(csub: Subparsers) -> None:
@@ -513,6 +554,16 @@ def _add_report_commands(csub: Subparsers) -> None:
         type=day,
         metavar="YYYY-MM-DD",
         help="with --status: the record's or (minor) the report's expiry",
+    )
+    p.add_argument(
+        "--add-identifier",
+        action="append",
+        default=[],
+        type=_review.identifier_position,
+        metavar="P.I",
+        help="with --status flagged or banned: add identifier I of person P, as "
+        "'show-report' numbers it, to the person's linked record (repeatable); no other "
+        "identifier from the report is added to a linked record",
     )
     p.add_argument("--by", metavar="NAME", help="who takes this step (default: your user name)")
     p.set_defaults(func=_review.review)

@@ -6,12 +6,28 @@ import argparse
 import json
 from pathlib import Path
 
-from ..committee import Committee, ReviewAction, StoredReport
+from ..committee import Committee, ReviewAction, StoredReport, new_identifiers
 from ..core import Status
 from ..formats import IncidentReport, read_sealed, write_atomic
 from ._common import EXIT_OK, PROG, UsageError, out, safe, user
 
-__all__ = ["intake", "link", "reports", "review", "show_report"]
+__all__ = ["identifier_position", "intake", "link", "reports", "review", "show_report"]
+
+
+def identifier_position(value: str) -> tuple[int, int]:
+    """A ``P.I`` argument (person P, identifier I, from 1) as positions from 0.
+
+    The identifier itself is never asked for: it would stay in the shell's
+    history.  The message does not quote the value, which may be one.
+    """
+    person, dot, identifier = value.partition(".")
+    if not (dot and person.isdigit() and identifier.isdigit()):
+        raise argparse.ArgumentTypeError(
+            "not a position like 1.2 (person 1, identifier 2, as 'show-report' numbers them)"
+        )
+    if int(person) < 1 or int(identifier) < 1:
+        raise argparse.ArgumentTypeError("positions are counted from 1.1")
+    return int(person) - 1, int(identifier) - 1
 
 
 def intake(args: argparse.Namespace) -> int:
@@ -59,19 +75,26 @@ def show_report(args: argparse.Namespace) -> int:
         register = committee.register
         stored = register.reports.get(args.report_id)
         content = register.reports.content(args.report_id)
-        suggestions = [register.records.name_matches(p.all_identifiers) for p in content.people]
+        index = register.records.index()
+        suggestions = [index.name_matches(p.all_identifiers) for p in content.people]
+        linked = {r: register.records.get(r) for _, r in stored.people if r is not None}
+        new = new_identifiers(content, stored.people, linked)
     if args.attachments:
         target = Path(args.attachments)
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         for attachment in content.attachments:
             write_atomic(target / attachment.name, attachment.data, private=True)
     if args.format == "json":
-        document = {**stored.to_dict(), "content": content.to_dict()}
+        document = {
+            **stored.to_dict(),
+            "content": content.to_dict(),
+            "new_identifiers": [f"{p + 1}.{i + 1}" for p, i in new],
+        }
         out(json.dumps(document, indent=2, ensure_ascii=True))
         return EXIT_OK
     lines = [
         *_header_lines(stored, content),
-        *_people_lines(stored, content, suggestions),
+        *_people_lines(stored, content, suggestions, set(new)),
         *_body_lines(stored, content),
     ]
     out(safe("\n".join(lines)))
@@ -93,13 +116,23 @@ def _header_lines(stored: StoredReport, content: IncidentReport) -> list[str]:
 
 
 def _people_lines(
-    stored: StoredReport, content: IncidentReport, suggestions: list[list[int]]
+    stored: StoredReport,
+    content: IncidentReport,
+    suggestions: list[list[int]],
+    new: set[tuple[int, int]],
 ) -> list[str]:
+    """Each person, and each identifier numbered P.I for 'review --add-identifier'.
+
+    An identifier of a linked person that the record does not hold is marked
+    new: the report may name someone else beside the person it links to.
+    """
     lines = []
     for n, (person, (_, record)) in enumerate(zip(content.people, stored.people, strict=True)):
         linked = f" (record {record})" if record else ""
-        ids = ", ".join(f"{i.kind}: {i.value}" for i in person.all_identifiers)
-        lines.append(f"  {n + 1}. {person.role}: {ids}{linked}")
+        lines.append(f"  {n + 1}. {person.role}{linked}")
+        for i, identifier in enumerate(person.all_identifiers):
+            mark = f"  [new: not on record {record}]" if (n, i) in new else ""
+            lines.append(f"     {n + 1}.{i + 1} {identifier.kind}: {identifier.value}{mark}")
         if record is None and suggestions[n]:
             found = ", ".join(map(str, suggestions[n]))
             lines.append(f"     same name as record(s) {found}, not linked: if it is the same")
@@ -146,8 +179,14 @@ def review(args: argparse.Namespace) -> int:
             note=args.note or "",
             outcome=args.status,
             expires_at=args.expires,
+            add_identifiers=args.add_identifier,
         )
         report = committee.register.reports.advance(args.report_id, action)
+        content = committee.register.reports.content(report.id)
+        store = committee.register.records
+        linked = {r: store.get(r) for _, r in report.people if r is not None}
+        new = new_identifiers(content, report.people, linked)
+        left_out = sum(report.people[p][0] == "reported" for p, _ in new)
     out(f"Report {report.id} is now {report.step}.")
     if args.status is None:
         return EXIT_OK
@@ -157,6 +196,12 @@ def review(args: argparse.Namespace) -> int:
             f"Recorded as {report.outcome.value} in record(s) {', '.join(map(str, records))}; "
             "the next published list includes them."
         )
+        if left_out:
+            out(
+                f"{left_out} identifier(s) of reported people were not added to their records "
+                "(no --add-identifier); add one with 'committee update' if the committee has "
+                "confirmed it is the same person."
+            )
     elif report.outcome is Status.MINOR and report.expires_at:
         out(f"A minor incident: kept until {report.expires_at:%Y-%m-%d}, then expunged.")
     return EXIT_OK

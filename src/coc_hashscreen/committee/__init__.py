@@ -33,6 +33,7 @@ from ._publish import (
 )
 from ._records import (
     KEEP,
+    IdentifierIndex,
     Keep,
     NewRecord,
     Record,
@@ -50,7 +51,9 @@ from ._reports import (
 )
 from ._retention import (
     DEFAULT_MINOR_RETENTION,
+    DEFAULT_REPORT_RETENTION,
     check_future,
+    report_expiry,
     retention_for,
 )
 from ._review import (
@@ -59,6 +62,7 @@ from ._review import (
     RaisedRecord,
     ReviewAction,
     check_transition,
+    new_identifiers,
     plan_outcome,
     report_retention,
 )
@@ -67,6 +71,7 @@ __all__ = [
     "DEFAULT_GRANT_VALIDITY",
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
+    "DEFAULT_REPORT_RETENTION",
     "KEEP",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
@@ -78,6 +83,7 @@ __all__ = [
     "GrantFailure",
     "GrantRecord",
     "GrantRequest",
+    "IdentifierIndex",
     "IntakeResult",
     "Keep",
     "NewRecord",
@@ -101,7 +107,9 @@ __all__ = [
     "list_expiry",
     "listed_records",
     "merge_entries",
+    "new_identifiers",
     "plan_outcome",
+    "report_expiry",
     "report_retention",
     "retention_for",
 ]

@@ -33,6 +33,7 @@ from ..core import (
 from ..errors import KeyFileError, RegisterError
 from ..formats import (
     Grant,
+    Random,
     TrustContent,
     TrustFile,
     fsync_directory,
@@ -259,9 +260,21 @@ class Committee(Closing):
 
     # -- expunge and key rotation -----------------------------------------------
 
-    def expunge(self, *, now: datetime | None = None) -> ExpungeResult:
-        """Delete expired records and reports, and retired epoch keys, for good."""
-        return self.register.expunge(now=now)
+    def expunge(self, *, now: datetime | None = None, rng: Random = os.urandom) -> ExpungeResult:
+        """Delete expired records and reports, and retired epoch keys, for good.
+
+        A report goes with every record it is linked to.  When an expired
+        record was listed in the current epoch, a new epoch starts (its key
+        from *rng*) and the old key is wiped: `publish` next, which grants
+        the new epoch to every active organizer.
+        """
+        return self.register.expunge(now=now, rng=rng)
+
+    def remove_record(
+        self, record_id: int, *, now: datetime | None = None, rng: Random = os.urandom
+    ) -> ExpungeResult:
+        """Remove a record for good, with every report linked to it (see `expunge`)."""
+        return self.register.remove_record(record_id, now=now, rng=rng)
 
     def rotate_signing_key(self, *, now: datetime | None = None) -> TrustFile:
         """Replace the signing key; the new trust file carries the old key's statement.

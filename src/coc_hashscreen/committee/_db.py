@@ -126,6 +126,23 @@ _MIGRATIONS: Final[Sequence[Sequence[str]]] = (
         "CREATE INDEX report_attachments_report ON report_attachments (report_id)",
         "CREATE INDEX report_steps_report ON report_steps (report_id)",
     ),
+    # 4: a report never outlives a record it is linked to: deleting the
+    # record (remove, expunge, or any later path) deletes every report that
+    # names the person, in the same statement, before the link could be
+    # nulled.  And the epoch each record was last listed in, so that deleting
+    # a record listed in the current epoch rotates it (ADR 0011); records of
+    # an older register count as listed in the last published epoch.
+    (
+        """CREATE TRIGGER records_take_their_reports BEFORE DELETE ON records
+        BEGIN
+            DELETE FROM reports WHERE id IN
+                (SELECT report_id FROM report_people WHERE record_id = OLD.id);
+        END""",
+        "CREATE INDEX report_people_record ON report_people (record_id)",
+        "ALTER TABLE records ADD COLUMN listed_epoch INTEGER",
+        """UPDATE records SET listed_epoch = (SELECT MAX(epoch) FROM publications)
+        WHERE created_at <= (SELECT MAX(issued_at) FROM publications)""",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 

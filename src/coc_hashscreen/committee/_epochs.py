@@ -11,9 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core import PROFILE, Argon2Params, EpochKey, from_timestamp, resolve_now, timestamp
+from ..core import (
+    EPOCH_KEY_SIZE,
+    KDF_PROFILES,
+    PROFILE,
+    SALT_SIZE,
+    Argon2Params,
+    EpochKey,
+    from_timestamp,
+    resolve_now,
+    timestamp,
+)
 from ..errors import RegisterError
-from ..formats import bucket_size
+from ..formats import Random, bucket_size
 from ._db import Database
 
 __all__ = ["Epoch", "EpochStore", "Publication"]
@@ -83,20 +93,31 @@ class EpochStore:
         started all the same) when the old key cannot be scrubbed yet.
         """
         now = resolve_now(now)
-        with self._db.write() as db:
-            row = db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
-            number = max(row[0] + 1, at_least)
-            db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
-            db.execute(
-                "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
-                " profile, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (number, key.secret, key.salt, key.params.time_cost, key.params.memory_cost,
-                 key.params.parallelism, PROFILE, timestamp(now)),
-            )  # fmt: skip
+        with self._db.write():
+            self._start(key, at_least=at_least, now=now)
         self._db.scrub()
         epoch = self.current()
         assert epoch is not None
         return epoch
+
+    def _start(self, key: EpochKey, *, at_least: int, now: datetime) -> int:
+        """`start` inside the caller's transaction, without the scrub; the new number."""
+        row = self._db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
+        number = max(row[0] + 1, at_least)
+        self._db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
+        self._db.execute(
+            "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
+            " profile, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (number, key.secret, key.salt, key.params.time_cost, key.params.memory_cost,
+             key.params.parallelism, PROFILE, timestamp(now)),
+        )  # fmt: skip
+        return int(number)
+
+    def next_key(self, *, rng: Random, kdf: Argon2Params | None = None) -> EpochKey:
+        """A fresh key and salt from *rng* for the next epoch; its Argon2 cost kept unless *kdf*."""
+        current = self.current()
+        params = kdf or (current.kdf if current is not None else KDF_PROFILES["default"])
+        return EpochKey(rng(EPOCH_KEY_SIZE), rng(SALT_SIZE), params)
 
     def _wipe_retired_keys(self) -> int:
         """Destroy every key but the current epoch's, inside the caller's transaction."""

@@ -25,12 +25,8 @@ from pathlib import Path
 from typing import Final
 
 from ..core import (
-    EPOCH_KEY_SIZE,
-    KDF_PROFILES,
     PROFILE,
-    SALT_SIZE,
     Argon2Params,
-    EpochKey,
     HashingOptions,
     KeyedHasher,
     Progress,
@@ -201,6 +197,9 @@ def publish(
     merged = merge_entries(records, profile=epoch.profile)
     items = sorted(merged)
     expires_at, capped = list_expiry(records, now, options.valid_for)
+    # Marked before anything is written: deleting a record listed in the
+    # current epoch rotates it, and a crash here only costs a rotation.
+    register.records._mark_listed([record.id for record in records], epoch.number)
     # The version comes first: tags depend on it.
     publication = register.epochs.record_publication(
         epoch.number,
@@ -260,8 +259,7 @@ def _epoch_for_publish(
         if options.min_epoch > epoch.number:
             raise InputError("a higher epoch number needs a new epoch; rotate")
         return epoch, False
-    params = options.kdf or (epoch.kdf if epoch is not None else KDF_PROFILES["default"])
-    key = EpochKey(options.rng(EPOCH_KEY_SIZE), options.rng(SALT_SIZE), params)
+    key = register.epochs.next_key(rng=options.rng, kdf=options.kdf)
     # If the scrub is blocked, the new epoch stands all the same: the
     # publish goes on and tries the scrub again at its end.
     with contextlib.suppress(ScrubPending):

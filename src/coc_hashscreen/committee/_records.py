@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -28,7 +28,15 @@ from ..errors import InputError, RegisterError
 from ._db import Database, from_db_time, to_db_time
 from ._retention import DEFAULT_MINOR_RETENTION, check_future, retention_for
 
-__all__ = ["KEEP", "Keep", "NewRecord", "Record", "RecordChange", "RecordStore"]
+__all__ = [
+    "KEEP",
+    "IdentifierIndex",
+    "Keep",
+    "NewRecord",
+    "Record",
+    "RecordChange",
+    "RecordStore",
+]
 
 _CASE_REF_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 
@@ -188,6 +196,55 @@ class RecordChange:
         return dataclasses.replace(record, identifiers=identifiers)
 
 
+@dataclass(frozen=True)
+class IdentifierIndex:
+    """The register's identifiers by canonical form, built once for many look-ups.
+
+    Intake links every person of a report: with an index that costs one pass
+    over the records plus one look-up per identifier, where a scan per
+    person cost people x records canonicalizations.  ``strong`` maps a
+    (kind, canonical form) of an e-mail or handle to the first record (by
+    id) holding it; ``names`` maps a canonical name to every record with it.
+    """
+
+    strong: Mapping[tuple[str, str], int] = field(repr=False)
+    names: Mapping[str, tuple[int, ...]] = field(repr=False)
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> IdentifierIndex:
+        strong: dict[tuple[str, str], int] = {}
+        names: dict[str, list[int]] = {}
+        for record in sorted(records, key=lambda r: r.id):
+            for identifier in record.identifiers:
+                form = identifier.canonical
+                if identifier.kind in STRONG_KINDS:
+                    strong.setdefault((identifier.kind, form), record.id)
+                elif identifier.kind == "name":
+                    ids = names.setdefault(form, [])
+                    if record.id not in ids:
+                        ids.append(record.id)
+        return cls(strong, {name: tuple(ids) for name, ids in names.items()})
+
+    def link(self, identifiers: Iterable[Identifier]) -> int | None:
+        """The first record sharing a *strong* identifier (e-mail, handle) with these.
+
+        Names are never enough: different people share them, and linking a
+        report to the wrong record would publish a stranger's e-mail address
+        as theirs.  Name matches are for people to judge (`name_matches`).
+        """
+        found = [
+            self.strong.get((i.kind, i.canonical)) for i in identifiers if i.kind in STRONG_KINDS
+        ]
+        return min((r for r in found if r is not None), default=None)
+
+    def name_matches(self, identifiers: Iterable[Identifier]) -> list[int]:
+        """Records with a name equal to one of these: suggestions, never links."""
+        found = {
+            r for i in identifiers if i.kind == "name" for r in self.names.get(i.canonical, ())
+        }
+        return sorted(found)
+
+
 class RecordStore:
     """The records of one register."""
 
@@ -211,29 +268,20 @@ class RecordStore:
         now = resolve_now(now)
         return [r for r in self.all() if r.is_published(now)]
 
-    def find(self, identifiers: Iterable[Identifier]) -> int | None:
-        """The first record sharing a *strong* identifier (e-mail, handle) with these.
+    def index(self) -> IdentifierIndex:
+        """Every record's identifiers, indexed: build it once to look up many people."""
+        return IdentifierIndex.of(self.all())
 
-        Names are never enough: different people share them, and linking a
-        report to the wrong record would publish a stranger's e-mail address
-        as theirs.  Name matches are for people to judge (`name_matches`).
+    def find(self, identifiers: Iterable[Identifier]) -> int | None:
+        """The first record sharing a strong identifier with these (see `IdentifierIndex.link`).
+
+        For one look-up; for many, build `index` once.
         """
-        wanted = {(i.kind, i.canonical) for i in identifiers if i.kind in STRONG_KINDS}
-        if not wanted:
-            return None
-        for record in self.all():
-            if canonical_set(record.identifiers) & wanted:
-                return record.id
-        return None
+        return self.index().link(identifiers)
 
     def name_matches(self, identifiers: Iterable[Identifier]) -> list[int]:
-        """Records with a name equal to one of these: suggestions, never links."""
-        wanted = {i.canonical for i in identifiers if i.kind == "name"}
-        return [
-            record.id
-            for record in self.all()
-            if any(i.kind == "name" and i.canonical in wanted for i in record.identifiers)
-        ]
+        """Records with a name equal to one of these (see `IdentifierIndex.name_matches`)."""
+        return self.index().name_matches(identifiers)
 
     def _load(self, record_id: int | None = None) -> list[Record]:
         """One record, or all of them when *record_id* is None."""
@@ -330,19 +378,59 @@ class RecordStore:
         self._db.execute("DELETE FROM identifiers WHERE record_id = ?", (record.id,))
         self._insert_identifiers(record.id, record.identifiers)
 
-    def remove(self, record_id: int) -> None:
-        """Delete a record and its identifiers, leaving no byte of them (see `Database.scrub`)."""
-        with self._db.write():
-            self.get(record_id)
-            self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
-        self._db.scrub()
+    def remove(self, record_id: int) -> int:
+        """Delete a record, its identifiers and every report linked to it; scrub.
 
-    def _delete_expired(self, now: datetime) -> int:
-        """Delete records past their expiry, inside the caller's transaction (for expunge)."""
-        return self._db.execute(
-            "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?",
-            (timestamp(now),),
-        ).rowcount
+        Returns how many reports went with it: a report never outlives a
+        person it names (the register's trigger deletes them in the same
+        statement).  This does not rotate the epoch the record was listed
+        in; `Committee.remove_record` does.
+        """
+        with self._db.write():
+            reports = self._delete([record_id])
+        self._db.scrub()
+        return reports
+
+    def _delete(self, record_ids: Sequence[int]) -> int:
+        """Delete these records and the reports linked to them, in the caller's transaction.
+
+        Raises `RegisterError` for an unknown id; returns the reports deleted.
+        """
+        for record_id in record_ids:
+            self.get(record_id)
+        (before,) = self._db.execute("SELECT COUNT(*) FROM reports").fetchone()
+        self._db.executemany("DELETE FROM records WHERE id = ?", [(r,) for r in record_ids])
+        (after,) = self._db.execute("SELECT COUNT(*) FROM reports").fetchone()
+        return int(before - after)
+
+    def _expired(self, now: datetime) -> list[int]:
+        """The ids of records past their expiry at *now*."""
+        return [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                (timestamp(now),),
+            )
+        ]
+
+    def _mark_listed(self, record_ids: Sequence[int], epoch: int) -> None:
+        """Note that these records are in a list of *epoch* (see `Register.expunge`)."""
+        with self._db.write() as db:
+            db.executemany(
+                "UPDATE records SET listed_epoch = ? WHERE id = ?", [(epoch, r) for r in record_ids]
+            )
+
+    def _listed_epoch(self, record_ids: Sequence[int]) -> int | None:
+        """The latest epoch any of these records was listed in (None: never listed)."""
+        epochs = [
+            row[0]
+            for record_id in record_ids
+            for row in self._db.execute(
+                "SELECT listed_epoch FROM records WHERE id = ? AND listed_epoch IS NOT NULL",
+                (record_id,),
+            )
+        ]
+        return max(epochs, default=None)
 
     def _insert_identifiers(self, record_id: int, items: Iterable[Identifier]) -> None:
         self._db.executemany(

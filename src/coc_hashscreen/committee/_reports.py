@@ -1,22 +1,27 @@
 """Incident reports in the register: as received, where they are in the review, what they link to.
 
-The review rules are in `_review`; this store only reads and writes.
+The review rules are in `_review`; this store only reads and writes.  The
+``expires_at`` column holds a report's own retention; the expiry a report
+shows and is expunged at is `report_expiry` of it and of the records the
+report is linked to, computed when read, so it follows every change of a
+link or of a record's expiry without being written anywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ..core import Status, from_timestamp, resolve_now, timestamp
+from ..core import STRONG_KINDS, Status, from_timestamp, resolve_now, timestamp
 from ..errors import RegisterError
 from ..formats import Attachment, IncidentReport, report_id_for
 from ._db import Database, from_db_time, to_db_time
-from ._records import RecordStore
-from ._retention import check_future
+from ._records import RecordStore, canonical_set
+from ._retention import DEFAULT_REPORT_RETENTION, check_future, report_expiry
 from ._review import NewRecordFor, ReviewAction, check_transition, plan_outcome, report_retention
 
 __all__ = ["ReportStep", "ReportStore", "StoredReport"]
@@ -34,7 +39,8 @@ class ReportStep:
 class StoredReport:
     """A report in the register: where it is in the review, and what it links to.
 
-    ``people`` holds (role, linked record id or None) in the report's order.
+    ``people`` holds (role, linked record id or None) in the report's order;
+    ``expires_at`` is when expunge deletes the report (`report_expiry`).
     """
 
     id: str
@@ -79,17 +85,22 @@ class ReportStore:
         """Record a received report once; a second delivery returns the first, unchanged.
 
         People are linked to the records they share an e-mail address or a
-        handle with.  Returns the stored report and whether it was already there.
+        handle with, through one index of the register built for this intake.
+        The report is kept `DEFAULT_REPORT_RETENTION` unless its assessment
+        says otherwise, and never after a record it is linked to.  Returns
+        the stored report and whether it was already there.
         """
         report_id, digest = report_id_for(sealed), hashlib.sha256(sealed).digest()
-        links = [self._records.find(p.all_identifiers) for p in report.people]
+        index = self._records.index()
+        links = [index.link(p.all_identifiers) for p in report.people]
         with self._db.write() as db:
             row = db.execute("SELECT id FROM reports WHERE sealed_sha256 = ?", (digest,)).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO reports (id, sealed_sha256, received_at, step, event_name,"
-                    " content) VALUES (?, ?, ?, 'received', ?, ?)",
-                    (report_id, digest, timestamp(received_at), report.event_name,
+                    "INSERT INTO reports (id, sealed_sha256, received_at, step, expires_at,"
+                    " event_name, content) VALUES (?, ?, ?, 'received', ?, ?, ?)",
+                    (report_id, digest, timestamp(received_at),
+                     timestamp(received_at + DEFAULT_REPORT_RETENTION), report.event_name,
                      report.to_json().decode("utf-8")),
                 )  # fmt: skip
                 db.executemany(
@@ -121,21 +132,27 @@ class ReportStore:
             )
         )
         people = self._db.execute(
-            "SELECT role, record_id FROM report_people WHERE report_id = ? ORDER BY position",
+            "SELECT p.role, p.record_id, r.expires_at FROM report_people p"
+            " LEFT JOIN records r ON r.id = p.record_id WHERE p.report_id = ? ORDER BY p.position",
             (report_id,),
         ).fetchall()
+        received_at = from_timestamp(row[2])
         (attachments,) = self._db.execute(
             "SELECT COUNT(*) FROM report_attachments WHERE report_id = ?", (report_id,)
         ).fetchone()
         return StoredReport(
             id=row[0],
             sealed_sha256=row[1],
-            received_at=from_timestamp(row[2]),
+            received_at=received_at,
             step=row[3],
             outcome=Status(row[4]) if row[4] else None,
-            expires_at=from_db_time(row[5]),
+            expires_at=report_expiry(
+                own=from_db_time(row[5]),
+                received_at=received_at,
+                linked=[from_db_time(end) for _, rid, end in people if rid is not None],
+            ),
             event_name=row[6],
-            people=tuple((role, record_id) for role, record_id in people),
+            people=tuple((role, record_id) for role, record_id, _ in people),
             attachments=attachments,
             steps=steps,
         )
@@ -192,12 +209,15 @@ class ReportStore:
             if action.outcome is not None and action.outcome.published:
                 assert content is not None
                 self._record_outcome(current, content, action, now)
-            db.execute(
-                "UPDATE reports SET step = ?, outcome = COALESCE(?, outcome),"
-                " expires_at = COALESCE(?, expires_at) WHERE id = ?",
-                (action.to, action.outcome.value if action.outcome else None,
-                 to_db_time(report_retention(action, now)), report_id),
-            )  # fmt: skip
+            db.execute("UPDATE reports SET step = ? WHERE id = ?", (action.to, report_id))
+            if action.outcome is not None:
+                # The outcome replaces the retention given at intake: None
+                # keeps the report as long as the records it is linked to.
+                db.execute(
+                    "UPDATE reports SET outcome = ?, expires_at = ? WHERE id = ?",
+                    (action.outcome.value, to_db_time(report_retention(action, now)),
+                     report_id),
+                )  # fmt: skip
             self._add_step(report_id, action.to, now, action.actor, action.note)
         if action.outcome is not None:
             self._db.scrub()
@@ -226,9 +246,55 @@ class ReportStore:
             (report_id, step, timestamp(at), actor, note),
         )
 
+    def _delete_naming(self, record_ids: Sequence[int]) -> int:
+        """Delete the reports that name these records' people, in the caller's transaction.
+
+        A report linked to one of the records goes with it (the register's
+        trigger does that when the record is deleted); this also deletes a
+        report not linked to it in which a person shares an e-mail address or
+        a handle with the record: the committee unlinked it, or added that
+        identifier to the record after intake.  A shared name alone is not
+        enough, as names collide.  Returns how many reports it deleted.
+        """
+        wanted: set[tuple[str, str]] = set()
+        for record_id in record_ids:
+            record = self._records.get(record_id)
+            wanted |= canonical_set(i for i in record.identifiers if i.kind in STRONG_KINDS)
+        if not wanted:
+            return 0
+        naming = [
+            (report_id,)
+            for report_id, content in self._db.execute("SELECT id, content FROM reports")
+            if any(
+                canonical_set(person.identifiers) & wanted
+                for person in IncidentReport.from_dict(json.loads(content)).people
+            )
+        ]
+        self._db.executemany("DELETE FROM reports WHERE id = ?", naming)
+        return len(naming)
+
     def _delete_expired(self, now: datetime) -> int:
-        """Delete reports past their retention, inside the caller's transaction (for expunge)."""
-        return self._db.execute(
-            "DELETE FROM reports WHERE expires_at IS NOT NULL AND expires_at <= ?",
-            (timestamp(now),),
-        ).rowcount
+        """Delete reports past `report_expiry`, inside the caller's transaction (for expunge)."""
+        rows = self._db.execute(
+            "SELECT rp.id, rp.expires_at, rp.received_at, p.record_id, r.expires_at"
+            " FROM reports rp LEFT JOIN report_people p ON p.report_id = rp.id"
+            " LEFT JOIN records r ON r.id = p.record_id"
+        ).fetchall()
+        own: dict[str, tuple[int | None, int]] = {}
+        linked: dict[str, list[datetime | None]] = {}
+        for report_id, expires, received, record_id, record_expires in rows:
+            own[report_id] = (expires, received)
+            ends = linked.setdefault(report_id, [])
+            if record_id is not None:
+                ends.append(from_db_time(record_expires))
+        expired = []
+        for report_id, (expires, received) in own.items():
+            end = report_expiry(
+                own=from_db_time(expires),
+                received_at=from_timestamp(received),
+                linked=linked[report_id],
+            )
+            if end is not None and end <= now:
+                expired.append((report_id,))
+        self._db.executemany("DELETE FROM reports WHERE id = ?", expired)
+        return len(expired)

@@ -5,11 +5,16 @@ time.  At "assessed" the committee may give an outcome: flagged or banned
 makes or raises a record for each reported person; minor keeps the report
 for a retention period.  These functions decide; `ReportStore.advance`
 writes what they decide, in one transaction.
+
+A report is unauthenticated: whoever can seal one to the committee can name
+anyone in it.  So an assessment adds to a record it is linked to only the
+identifiers the committee confirms one by one (``add_identifiers``); the
+identifiers that made the link are on the record already (ADR 0011).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final
@@ -26,6 +31,7 @@ __all__ = [
     "RaisedRecord",
     "ReviewAction",
     "check_transition",
+    "new_identifiers",
     "plan_outcome",
     "report_retention",
 ]
@@ -39,7 +45,10 @@ class ReviewAction:
 
     Checked on construction: a known step, someone who takes it, an
     outcome only when a report is assessed, an expiry only with an outcome.
-    *outcome* is a `Status` or its value.
+    *outcome* is a `Status` or its value.  *add_identifiers* holds the
+    (person, identifier) positions, from 0 in the report's order and in
+    ``Person.all_identifiers``, that a flagged or banned outcome adds to the
+    record the person is linked to; nothing else from the report is added.
     """
 
     to: str
@@ -47,6 +56,7 @@ class ReviewAction:
     note: str = field(default="", repr=False)
     outcome: Status | None = None
     expires_at: datetime | None = None
+    add_identifiers: Sequence[tuple[int, int]] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         if self.to not in REPORT_STEPS:
@@ -61,6 +71,15 @@ class ReviewAction:
                 raise InputError("an outcome (--status) is given when a report is assessed")
         if self.expires_at is not None and self.outcome is None:
             raise InputError("an expiry (--expires) goes with an outcome (--status)")
+        positions = tuple(sorted({(int(p), int(i)) for p, i in self.add_identifiers}))
+        object.__setattr__(self, "add_identifiers", positions)
+        if positions and (self.outcome is None or not self.outcome.published):
+            raise InputError(
+                "identifiers are added to a record (--add-identifier) only by a flagged "
+                "or banned outcome"
+            )
+        if any(p < 0 or i < 0 for p, i in positions):
+            raise InputError("identifier positions are counted from 1.1")
 
 
 def check_transition(report_id: str, current: str, to: str) -> None:
@@ -76,11 +95,13 @@ def check_transition(report_id: str, current: str, to: str) -> None:
 
 
 def report_retention(action: ReviewAction, now: datetime) -> datetime | None:
-    """The report's new expiry after *action*, or None to keep the one it has.
+    """The report's own retention after an *action* with an outcome.
 
     A minor outcome keeps the report for its retention; a flagged or banned
-    one for as long as the expiry given for its records, so that when they
-    are expunged it goes too and their identifiers do not survive in it.
+    one until the expiry given for its records, or without one (None) as
+    long as the records it is linked to (`report_expiry`): when any of them
+    is expunged or removed, the report goes too.  An action without an
+    outcome leaves the retention as it is (the caller does not call this).
     """
     if action.outcome is None:
         return None
@@ -116,7 +137,10 @@ def plan_outcome(
     *linked* holds those records as they are before the assessment.  Only the
     link stored with the report (made on a strong identifier at intake, or by
     the committee) is followed: a name alone never links.  An assessment
-    never lowers a status.
+    never lowers a status.  A linked record gains only the identifiers in
+    ``action.add_identifiers``: a report may carry an innocent person's
+    e-mail beside the offender's; a person with no record gets a new one
+    from every identifier the report gives for them.
     """
     assert action.outcome is not None
     assert action.outcome.published
@@ -126,6 +150,7 @@ def plan_outcome(
             "the report names no reported person; add a record with 'committee add' and "
             "assess the report as minor or without an outcome"
         )
+    confirmed = _confirmed(content, links, action)
     plan: list[NewRecordFor | RaisedRecord] = []
     # Two reported people may be linked to one record: the second is
     # applied to the record as the first left it.
@@ -141,9 +166,51 @@ def plan_outcome(
             )
             plan.append(NewRecordFor(n, new))
         else:
-            records[record_id] = _raised(records[record_id], person.all_identifiers, action)
+            added = tuple(person.all_identifiers[i] for p, i in confirmed if p == n)
+            records[record_id] = _raised(records[record_id], added, action)
             plan.append(RaisedRecord(n, records[record_id]))
     return plan
+
+
+def _confirmed(
+    content: IncidentReport, links: tuple[tuple[str, int | None], ...], action: ReviewAction
+) -> tuple[tuple[int, int], ...]:
+    """*action*'s confirmed identifiers, each checked to be one a reported, linked person has."""
+    for p, i in action.add_identifiers:
+        person = content.people[p] if p < len(content.people) else None
+        if (
+            person is None
+            or person.role != "reported"
+            or links[p][1] is None
+            or i >= len(person.all_identifiers)
+        ):
+            raise InputError(
+                f"the report has no identifier {p + 1}.{i + 1} of a reported person linked "
+                "to a record; see the numbers 'committee show-report' prints"
+            )
+    return tuple(action.add_identifiers)
+
+
+def new_identifiers(
+    content: IncidentReport, links: tuple[tuple[str, int | None], ...], linked: Mapping[int, Record]
+) -> tuple[tuple[int, int], ...]:
+    """The (person, identifier) positions of linked people that their record does not hold.
+
+    What `show-report` marks as new: an assessment adds none of them unless
+    the committee confirms it (``ReviewAction.add_identifiers``).
+    """
+    found: list[tuple[int, int]] = []
+    for p, person in enumerate(content.people):
+        record_id = links[p][1]
+        if record_id is None or record_id not in linked:
+            continue
+        known = canonical_set(linked[record_id].identifiers)
+        found.extend(
+            (p, i)
+            for i, identifier in enumerate(person.all_identifiers)
+            if (identifier.kind, identifier.canonical) not in known
+        )
+    return tuple(found)
 
 
 def _raised(record: Record, identifiers: tuple[Identifier, ...], action: ReviewAction) -> Record:
