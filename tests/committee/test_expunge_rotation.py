@@ -60,7 +60,8 @@ def test_expunging_a_listed_record_rotates(world: World) -> None:
         NewRecord(
             status=Status.FLAGGED,
             identifiers=[Identifier("email", "expiring@example.org")],
-            expires_at=NOW + timedelta(days=3),
+            # Past the week a list's expiry is rounded to (ADR 0014), so it is listed.
+            expires_at=NOW + timedelta(days=10),
         ),
         now=NOW,
     )
@@ -68,7 +69,7 @@ def test_expunging_a_listed_record_rotates(world: World) -> None:
     epoch = committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
-    result = committee.expunge(now=NOW + timedelta(days=4))
+    result = committee.expunge(now=NOW + timedelta(days=11))
     assert (result.records, result.rotated_to) == (1, 2)
     assert epoch.secret not in _raw(committee.directory)
     with pytest.raises(Exception, match="no record"):
