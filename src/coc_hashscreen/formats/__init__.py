@@ -76,11 +76,17 @@ from ._sealed import (
     report_id_for,
     seal_report,
 )
+from ._rotation import (
+    DEFAULT_KEY_LIFETIME,
+    MAX_KEY_LIFETIME,
+    make_rotation,
+)
 from ._trust import (
+    DEFAULT_TRUST_VALIDITY,
+    MAX_TRUST_VALIDITY,
     TrustContent,
     TrustFile,
     check_successor,
-    make_rotation,
     make_trust,
     parse_trust,
     read_trust,
@@ -92,12 +98,16 @@ from ._wire import (
 )
 
 __all__ = [
+    "DEFAULT_KEY_LIFETIME",
+    "DEFAULT_TRUST_VALIDITY",
     "ENTRY_LENGTH",
     "FILE_TYPES",
     "FILE_TYPE_NAMES",
+    "MAX_KEY_LIFETIME",
     "MAX_REPORT_JSON",
     "MAX_SEALED_SIZE",
     "MAX_SIZES",
+    "MAX_TRUST_VALIDITY",
     "ROLES",
     "Attachment",
     "EntryPayload",
