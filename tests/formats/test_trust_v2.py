@@ -17,11 +17,13 @@ from coc_hashscreen.errors import (
 from coc_hashscreen.formats import (
     MAX_KEY_LIFETIME,
     MAX_TRUST_VALIDITY,
+    RotationTerms,
     TrustContent,
     make_rotation,
     make_trust,
     parse_trust,
     sign_envelope,
+    sign_rotation,
 )
 from coc_hashscreen.formats._wire import dump_json
 
@@ -65,7 +67,9 @@ def test_format_1_trust_files_are_refused_unless_legacy() -> None:
 
 
 def test_trust_files_expire() -> None:
-    trust = parse_trust(make_trust(TrustContent("C", ROOT.key_id, REPORT), signing_key=ROOT, now=NOW))
+    trust = parse_trust(
+        make_trust(TrustContent("C", ROOT.key_id, REPORT), signing_key=ROOT, now=NOW)
+    )
     trust.check_validity(NOW + timedelta(days=364))
     with pytest.raises(ExpiredError, match="renew-trust"):
         trust.check_validity(NOW + timedelta(days=366))
@@ -85,7 +89,9 @@ def test_renewing_keeps_the_fingerprint() -> None:
     assert first.raw != renewed.raw
     assert first.fingerprint == renewed.fingerprint
     other_report = parse_trust(
-        make_trust(content.with_report_key(fixed_hpke_key("x").public_key), signing_key=ROOT, now=NOW)
+        make_trust(
+            content.with_report_key(fixed_hpke_key("x").public_key), signing_key=ROOT, now=NOW
+        )
     )
     assert other_report.fingerprint != first.fingerprint
 
@@ -93,10 +99,7 @@ def test_renewing_keeps_the_fingerprint() -> None:
 def test_a_key_signs_its_chain_links_only_within_its_lifetime() -> None:
     gen2, gen3 = fixed_signing_key("gen2"), fixed_signing_key("gen3")
     lifetime = timedelta(days=100)
-    rotation2 = make_rotation(
-        series=ROOT.key_id, generation=2, old=ROOT, new_public=gen2.public_bytes, now=NOW,
-        lifetime=lifetime,
-    )  # fmt: skip
+    rotation2 = sign_rotation(RotationTerms(ROOT.key_id, 2, gen2.public_bytes, NOW, lifetime), ROOT)
     content = TrustContent("C", ROOT.key_id, REPORT, (rotation2,))
     make_trust(content, signing_key=gen2, now=NOW + timedelta(days=99))
     # The trust file signed after gen2's lifetime ended is refused.
@@ -115,10 +118,7 @@ def test_a_key_signs_its_chain_links_only_within_its_lifetime() -> None:
             now=NOW + timedelta(days=101),
         )
     with pytest.raises(ValueError, match="lifetime"):
-        make_rotation(
-            series=ROOT.key_id, generation=2, old=ROOT, new_public=gen2.public_bytes, now=NOW,
-            lifetime=MAX_KEY_LIFETIME + timedelta(days=1),
-        )  # fmt: skip
+        RotationTerms(ROOT.key_id, 2, gen2.public_bytes, NOW, MAX_KEY_LIFETIME + timedelta(days=1))
 
 
 def test_rotation_fields_are_strict() -> None:

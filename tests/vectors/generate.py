@@ -287,7 +287,13 @@ def trust() -> dict[str, Any]:
     """
     from datetime import timedelta
 
-    from coc_hashscreen.formats import TrustContent, make_rotation, make_trust
+    from coc_hashscreen.formats import (
+        RotationTerms,
+        TrustContent,
+        make_rotation,
+        make_trust,
+        sign_rotation,
+    )
     from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key
 
     keys = [fixed_signing_key(f"vector committee gen{n}") for n in (1, 2, 3)]
@@ -298,10 +304,9 @@ def trust() -> dict[str, Any]:
     rotation2 = make_rotation(
         series=series, generation=2, old=keys[0], new_public=keys[1].public_bytes, now=NOW
     )
-    rotation3 = make_rotation(
-        series=series, generation=3, old=keys[1], new_public=keys[2].public_bytes, now=later,
-        compromised=True,
-    )  # fmt: skip
+    rotation3 = sign_rotation(
+        RotationTerms(series, 3, keys[2].public_bytes, later, compromised=True), keys[1]
+    )
     content = TrustContent("Vector Committee", series, report)
     files = {
         "trust_gen1": make_trust(content, signing_key=keys[0], now=NOW),

@@ -69,17 +69,19 @@ from ._report import (
     Person,
     report_template,
 )
+from ._rotation import (
+    DEFAULT_KEY_LIFETIME,
+    MAX_KEY_LIFETIME,
+    RotationTerms,
+    make_rotation,
+    sign_rotation,
+)
 from ._sealed import (
     MAX_SEALED_SIZE,
     open_sealed_report,
     read_sealed,
     report_id_for,
     seal_report,
-)
-from ._rotation import (
-    DEFAULT_KEY_LIFETIME,
-    MAX_KEY_LIFETIME,
-    make_rotation,
 )
 from ._trust import (
     DEFAULT_TRUST_VALIDITY,
@@ -122,6 +124,7 @@ __all__ = [
     "PublicKeyFile",
     "Random",
     "Receipt",
+    "RotationTerms",
     "Signer",
     "TrustContent",
     "TrustFile",
@@ -163,6 +166,7 @@ __all__ = [
     "seal_report",
     "sign_envelope",
     "sign_receipt",
+    "sign_rotation",
     "type_prefix",
     "verify_receipt",
     "write_atomic",

@@ -39,8 +39,10 @@ __all__ = [
     "DEFAULT_KEY_LIFETIME",
     "MAX_KEY_LIFETIME",
     "Rotation",
+    "RotationTerms",
     "make_rotation",
     "parse_rotation",
+    "sign_rotation",
 ]
 
 ROTATION_FORMAT: Final = 2
@@ -75,33 +77,46 @@ class Rotation:
         return self.expires_at is None or when <= self.expires_at
 
 
-def make_rotation(
-    *,
-    series: bytes,
-    generation: int,
-    old: SigningKey,
-    new_public: bytes,
-    now: datetime,
-    lifetime: timedelta = DEFAULT_KEY_LIFETIME,
-    compromised: bool = False,
-) -> bytes:
-    """A statement, signed by *old*, that *new_public* signs *generation* for *lifetime*.
+@dataclass(frozen=True)
+class RotationTerms:
+    """What a rotation statement says: *new_public* signs *generation* of *series*.
 
-    *compromised* says that *old* is in someone else's hands.
+    The new key is certified from *now* for *lifetime*; *compromised* says
+    the key signing the statement is in someone else's hands.
     """
-    if not timedelta(0) < lifetime <= MAX_KEY_LIFETIME:
-        raise ValueError(f"a key's lifetime is at most {MAX_KEY_LIFETIME.days} days")
+
+    series: bytes
+    generation: int
+    new_public: bytes
+    now: datetime
+    lifetime: timedelta = DEFAULT_KEY_LIFETIME
+    compromised: bool = False
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.lifetime <= MAX_KEY_LIFETIME:
+            raise ValueError(f"a key's lifetime is at most {MAX_KEY_LIFETIME.days} days")
+
+
+def sign_rotation(terms: RotationTerms, old: SigningKey) -> bytes:
+    """The rotation statement of *terms*, signed by *old*."""
     document = {
         "format": ROTATION_FORMAT,
-        "series": series.hex(),
-        "generation": generation,
-        "issued_at": timestamp(now),
-        "expires_at": timestamp(now + lifetime),
-        "compromised": compromised,
+        "series": terms.series.hex(),
+        "generation": terms.generation,
+        "issued_at": timestamp(terms.now),
+        "expires_at": timestamp(terms.now + terms.lifetime),
+        "compromised": terms.compromised,
     }
     return sign_envelope(
-        "key-rotation", old.public_bytes + new_public + _wire.dump_json(document), old
+        "key-rotation", old.public_bytes + terms.new_public + _wire.dump_json(document), old
     )
+
+
+def make_rotation(
+    *, series: bytes, generation: int, old: SigningKey, new_public: bytes, now: datetime
+) -> bytes:
+    """A statement, signed by *old*, that *new_public* signs *generation* (default terms)."""
+    return sign_rotation(RotationTerms(series, generation, new_public, now), old)
 
 
 def _broken_chain() -> UntrustedSigner:
@@ -145,9 +160,7 @@ def parse_rotation(
         fields.expect({"format", "series", "generation", "issued_at"})
     else:
         fields.format_version("format", ROTATION_FORMAT)
-        fields.expect(
-            {"format", "series", "generation", "issued_at", "expires_at", "compromised"}
-        )
+        fields.expect({"format", "series", "generation", "issued_at", "expires_at", "compromised"})
     issued, expires, compromised = _window(fields, version)
     previous_key = series if previous is None else previous.new_key_id
     if (

@@ -224,7 +224,7 @@ def make_trust(
     now: datetime,
     validity: timedelta = DEFAULT_TRUST_VALIDITY,
 ) -> bytes:
-    """Build and sign a trust file valid for *validity*.  It is parsed back before being returned."""
+    """Build and sign a trust file valid for *validity*; it is parsed back before it is returned."""
     document = {
         "format": FORMAT,
         "committee": content.committee,
