@@ -96,9 +96,9 @@ def list_digest(hashed_list: HashedList) -> bytes:
     return digest.digest()
 
 
-def _fork(what: str) -> ForkError:
+def _fork(what: str, files: str) -> ForkError:
     return ForkError(
-        f"{what}: the committee's files forked (two copies of its directory, or a "
+        f"{what}: the committee's {files} forked (two copies of its directory, or a "
         "stolen key); do not use either, and contact the committee, which must say "
         "which one is its own"
     )
@@ -153,7 +153,9 @@ class SeriesState:
             and trust.fingerprint != self.trust_fingerprint
         ):
             # A renewal keeps the fingerprint; anything else at one generation is a fork.
-            raise _fork(f"two different trust files claim generation {trust.generation}")
+            raise _fork(
+                f"two different trust files claim generation {trust.generation}", "trust files"
+            )
         moved = replace(
             self,
             committee=trust.committee,
@@ -198,7 +200,8 @@ class SeriesState:
             ):
                 raise _fork(
                     f"this list claims version {header.version} of epoch {header.epoch}, "
-                    "but a different list with those numbers was already used"
+                    "but a different list with those numbers was already used",
+                    "lists",
                 )
         if header.version < self.list_version:
             raise RollbackError(
