@@ -112,12 +112,16 @@ def rotate_keys(
 ) -> Authority:
     """Replace the signing key (and the report key, if a new one is given)."""
     old, new_key = authority, SigningKey.generate()
+    # A key past its lifetime may still hand over, dated at its last valid
+    # moment: the new key's lifetime then starts there and covers *now*.
+    lifetime_end = old.trust.key_expires_at
+    issued = now if lifetime_end is None else min(now, lifetime_end)
     statement = sign_rotation(
         RotationTerms(
             old.series,
             old.trust.generation + 1,
             new_key.public_bytes,
-            now,
+            issued,
             compromised=compromised,
         ),
         old.signing_key,

@@ -91,6 +91,9 @@ class TrustFile(Validity):
     # The key ids the chain declares compromised (by a rotation away from them).
     compromised: tuple[bytes, ...] = field(repr=False, default=())
     format_version: int = FORMAT
+    # When the current key's lifetime ends (its rotation statement's expiry);
+    # None for the series' first key, which nothing certifies.
+    key_expires_at: datetime | None = None
 
     _what: ClassVar[str] = "the committee's trust file"
     _renew: ClassVar[str] = (
@@ -320,6 +323,7 @@ def parse_trust(data: bytes, *, legacy: bool = False) -> TrustFile:
         expires_at=expires_at or issued_at,
         compromised=tuple(link.old_key_id for link in links if link.compromised),
         format_version=version,
+        key_expires_at=links[-1].expires_at if links else None,
     )
 
 
