@@ -167,7 +167,9 @@ def _trust_forget(args: argparse.Namespace) -> int:
         for series, entry in store.items().items()
         if series.hex().startswith(prefix) or entry.trust_fingerprint.hex().startswith(prefix)
     ]
-    if len(found) != 1:
+    if not found:
+        raise errors.InputError(f"no pinned committee matches {prefix!r}; see 'trust list'")
+    if len(found) > 1:
         raise errors.InputError(
             f"{len(found)} pinned committees match {prefix!r}; give more digits (see 'trust list')"
         )
@@ -179,8 +181,9 @@ def _trust_forget(args: argparse.Namespace) -> int:
             "it remembers; run it again with --yes to do so"
         )
     store.forget(series)
-    out(f"Forgot {what}. The next trust file you use for it is pinned afresh: pin it with")
-    out("'trust pin TRUST --fingerprint FINGERPRINT' after checking the fingerprint.")
+    out(f"Forgot {what}.")
+    out("Check the fingerprint of its current trust file with the committee, then pin it:")
+    out("'trust pin TRUST --fingerprint FINGERPRINT'.")
     return EXIT_OK
 
 
