@@ -46,8 +46,6 @@ def test_the_report_key_is_replaced_and_the_old_one_kept(tmp_path: Path) -> None
 def test_an_interrupted_report_key_rotation_is_completed_on_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coc_hashscreen.committee import _keyrotation
-
     directory = tmp_path / "committee"
     with Committee.init(directory, name="C", now=NOW) as committee:
         old_key = committee.report_key()
@@ -61,7 +59,7 @@ def test_an_interrupted_report_key_rotation_is_completed_on_open(
                 raise OSError("power cut")
             real_replace(src, dst)
 
-        monkeypatch.setattr(_keyrotation.os, "replace", crash)
+        monkeypatch.setattr(os, "replace", crash)
         with pytest.raises(OSError, match="power cut"):
             committee.rotate_signing_key(now=NOW, report_key=True)
         monkeypatch.undo()

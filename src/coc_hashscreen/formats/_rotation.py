@@ -154,8 +154,7 @@ def parse_rotation(
     if len(new) != 32:
         raise FormatError("the rotation statement is truncated")
     fields = _wire.load_json(payload[64:], "rotation statement")
-    version = fields.integer("format", minimum=1)
-    check_format(version, legacy=legacy, what="rotation statement")
+    version = read_format(fields, legacy=legacy, what="rotation statement")
     if version == LEGACY_FORMAT:
         fields.expect({"format", "series", "generation", "issued_at"})
     else:
@@ -175,11 +174,15 @@ def parse_rotation(
     return Rotation(generation, key_id(old), new, issued, expires, compromised)
 
 
-def check_format(version: int, *, legacy: bool, what: str) -> None:
-    """Refuse a format-1 file unless *legacy*, with advice rather than a bare version error."""
+def read_format(fields: _wire.Fields, *, legacy: bool, what: str) -> int:
+    """The format version; format 1 is refused unless *legacy*, with advice."""
+    if not fields.has("format"):
+        raise FormatError(f"the {what} has no 'format' field")
+    version = fields.integer("format", minimum=1)
     if version == LEGACY_FORMAT and not legacy:
         raise UnsupportedFormat(
             f"this {what} is format 1, which never expires and is no longer accepted; "
             "ask the committee for its current trust file ('committee renew-trust' "
             "writes one)"
         )
+    return version

@@ -48,8 +48,8 @@ from ._rotation import (
     LEGACY_FORMAT,
     MAX_GENERATION,
     Rotation,
-    check_format,
     parse_rotation,
+    read_format,
 )
 
 __all__ = [
@@ -283,8 +283,7 @@ def parse_trust(data: bytes, *, legacy: bool = False) -> TrustFile:
     payload = open_self_signed(data, "trust").payload
     signing_key = payload[:32]
     fields = _wire.load_json(payload[32:], "trust file")
-    version = fields.integer("format", minimum=1)
-    check_format(version, legacy=legacy, what="trust file")
+    version = read_format(fields, legacy=legacy, what="trust file")
     required = {"format", "committee", "series", "generation", "report_key", "issued_at"}
     if version != LEGACY_FORMAT:
         fields.format_version("format", FORMAT)
