@@ -42,6 +42,7 @@ __all__ = [
     "RotationTerms",
     "make_rotation",
     "parse_rotation",
+    "read_format",
     "sign_rotation",
 ]
 
