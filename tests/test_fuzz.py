@@ -66,8 +66,8 @@ from coc_hashscreen.formats import (
     sign_receipt,
 )
 from coc_hashscreen.formats._envelope import SIGNATURE_CONTEXT, _prefix
+from coc_hashscreen.formats._rotation import parse_rotation
 from coc_hashscreen.formats._sealed import SEALED_INFO, _sealed_header
-from coc_hashscreen.formats._trust import _parse_rotation
 from coc_hashscreen.formats._wire import dump_json as dump
 from coc_hashscreen.organizer import FileState, read_csv
 
@@ -225,8 +225,8 @@ def _targets() -> dict[str, Target]:
         "rotation statement": Target(
             _payload(_ROTATION, _envelope_start("key-rotation") + 64),
             lambda p: _sign("key-rotation", COMMITTEE.public_bytes + NEXT.public_bytes + p),
-            lambda d: _parse_rotation(
-                d, series=COMMITTEE.key_id, generation=2, previous=COMMITTEE.key_id
+            lambda d: parse_rotation(
+                d, series=COMMITTEE.key_id, generation=2, previous=None, legacy=False
             ),
         ),
         "receipt": Target(

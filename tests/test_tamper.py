@@ -39,7 +39,7 @@ from coc_hashscreen.formats import (
     sign_envelope,
     verify_receipt,
 )
-from coc_hashscreen.formats._trust import _parse_rotation
+from coc_hashscreen.formats._rotation import parse_rotation
 from coc_hashscreen.formats._wire import dump_json as dump
 
 from ._tally import count
@@ -106,8 +106,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Signed]:
         Signed(
             "rotation statement",
             rotation,
-            lambda d: _parse_rotation(
-                d, series=trust.series, generation=2, previous=first_trust.signing_key_id
+            lambda d: parse_rotation(
+                d, series=first_trust.signing_key_id, generation=2, previous=None, legacy=False
             ),
         ),
         Signed("receipt", receipt, lambda d: verify_receipt(d, trust=trust, sealed=sealed)),

@@ -89,9 +89,9 @@ def _formats_inputs() -> dict[str, Any]:
 
 
 def test_deterministic_formats_rebuild_byte_for_byte() -> None:
-    rebuilt = _formats_inputs()
-    for name in ("trust_gen1", "rotation_gen2", "trust_gen2", "list"):
-        assert rebuilt[name] == FORMATS[name], name
+    # The format-1 trust files and rotation statement frozen beside the list
+    # are no longer made (ADR 0012): see test_trust_v2_vectors.
+    assert _formats_inputs()["list"] == FORMATS["list"]
 
 
 def test_frozen_formats_parse_to_the_expected_values() -> None:
@@ -100,8 +100,8 @@ def test_frozen_formats_parse_to_the_expected_values() -> None:
 
     from .helpers import NOW, fixed_hpke_key
 
-    trust1 = parse_trust(bytes.fromhex(FORMATS["trust_gen1"]))
-    trust2 = parse_trust(bytes.fromhex(FORMATS["trust_gen2"]))
+    trust1 = parse_trust(bytes.fromhex(FORMATS["trust_gen1"]), legacy=True)
+    trust2 = parse_trust(bytes.fromhex(FORMATS["trust_gen2"]), legacy=True)
     assert (trust1.committee, trust1.generation, trust2.generation) == ("Vector Committee", 1, 2)
     assert trust1.series == trust2.series == trust1.signing_key_id
     trust1.check_successor(trust2)
@@ -162,7 +162,7 @@ def test_report_vectors() -> None:
     from .helpers import NOW, fixed_hpke_key
     from .vectors.generate import reports
 
-    trust = parse_trust(bytes.fromhex(REPORTS["trust"]))
+    trust = parse_trust(bytes.fromhex(REPORTS["trust"]), legacy=True)
     sealed = bytes.fromhex(REPORTS["sealed_report"])
     opened = open_sealed_report(sealed, fixed_hpke_key("vector committee reports"))
     assert opened.to_dict() == REPORTS["report_json"]

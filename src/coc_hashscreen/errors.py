@@ -18,6 +18,7 @@ __all__ = [
     "CocHashscreenError",
     "ExpiredError",
     "FileTooLarge",
+    "ForkError",
     "FormatError",
     "InputError",
     "InvalidIdentifier",
@@ -126,6 +127,14 @@ class UnknownProfile(PolicyError):
 
 class UntrustedSigner(PolicyError):
     """The file was signed by a key the pinned trust file does not know."""
+
+
+class ForkError(PolicyError):
+    """Two different files claim the same place: one list version, or one trust generation.
+
+    The committee's files forked (two copies of its directory, or a stolen
+    key): only the committee can say which is its own.
+    """
 
 
 class InputError(CocHashscreenError, ValueError):

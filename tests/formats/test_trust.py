@@ -132,12 +132,13 @@ def test_broken_chains_are_refused() -> None:
     # A generation-2 file without its rotation statement.
     # make_trust counts the generation from the chain, so this one is made by hand.
     document = {
-        "format": 1,
+        "format": 2,
         "committee": "C",
         "series": ROOT.key_id.hex(),
         "generation": 2,
         "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
         "issued_at": 1,
+        "expires_at": 2,
         "rotations": [],
     }
     with pytest.raises(FormatError, match="rotation chain"):
@@ -149,12 +150,13 @@ def test_broken_chains_are_refused() -> None:
 
 def test_trust_payload_fields_are_strict() -> None:
     document = {
-        "format": 1,
+        "format": 2,
         "committee": "C",
         "series": ROOT.key_id.hex(),
         "generation": 1,
         "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
         "issued_at": 1,
+        "expires_at": 2,
         "rotations": [],
         "extra": True,
     }
@@ -210,9 +212,9 @@ def test_a_fork_running_ahead_of_the_pin_is_refused() -> None:
 )
 def test_a_committee_name_unfit_to_print_is_refused(committee: str) -> None:
     document = {
-        "format": 1, "committee": committee, "series": ROOT.key_id.hex(), "generation": 1,
+        "format": 2, "committee": committee, "series": ROOT.key_id.hex(), "generation": 1,
         "report_key": {"algorithm": "x25519", "public": REPORT.raw.hex()},
-        "issued_at": 1, "rotations": [],
+        "issued_at": 1, "expires_at": 2, "rotations": [],
     }  # fmt: skip
     payload = ROOT.public_bytes + json.dumps(document).encode()  # escapes the lone surrogate
     with pytest.raises(

@@ -7,6 +7,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py formats > tests/vectors/formats-v1.json
     python tests/vectors/generate.py reports > tests/vectors/reports-v1.json
     python tests/vectors/generate.py grants > tests/vectors/grants-v2.json
+    python tests/vectors/generate.py trust > tests/vectors/trust-v2.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -171,22 +172,20 @@ def hashing() -> dict[str, Any]:
 def formats() -> dict[str, Any]:
     """Every signed file format, built from fixed keys, randomness and time.
 
-    Lists, trust files and rotation statements are deterministic given those
-    inputs (Ed25519 signatures are), so the test rebuilds them byte for
-    byte.  HPKE encryption is randomized by design, so a grant is frozen as
-    produced and the test checks that it verifies and opens to the expected
-    epoch key.
+    Lists are deterministic given those inputs (Ed25519 signatures are), so
+    the test rebuilds them byte for byte.  HPKE encryption is randomized by
+    design, so a grant is frozen as produced and the test checks that it
+    verifies and opens to the expected epoch key.  The trust files and the
+    rotation statement frozen in formats-v1.json are format 1, which this
+    release no longer makes (ADR 0012); `trust` makes format 2.
     """
     from coc_hashscreen.core import KeyPurpose, Status, Strength, Suite
     from coc_hashscreen.formats import (
         EntryPayload,
         GrantTerms,
         ListHeader,
-        TrustContent,
         build_list,
         issue_grant,
-        make_rotation,
-        make_trust,
         save_private_key,
         save_public_key,
         save_signing_key,
@@ -194,19 +193,6 @@ def formats() -> dict[str, Any]:
     from tests.helpers import NOW, fixed_hpke_key, fixed_rng, fixed_signing_key
 
     root = fixed_signing_key("vector committee gen1")
-    gen2 = fixed_signing_key("vector committee gen2")
-    report = fixed_hpke_key("vector committee reports")
-    trust1 = make_trust(
-        TrustContent("Vector Committee", root.key_id, report.public_key), signing_key=root, now=NOW
-    )
-    rotation = make_rotation(
-        series=root.key_id, generation=2, old=root, new_public=gen2.public_bytes, now=NOW
-    )
-    trust2 = make_trust(
-        TrustContent("Vector Committee", root.key_id, report.public_key, (rotation,)),
-        signing_key=gen2,
-        now=NOW,
-    )
     params = KDF_PROFILES["test-only"]
     header = ListHeader(
         series=root.key_id,
@@ -278,9 +264,6 @@ def formats() -> dict[str, Any]:
             "salt": HASHING_SALT.hex(),
             "list_rng": "SHAKE-256 counter stream seeded with 'vector list' (tests/helpers.py)",
         },
-        "trust_gen1": trust1.hex(),
-        "rotation_gen2": rotation.hex(),
-        "trust_gen2": trust2.hex(),
         "list": hashed_list.hex(),
         "list_entries": [
             {
@@ -296,6 +279,63 @@ def formats() -> dict[str, Any]:
         "signing_key_file": key_files["s"],
         "organizer_key_file": key_files["o"],
         "organizer_public_key_file": key_files["o.pub"],
+    }
+
+
+def trust() -> dict[str, Any]:
+    """Trust files and rotation statements, format 2: deterministic, rebuilt byte for byte.
+
+    Generation 3 is reached by a rotation that declares generation 2's key
+    compromised and carries a new report key.
+    """
+    from datetime import timedelta
+
+    from coc_hashscreen.formats import (
+        RotationTerms,
+        TrustContent,
+        make_rotation,
+        make_trust,
+        sign_rotation,
+    )
+    from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key
+
+    keys = [fixed_signing_key(f"vector committee gen{n}") for n in (1, 2, 3)]
+    report = fixed_hpke_key("vector committee reports").public_key
+    report3 = fixed_hpke_key("vector committee reports gen3").public_key
+    series = keys[0].key_id
+    later = NOW + timedelta(days=30)
+    rotation2 = make_rotation(
+        series=series, generation=2, old=keys[0], new_public=keys[1].public_bytes, now=NOW
+    )
+    rotation3 = sign_rotation(
+        RotationTerms(series, 3, keys[2].public_bytes, later, compromised=True), keys[1]
+    )
+    content = TrustContent("Vector Committee", series, report)
+    files = {
+        "trust_gen1": make_trust(content, signing_key=keys[0], now=NOW),
+        "rotation_gen2": rotation2,
+        "trust_gen2": make_trust(
+            TrustContent("Vector Committee", series, report, (rotation2,)),
+            signing_key=keys[1],
+            now=NOW,
+        ),
+        "rotation_gen3": rotation3,
+        "trust_gen3": make_trust(
+            TrustContent("Vector Committee", series, report3, (rotation2, rotation3)),
+            signing_key=keys[2],
+            now=later,
+        ),
+    }
+    return {
+        "description": "trust files and rotation statements, format 2 (docs/formats.md)",
+        "produced_by": _produced_by("trust"),
+        "now": NOW.isoformat(),
+        "keys": {
+            "committee_gen<n>": "sha256('vector committee gen<n>') as Ed25519 private key",
+            "report": "shake256('vector committee reports', 32) as X25519 private key",
+            "report_gen3": "shake256('vector committee reports gen3', 32) as X25519",
+        },
+        **{name: data.hex() for name, data in files.items()},
     }
 
 
@@ -419,6 +459,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "formats": formats,
     "reports": reports,
     "grants": grants,
+    "trust": trust,
 }
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from ..committee import (
 )
 from ..core import KDF_PROFILES, KeyPurpose, Status, Suite, fingerprint, resolve_now
 from ..errors import RegisterError
-from ..formats import load_public_key
+from ..formats import TrustFile, load_public_key
 from . import _review
 from ._common import (
     EXIT_OK,
@@ -48,6 +48,9 @@ from ._common import (
 )
 
 __all__ = ["add_parser"]
+
+# Warn when the trust file would expire within this margin after the list does.
+TRUST_RENEW_MARGIN = timedelta(days=30)
 
 
 def _record_lines(record: Record) -> list[str]:
@@ -77,8 +80,16 @@ def _init(args: argparse.Namespace) -> int:
         out(f"  report key:   {os.fspath(paths.report_key)} (private)")
         out(f"  trust file:   {os.fspath(paths.trust)} (give this to organizers)")
         out(f"Series fingerprint: {fingerprint(committee.series)}")
-        out("Publish this fingerprint where organizers can check it, e.g. on your website.")
+        _print_head(committee.trust)
     return EXIT_OK
+
+
+def _print_head(trust: TrustFile) -> None:
+    out(f"Trust fingerprint:  {fingerprint(trust.fingerprint)} (generation {trust.generation})")
+    out("Publish the trust fingerprint where organizers can check it, e.g. on your website;")
+    out("it changes when you rotate keys.")
+    out(f"The trust file expires on {trust.expires_at:%Y-%m-%d}; renew it before then")
+    out("with 'committee renew-trust' and give organizers the renewed file.")
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -92,6 +103,8 @@ def _info(args: argparse.Namespace) -> int:
             "committee": committee.name,
             "series": committee.series.hex(),
             "trust_generation": committee.trust.generation,
+            "trust_fingerprint": committee.trust.fingerprint.hex(),
+            "trust_expires_at": committee.trust.expires_at.isoformat(),
             "report_key_suite": committee.trust.report_key.suite.value,
             "epoch": epoch.number if epoch else None,
             "kdf": epoch.kdf.to_dict() if epoch else None,
@@ -106,6 +119,8 @@ def _info(args: argparse.Namespace) -> int:
     out(f"Committee:          {details['committee']}")
     out(f"Series fingerprint: {fingerprint(committee.series)}")
     out(f"Trust generation:   {details['trust_generation']}")
+    out(f"Trust fingerprint:  {fingerprint(committee.trust.fingerprint)}")
+    out(f"Trust expires:      {committee.trust.expires_at:%Y-%m-%d %H:%M} UTC")
     if epoch is not None:
         out(f"Epoch:              {epoch.number} ({epoch.kdf.describe()})")
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
@@ -220,7 +235,7 @@ def _after_deletion(committee: Committee, result: ExpungeResult, output: str | N
             "until they expire."
         )
         return
-    _print_published(committee.publish(output), output)
+    _print_published(committee.publish(output), output, committee.trust)
 
 
 # ---------------------------------------------------------------------------
@@ -248,11 +263,12 @@ def _publish(args: argparse.Namespace) -> int:
             result = committee.publish(args.output, options)
         finally:
             bar.close()
-    _print_published(result, args.output)
+        trust = committee.trust
+    _print_published(result, args.output, trust)
     return EXIT_OK
 
 
-def _print_published(result: PublishResult, output: str) -> None:
+def _print_published(result: PublishResult, output: str, trust: TrustFile) -> None:
     header = result.header
     if result.rotated:
         out(f"Started epoch {header.epoch} with a new key and salt ({header.kdf.describe()}).")
@@ -273,6 +289,12 @@ def _print_published(result: PublishResult, output: str) -> None:
         out(
             "Warning: another program has the register open, so the old epoch key is not "
             "yet scrubbed from the register's files; close it, then run 'committee expunge'.",
+            stream=sys.stderr,
+        )
+    if trust.expires_at < header.expires_at + TRUST_RENEW_MARGIN:
+        out(
+            f"Warning: the trust file expires on {trust.expires_at:%Y-%m-%d}; organizers "
+            "then refuse every list: run 'committee renew-trust' and send them the file.",
             stream=sys.stderr,
         )
     if result.grant_failures:
@@ -341,12 +363,34 @@ def _revoke(args: argparse.Namespace) -> int:
 
 def _rotate_key(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
-        trust = committee.rotate_signing_key()
+        trust = committee.rotate_signing_key(
+            report_key=args.report_key, compromised=args.compromised
+        )
         path = committee.paths.trust
     out(f"Replaced the signing key: trust file generation {trust.generation}, {os.fspath(path)}")
-    out("Give the new trust file to every organizer. Lists and grants signed by the old key")
-    out("are refused once they have it: run 'committee publish --rotate' to publish a list")
-    out("and issue every active organizer a new grant, both signed by the new key.")
+    if args.report_key:
+        out("Replaced the report key; the old one is kept in retired-report-keys/ to open")
+        out("reports sealed to it before organizers have the new trust file.")
+    if args.compromised:
+        out("The new trust file declares the old signing key compromised: organizers that")
+        out("load it forget list versions that key signed, so your next list is accepted.")
+    _print_head(trust)
+    out("Give the new trust file and fingerprint to every organizer. Lists and grants signed")
+    out("by the old key are refused once they have it: run 'committee publish --rotate' to")
+    out("publish a list and issue every active organizer a new grant, both signed by the new key.")
+    return EXIT_OK
+
+
+def _renew_trust(args: argparse.Namespace) -> int:
+    with Committee.open(args.dir) as committee:
+        trust = committee.renew_trust(validity=timedelta(days=args.valid_days))
+        path = committee.paths.trust
+    out(
+        f"Renewed {os.fspath(path)}: generation {trust.generation}, valid until "
+        f"{trust.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+    out(f"Its fingerprint is unchanged: {fingerprint(trust.fingerprint)}")
+    out("Give the renewed file to every organizer before the old one expires.")
     return EXIT_OK
 
 
@@ -489,7 +533,26 @@ def _add_list_commands(csub: Subparsers) -> None:
 
     p = csub.add_parser("rotate-key", help="replace the committee's signing key")
     p.add_argument("dir")
+    p.add_argument(
+        "--report-key", action="store_true", help="replace the report key too (a new generation)"
+    )
+    p.add_argument(
+        "--compromised",
+        action="store_true",
+        help="declare the old signing key stolen: organizers forget the lists it signed",
+    )
     p.set_defaults(func=_rotate_key)
+
+    p = csub.add_parser("renew-trust", help="re-issue the trust file before it expires")
+    p.add_argument("dir")
+    p.add_argument(
+        "--valid-days",
+        type=positive,
+        default=365,
+        metavar="DAYS",
+        help="validity in days (default: 365; at most 400)",
+    )
+    p.set_defaults(func=_renew_trust)
 
 
 def _add_rotation_output(p: argparse.ArgumentParser) -> None:

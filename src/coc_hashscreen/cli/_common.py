@@ -203,15 +203,16 @@ def state(args: argparse.Namespace) -> FileState:
 def first_use(args: argparse.Namespace, trust: TrustFile) -> None:
     info(
         args,
-        f"First use of committee {trust.committee!r}: pinned series "
-        f"{fingerprint(trust.series)}. Compare it with the fingerprint the committee "
-        "published.",
+        f"First use of committee {trust.committee!r}: pinned generation "
+        f"{trust.generation}, fingerprint {fingerprint(trust.fingerprint)}. Compare it with "
+        "the fingerprint the committee published.",
     )
 
 
 def pinned_trust(args: argparse.Namespace) -> TrustFile:
     """The trust file, once it is the pinned one or its successor (pinning it on first use)."""
     trust = load_trust(args.trust)
+    trust.check_validity(datetime.now(UTC))
     store = state(args)
     new = store.get(trust.series) is None
     pin_trust(store, trust)

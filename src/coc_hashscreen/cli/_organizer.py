@@ -1,4 +1,4 @@
-"""``coc-hashscreen organizer …``, ``trust show`` and ``inspect``: keys and files organizers get."""
+"""``coc-hashscreen organizer …``, ``trust …`` and ``inspect``: keys and files organizers get."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from .. import errors
-from ..core import Suite, fingerprint
+from ..core import Suite, fingerprint, resolve_now
 from ..formats import (
     FILE_TYPE_NAMES,
     MAX_SIZES,
@@ -20,8 +20,8 @@ from ..formats import (
     peek_type,
     read_limited,
 )
-from ..organizer import init_organizer, load_trust
-from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out
+from ..organizer import SeriesState, init_organizer, load_trust, pin_trust
+from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out, safe, state
 
 __all__ = ["add_parsers"]
 
@@ -87,11 +87,149 @@ def _verified_fields(args: argparse.Namespace, kind: str, data: bytes) -> dict[s
 def _trust_show(args: argparse.Namespace) -> int:
     trust = load_trust(args.trust)
     out(f"Committee:          {trust.committee}")
-    out(f"Series fingerprint: {fingerprint(trust.series)}")
     out(f"Generation:         {trust.generation}")
+    out(f"Fingerprint:        {fingerprint(trust.fingerprint)}")
+    out(f"Series:             {fingerprint(trust.series)}")
+    out(f"Expires:            {trust.expires_at:%Y-%m-%d %H:%M} UTC")
     out(f"Report key:         {trust.report_key.suite.value}")
+    compromised = trust.to_dict()["compromised_generations"]
+    if compromised:
+        out(f"Compromised keys:   generation(s) {compromised} (rotated away from)")
     out("Compare the fingerprint with the one the committee published.")
     return EXIT_OK
+
+
+def _fingerprint_argument(text: str) -> bytes:
+    digits = "".join(text.split()).lower()
+    try:
+        value = bytes.fromhex(digits)
+    except ValueError:
+        value = b""
+    if len(value) < 16 or len(digits) % 2:
+        raise argparse.ArgumentTypeError(
+            "give the fingerprint the committee published: at least 32 hex digits "
+            "(spaces are ignored)"
+        )
+    return value
+
+
+def _trust_pin(args: argparse.Namespace) -> int:
+    trust = load_trust(args.trust)
+    trust.check_validity(resolve_now(None))
+    pinned = pin_trust(state(args), trust, fingerprint=args.fingerprint)
+    out(
+        f"Pinned {trust.committee!r}: generation {pinned.trust_generation}, fingerprint "
+        f"{fingerprint(trust.fingerprint)}"
+    )
+    return EXIT_OK
+
+
+def _state_line(series: bytes, entry: SeriesState) -> dict[str, object]:
+    return {
+        "committee": entry.committee,
+        "series": series.hex(),
+        "generation": entry.trust_generation,
+        "fingerprint": entry.trust_fingerprint.hex() or None,
+        "list_version": entry.list_version or None,
+        "list_epoch": entry.list_epoch or None,
+    }
+
+
+def _trust_list(args: argparse.Namespace) -> int:
+    entries = [_state_line(series, e) for series, e in sorted(state(args).items().items())]
+    if args.format == "json":
+        out(json.dumps(entries, indent=2, ensure_ascii=True))
+        return EXIT_OK
+    if not entries:
+        out("No committee is pinned yet.")
+    for entry in entries:
+        found = entry["fingerprint"]
+        out(f"{safe(str(entry['committee']))}")
+        out(f"  series:       {fingerprint(bytes.fromhex(str(entry['series'])))}")
+        out(f"  generation:   {entry['generation']}")
+        shown = fingerprint(bytes.fromhex(str(found))) if found else "not yet known"
+        out(f"  fingerprint:  {shown}")
+        version = entry["list_version"]
+        out(f"  last list:    {f'version {version}' if version else 'none yet'}")
+    return EXIT_OK
+
+
+def _trust_forget(args: argparse.Namespace) -> int:
+    prefix = "".join(args.prefix.split()).lower()
+    if len(prefix) < 8 or any(c not in "0123456789abcdef" for c in prefix):
+        raise UsageError(
+            f"{PROG} trust forget: error: give at least 8 hex digits of the fingerprint or "
+            "series (see 'trust list')"
+        )
+    store = state(args)
+    found = [
+        (series, entry)
+        for series, entry in store.items().items()
+        if series.hex().startswith(prefix) or entry.trust_fingerprint.hex().startswith(prefix)
+    ]
+    if not found:
+        raise errors.InputError(f"no pinned committee matches {prefix!r}; see 'trust list'")
+    if len(found) > 1:
+        raise errors.InputError(
+            f"{len(found)} pinned committees match {prefix!r}; give more digits (see 'trust list')"
+        )
+    series, entry = found[0]
+    what = f"{safe(entry.committee)!r} (generation {entry.trust_generation})"
+    if not args.yes:
+        raise UsageError(
+            f"{PROG} trust forget: this would forget {what}, its pin and every list version "
+            "it remembers; run it again with --yes to do so"
+        )
+    store.forget(series)
+    out(f"Forgot {what}.")
+    out("Check the fingerprint of its current trust file with the committee, then pin it:")
+    out("'trust pin TRUST --fingerprint FINGERPRINT'.")
+    return EXIT_OK
+
+
+def _add_trust_parsers(sub: Subparsers) -> None:
+    trust = sub.add_parser("trust", help="inspect, pin and forget committee trust files")
+    tsub = trust.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    p = tsub.add_parser("show", help="show a trust file's committee and fingerprint")
+    p.add_argument("trust", metavar="TRUST")
+    p.set_defaults(func=_trust_show)
+
+    p = tsub.add_parser(
+        "pin",
+        help="pin a committee's trust file after checking its fingerprint",
+        description=(
+            "Pin a trust file, or move the pin to its successor. The fingerprint must "
+            "match; it is required for a first pin beyond generation 5."
+        ),
+    )
+    p.add_argument("trust", metavar="TRUST")
+    p.add_argument(
+        "--fingerprint",
+        required=True,
+        type=_fingerprint_argument,
+        metavar="FINGERPRINT",
+        help="the fingerprint the committee published (quote it if it has spaces)",
+    )
+    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
+    p.set_defaults(func=_trust_pin)
+
+    p = tsub.add_parser("list", help="list the committees you have pinned")
+    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_trust_list)
+
+    p = tsub.add_parser(
+        "forget",
+        help="forget a pinned committee (after a fork)",
+        description=(
+            "Forget a pinned committee: its pin and the list versions remembered for it. "
+            "Without --yes it only says what it would forget."
+        ),
+    )
+    p.add_argument("prefix", metavar="PREFIX", help="8+ hex digits of its fingerprint or series")
+    p.add_argument("--yes", action="store_true", help="really forget it")
+    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
+    p.set_defaults(func=_trust_forget)
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -131,8 +269,4 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_inspect)
 
-    trust = sub.add_parser("trust", help="inspect a committee trust file")
-    tsub = trust.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
-    p = tsub.add_parser("show", help="show a trust file's committee and fingerprint")
-    p.add_argument("trust", metavar="TRUST")
-    p.set_defaults(func=_trust_show)
+    _add_trust_parsers(sub)

@@ -6,6 +6,7 @@ Layout of a committee directory (`CommitteePaths`)::
     signing.key        Ed25519 signing key (mode 0600)
     report.key         HPKE key that organizers seal incident reports to (0600)
     committee.trust    the trust file organizers pin; public
+    retired-report-keys/  report keys replaced by 'rotate-key --report-key' (0600)
     grants/epoch-N/    grants issued at rotations, one per active organizer
 
 `Committee` publishes lists (`_publish`), issues grants (`_grants`), takes
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..core import (
@@ -32,16 +33,14 @@ from ..core import (
 )
 from ..errors import KeyFileError, RegisterError
 from ..formats import (
+    DEFAULT_TRUST_VALIDITY,
     Grant,
     Random,
     TrustContent,
     TrustFile,
-    fsync_directory,
     load_private_key,
     load_signing_key,
-    make_rotation,
     make_trust,
-    open_sealed_report,
     parse_trust,
     read_trust,
     save_private_key,
@@ -51,6 +50,7 @@ from ..formats import (
 )
 from ._authority import Authority
 from ._grants import GrantRequest, grant
+from ._keyrotation import finish_rotation, open_report, renew_trust, rotate_keys
 from ._publish import PublishOptions, PublishResult, publish
 from ._register import ExpungeResult, Register
 from ._reports import StoredReport
@@ -80,6 +80,16 @@ class CommitteePaths:
     @property
     def report_key(self) -> Path:
         return self.directory / "report.key"
+
+    @property
+    def pending_report_key(self) -> Path:
+        """The next report key while a rotation is under way."""
+        return self.directory / "report.key.next"
+
+    @property
+    def retired_report_keys(self) -> Path:
+        """Old report keys, kept to open reports sealed to them."""
+        return self.directory / "retired-report-keys"
 
     @property
     def trust(self) -> Path:
@@ -165,8 +175,9 @@ class Committee(Closing):
                 f"{os.fspath(paths.directory)!r} is not a committee directory; create one "
                 "with 'committee init'"
             )
-        trust = read_trust(paths.trust)
-        _finish_key_rotation(paths, trust)
+        # Its own format-1 file is read, so that it can be renewed (ADR 0012).
+        trust = read_trust(paths.trust, legacy=True)
+        finish_rotation(paths, trust)
         signing_key = load_signing_key(paths.signing_key)
         if signing_key.public_bytes != trust.signing_key:
             raise KeyFileError(
@@ -245,7 +256,7 @@ class Committee(Closing):
         same receipt, and is stored once.
         """
         now = resolve_now(now)
-        report = open_sealed_report(sealed, self.report_key())
+        report = open_report(self.paths, sealed, self.report_key())
         stored, duplicate = self.register.reports.store(
             report, sealed=sealed, received_at=now, actor=actor
         )
@@ -276,45 +287,38 @@ class Committee(Closing):
         """Remove a record for good, with every report linked to it (see `expunge`)."""
         return self.register.remove_record(record_id, now=now, rng=rng)
 
-    def rotate_signing_key(self, *, now: datetime | None = None) -> TrustFile:
+    def rotate_signing_key(
+        self,
+        *,
+        now: datetime | None = None,
+        report_key: bool = False,
+        compromised: bool = False,
+        report_suite: Suite | None = None,
+    ) -> TrustFile:
         """Replace the signing key; the new trust file carries the old key's statement.
 
-        Crash-safe: the new key is written beside the old one, then the new
-        trust file replaces the old, then the new key replaces the old key.
-        `open` completes or undoes an interrupted rotation by comparing the
-        pending key with the trust file.
+        With *report_key* the report key is replaced too (the old one is
+        kept in ``retired-report-keys/``); *compromised* declares the old
+        signing key stolen, so organizers forget the list marks it set.
+        Crash-safe (see `_keyrotation`).
         """
-        now = resolve_now(now)
-        old, new_key = self._authority, SigningKey.generate()
-        statement = make_rotation(
-            series=self.series,
-            generation=old.trust.generation + 1,
-            old=old.signing_key,
-            new_public=new_key.public_bytes,
-            now=now,
+        new_report_key = None
+        if report_key:
+            new_report_key = HpkePrivateKey.generate(report_suite or self.trust.report_key.suite)
+        self._authority = rotate_keys(
+            self.paths,
+            self._authority,
+            new_report_key=new_report_key,
+            compromised=compromised,
+            now=resolve_now(now),
         )
-        content = old.trust.content
-        trust = make_trust(
-            replace(content, rotations=(*content.rotations, statement)),
-            signing_key=new_key,
-            now=now,
-        )
-        save_signing_key(self.paths.pending_signing_key, new_key, name=self.name)
-        write_atomic(self.paths.trust, trust)
-        os.replace(self.paths.pending_signing_key, self.paths.signing_key)
-        fsync_directory(self.directory)
-        self._authority = Authority(new_key, parse_trust(trust))
         return self._authority.trust
 
-
-def _finish_key_rotation(paths: CommitteePaths, trust: TrustFile) -> None:
-    """Complete or undo a signing-key rotation that a crash interrupted."""
-    pending = paths.pending_signing_key
-    if not pending.exists():
-        return
-    new_key = load_signing_key(pending)
-    if new_key.public_bytes == trust.signing_key:
-        os.replace(pending, paths.signing_key)
-    else:
-        pending.unlink()
-    fsync_directory(paths.directory)
+    def renew_trust(
+        self, *, now: datetime | None = None, validity: timedelta = DEFAULT_TRUST_VALIDITY
+    ) -> TrustFile:
+        """Re-issue the trust file with a fresh validity (same generation, same fingerprint)."""
+        self._authority = renew_trust(
+            self.paths, self._authority, now=resolve_now(now), validity=validity
+        )
+        return self._authority.trust

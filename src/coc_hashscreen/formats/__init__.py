@@ -69,6 +69,13 @@ from ._report import (
     Person,
     report_template,
 )
+from ._rotation import (
+    DEFAULT_KEY_LIFETIME,
+    MAX_KEY_LIFETIME,
+    RotationTerms,
+    make_rotation,
+    sign_rotation,
+)
 from ._sealed import (
     MAX_SEALED_SIZE,
     open_sealed_report,
@@ -77,10 +84,11 @@ from ._sealed import (
     seal_report,
 )
 from ._trust import (
+    DEFAULT_TRUST_VALIDITY,
+    MAX_TRUST_VALIDITY,
     TrustContent,
     TrustFile,
     check_successor,
-    make_rotation,
     make_trust,
     parse_trust,
     read_trust,
@@ -92,12 +100,16 @@ from ._wire import (
 )
 
 __all__ = [
+    "DEFAULT_KEY_LIFETIME",
+    "DEFAULT_TRUST_VALIDITY",
     "ENTRY_LENGTH",
     "FILE_TYPES",
     "FILE_TYPE_NAMES",
+    "MAX_KEY_LIFETIME",
     "MAX_REPORT_JSON",
     "MAX_SEALED_SIZE",
     "MAX_SIZES",
+    "MAX_TRUST_VALIDITY",
     "ROLES",
     "Attachment",
     "EntryPayload",
@@ -112,6 +124,7 @@ __all__ = [
     "PublicKeyFile",
     "Random",
     "Receipt",
+    "RotationTerms",
     "Signer",
     "TrustContent",
     "TrustFile",
@@ -153,6 +166,7 @@ __all__ = [
     "seal_report",
     "sign_envelope",
     "sign_receipt",
+    "sign_rotation",
     "type_prefix",
     "verify_receipt",
     "write_atomic",

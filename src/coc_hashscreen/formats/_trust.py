@@ -1,26 +1,32 @@
-"""The committee's trust file and signing-key rotation statements.
+"""The committee's trust file (ADR 0005, ADR 0012).
 
 A **trust file** (type "trust") names the committee, its series, the
 current signing key and the key organizers seal reports to.  It is signed by
 the signing key it names.  Its payload is that key's 32 raw bytes followed by
 a JSON object, so the signature is checked before anything is parsed.
 
-A **rotation statement** (type "key-rotation") says "generation g+1 of this
-series is signed by key N", and is signed by the key it replaces.  Its
-payload is the previous key, the new key (32 raw bytes each), then JSON.
-
 The series is the key id of the committee's first signing key and never
 changes.  Every trust file embeds the whole chain of rotation statements
-from that first key to its current key, so any trust file can be checked
-back to the series an organizer pinned, however many rotations it missed.
+(`_rotation`) from that first key to its current key, so any trust file can
+be checked back to the series an organizer pinned, however many rotations
+it missed.
+
+Format 2 adds ``expires_at`` (at most `MAX_TRUST_VALIDITY` after
+``issued_at``; the committee renews it) and the **head fingerprint**
+(`TrustFile.fingerprint`): a digest of the series, the generation, every
+key of the chain, the compromise flags and the report key: what people
+compare, and what an organizer's state remembers per generation.  The
+validity window is left out of it on purpose, so a renewed file of the same
+generation has the same fingerprint.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Final
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import ClassVar, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -28,6 +34,7 @@ from ..core import (
     HpkePublicKey,
     SigningKey,
     Suite,
+    Validity,
     ed25519_public,
     from_timestamp,
     key_id,
@@ -37,23 +44,35 @@ from ..core import (
 from ..errors import FormatError, MismatchError, RollbackError, UntrustedSigner
 from . import _wire
 from ._envelope import open_self_signed, read_envelope, sign_envelope
+from ._rotation import (
+    LEGACY_FORMAT,
+    MAX_GENERATION,
+    Rotation,
+    parse_rotation,
+    read_format,
+)
 
 __all__ = [
+    "DEFAULT_TRUST_VALIDITY",
+    "MAX_TRUST_VALIDITY",
     "TrustContent",
     "TrustFile",
     "check_successor",
-    "make_rotation",
     "make_trust",
     "parse_trust",
     "read_trust",
 ]
 
-FORMAT: Final = 1
-MAX_GENERATION: Final = 1000
+FORMAT: Final = 2
+DEFAULT_TRUST_VALIDITY: Final = timedelta(days=365)
+# A trust file that leaked (a stolen laptop's copy, an old mail) can be
+# replayed to a new organizer only this long.
+MAX_TRUST_VALIDITY: Final = timedelta(days=400)
+FINGERPRINT_CONTEXT: Final = b"coc-hashscreen/v2 trust head\x00"
 
 
 @dataclass(frozen=True)
-class TrustFile:
+class TrustFile(Validity):
     """A verified trust file."""
 
     committee: str
@@ -62,15 +81,42 @@ class TrustFile:
     signing_key: bytes
     report_key: HpkePublicKey
     issued_at: datetime
+    # Format 1 files had no expiry: they are read as expiring when issued.
+    expires_at: datetime
     rotations: tuple[bytes, ...] = field(repr=False)
     raw: bytes = field(repr=False, compare=False)
     # The key id of each generation's signing key, generation 1 first: the
     # verified chain from the series to the current key.
     chain: tuple[bytes, ...] = field(repr=False, compare=False, default=())
+    # The key ids the chain declares compromised (by a rotation away from them).
+    compromised: tuple[bytes, ...] = field(repr=False, default=())
+    format_version: int = FORMAT
+    # When the current key's lifetime ends (its rotation statement's expiry);
+    # None for the series' first key, which nothing certifies.
+    key_expires_at: datetime | None = None
+
+    _what: ClassVar[str] = "the committee's trust file"
+    _renew: ClassVar[str] = (
+        "get the committee's current trust file (the committee writes one with "
+        "'committee renew-trust')"
+    )
 
     @property
     def signing_key_id(self) -> bytes:
         return key_id(self.signing_key)
+
+    @property
+    def fingerprint(self) -> bytes:
+        """The chain head as people compare it: series, generation, keys, flags, report key.
+
+        Not the validity window: a renewed file keeps its fingerprint.
+        """
+        digest = hashlib.sha256(FINGERPRINT_CONTEXT)
+        digest.update(self.series + self.generation.to_bytes(4, "big"))
+        for generation_key in self.chain:
+            digest.update(generation_key + bytes([generation_key in self.compromised]))
+        digest.update(self.report_key.key_id)
+        return digest.digest()
 
     def to_dict(self) -> dict[str, object]:
         """The verified fields as plain data (times in ISO 8601); the chain is left out."""
@@ -78,8 +124,13 @@ class TrustFile:
             "committee": self.committee,
             "series": self.series.hex(),
             "generation": self.generation,
+            "fingerprint": self.fingerprint.hex(),
             "report_key": self.report_key.suite.value,
             "issued_at": self.issued_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "compromised_generations": [
+                n for n, k in enumerate(self.chain, start=1) if k in self.compromised
+            ],
         }
 
     @property
@@ -124,15 +175,23 @@ def check_successor(
             f"series {short_id(series)}…: it is another committee's"
         )
     if newer.generation < generation:
+        # An old copy, or the real file after a fork pinned a higher one:
+        # the advice covers both, since only the committee can tell.
         raise RollbackError(
             f"this trust file is generation {newer.generation}, older than generation "
-            f"{generation} already seen; get the committee's current trust file"
+            f"{generation} pinned. If it is an old copy, get the committee's current "
+            f"trust file. If the committee says generation {newer.generation} is current, "
+            "the file you pinned is a fork made with a stolen key: confirm the "
+            "fingerprint with the committee, run 'trust forget' on the pinned one, then "
+            "'trust pin' this file with --fingerprint"
         )
     if newer.key_id_at(generation) != signing_key_id:
         raise UntrustedSigner(
             f"this trust file's chain does not pass through the key you pinned for "
             f"generation {generation} of series {short_id(series)}…: two different keys "
-            "claim that generation, so an old key may be compromised: contact the committee"
+            "claim that generation, so the committee's chain forked and an old key may be "
+            "compromised: contact the committee, and do not use either file until it "
+            "confirms which fingerprint is its own"
         )
 
 
@@ -157,9 +216,18 @@ class TrustContent:
     def generation(self) -> int:
         return len(self.rotations) + 1
 
+    def with_report_key(self, report_key: HpkePublicKey) -> TrustContent:
+        return replace(self, report_key=report_key)
 
-def make_trust(content: TrustContent, *, signing_key: SigningKey, now: datetime) -> bytes:
-    """Build and sign a trust file.  It is parsed back before being returned."""
+
+def make_trust(
+    content: TrustContent,
+    *,
+    signing_key: SigningKey,
+    now: datetime,
+    validity: timedelta = DEFAULT_TRUST_VALIDITY,
+) -> bytes:
+    """Build and sign a trust file valid for *validity*; it is parsed back before it is returned."""
     document = {
         "format": FORMAT,
         "committee": content.committee,
@@ -167,6 +235,7 @@ def make_trust(content: TrustContent, *, signing_key: SigningKey, now: datetime)
         "generation": content.generation,
         "report_key": _report_key_fields(content.report_key),
         "issued_at": timestamp(now),
+        "expires_at": timestamp(now + validity),
         "rotations": [_wire.b64(r) for r in content.rotations],
     }
     payload = signing_key.public_bytes + _wire.dump_json(document)
@@ -175,52 +244,51 @@ def make_trust(content: TrustContent, *, signing_key: SigningKey, now: datetime)
     return data
 
 
-def make_rotation(
-    *, series: bytes, generation: int, old: SigningKey, new_public: bytes, now: datetime
-) -> bytes:
-    """A statement, signed by *old*, that *new_public* signs generation *generation*."""
-    document = {
-        "format": FORMAT,
-        "series": series.hex(),
-        "generation": generation,
-        "issued_at": timestamp(now),
-    }
-    return sign_envelope(
-        "key-rotation", old.public_bytes + new_public + _wire.dump_json(document), old
-    )
-
-
-def _parse_rotation(data: bytes, *, series: bytes, generation: int, previous: bytes) -> bytes:
-    """Verify one rotation statement of a chain; return the new key it names."""
-    payload = open_self_signed(data, "key-rotation").payload
-    old, new = payload[:32], payload[32:64]
-    fields = _wire.load_json(payload[64:], "rotation statement")
-    fields.expect({"format", "series", "generation", "issued_at"})
-    fields.format_version("format", FORMAT)
-    _wire.timestamp_field(fields, "issued_at")
-    if len(new) != 32:
-        raise FormatError("the rotation statement is truncated")
-    if (
-        fields.bytes_hex("series", size=32) != series
-        or fields.integer("generation", maximum=MAX_GENERATION) != generation
-        or key_id(old) != previous
-    ):
-        raise UntrustedSigner(
-            "the trust file's chain of signing keys does not lead from the committee's "
-            "first key to its current key; do not use it"
+def _parse_chain(
+    encoded: list[object], *, series: bytes, legacy: bool
+) -> tuple[list[bytes], list[Rotation]]:
+    rotations: list[bytes] = []
+    links: list[Rotation] = []
+    for index, item in enumerate(encoded):
+        raw = _wire.Fields({"rotation": item}, "trust file").bytes_b64("rotation", max_size=4096)
+        links.append(
+            parse_rotation(
+                raw,
+                series=series,
+                generation=index + 2,
+                previous=links[-1] if links else None,
+                legacy=legacy,
+            )
         )
-    return new
+        rotations.append(raw)
+    return rotations, links
 
 
-def parse_trust(data: bytes) -> TrustFile:
-    """Verify a trust file: its signature, and its chain back to its series."""
+def _validity(fields: _wire.Fields, version: int) -> tuple[datetime, datetime | None]:
+    issued_at = from_timestamp(_wire.timestamp_field(fields, "issued_at"))
+    if version == LEGACY_FORMAT:
+        return issued_at, None
+    expires_at = from_timestamp(_wire.timestamp_field(fields, "expires_at"))
+    if not issued_at < expires_at <= issued_at + MAX_TRUST_VALIDITY:
+        raise FormatError(f"a trust file is valid for at most {MAX_TRUST_VALIDITY.days} days")
+    return issued_at, expires_at
+
+
+def parse_trust(data: bytes, *, legacy: bool = False) -> TrustFile:
+    """Verify a trust file: its signature, and its chain back to its series.
+
+    Format 1 (no expiry) is refused unless *legacy*: only the committee
+    reads its own old file, to renew it (ADR 0012).
+    """
     payload = open_self_signed(data, "trust").payload
     signing_key = payload[:32]
     fields = _wire.load_json(payload[32:], "trust file")
-    fields.expect(
-        {"format", "committee", "series", "generation", "report_key", "issued_at", "rotations"}
-    )
-    fields.format_version("format", FORMAT)
+    version = read_format(fields, legacy=legacy, what="trust file")
+    required = {"format", "committee", "series", "generation", "report_key", "issued_at"}
+    if version != LEGACY_FORMAT:
+        fields.format_version("format", FORMAT)
+        required.add("expires_at")
+    fields.expect(required | {"rotations"})
     committee = fields.name("committee")
     series = fields.bytes_hex("series", size=32)
     generation = fields.integer("generation", minimum=1, maximum=MAX_GENERATION)
@@ -230,21 +298,16 @@ def parse_trust(data: bytes) -> TrustFile:
         Suite.parse(report.text("algorithm", max_length=40)),
         report.bytes_hex("public", max_size=2048),
     )
-    issued_at = from_timestamp(_wire.timestamp_field(fields, "issued_at"))
+    issued_at, expires_at = _validity(fields, version)
     encoded = fields.items("rotations", max_items=MAX_GENERATION)
     if len(encoded) != generation - 1:
         raise FormatError("the trust file's generation and its rotation chain disagree")
-    rotations: list[bytes] = []
-    chain = [series]
-    for index, item in enumerate(encoded):
-        raw = _wire.Fields({"rotation": item}, "trust file").bytes_b64("rotation", max_size=4096)
-        new_key = _parse_rotation(raw, series=series, generation=index + 2, previous=chain[-1])
-        chain.append(key_id(new_key))
-        rotations.append(raw)
-    current = chain[-1]
-    if key_id(signing_key) != current:
+    rotations, links = _parse_chain(encoded, series=series, legacy=legacy)
+    chain = [series, *(link.new_key_id for link in links)]
+    if key_id(signing_key) != chain[-1] or (links and not links[-1].certifies(issued_at)):
         raise UntrustedSigner(
-            "the trust file is signed by a key that its series does not lead to; do not use it"
+            "the trust file is signed by a key that its series does not lead to, or "
+            "outside that key's lifetime; do not use it"
         )
     return TrustFile(
         committee=committee,
@@ -256,9 +319,13 @@ def parse_trust(data: bytes) -> TrustFile:
         rotations=tuple(rotations),
         raw=data,
         chain=tuple(chain),
+        expires_at=expires_at or issued_at,
+        compromised=tuple(link.old_key_id for link in links if link.compromised),
+        format_version=version,
+        key_expires_at=links[-1].expires_at if links else None,
     )
 
 
-def read_trust(path: str | os.PathLike[str]) -> TrustFile:
+def read_trust(path: str | os.PathLike[str], *, legacy: bool = False) -> TrustFile:
     """Read and verify a trust file, within its size limit."""
-    return parse_trust(read_envelope(path, "trust"))
+    return parse_trust(read_envelope(path, "trust"), legacy=legacy)

@@ -41,20 +41,24 @@ from ._screening import (
     load_trust,
 )
 from ._state import (
+    FIRST_PIN_MAX_GENERATION,
     FileState,
     MemoryState,
+    SeenList,
     SeriesState,
     StateChange,
     StateStore,
     check_list,
     check_trust,
     default_state_path,
+    list_digest,
     pin_trust,
     record_list,
 )
 
 __all__ = [
     "COLUMN_KINDS",
+    "FIRST_PIN_MAX_GENERATION",
     "Column",
     "ColumnPlan",
     "CsvSource",
@@ -72,6 +76,7 @@ __all__ = [
     "Screener",
     "ScreenerOptions",
     "ScreeningReport",
+    "SeenList",
     "SeriesState",
     "Source",
     "StateChange",
@@ -81,6 +86,7 @@ __all__ = [
     "default_state_path",
     "detect_columns",
     "init_organizer",
+    "list_digest",
     "load_organizer_key",
     "load_trust",
     "pin_trust",

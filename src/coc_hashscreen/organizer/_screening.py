@@ -1,8 +1,9 @@
 """The screening engine: verify a list and a grant, then screen records locally.
 
 `Screener.load` runs every check before any screening, in this order, each
-with its own error: size limit, signature, format version, normalization
-profile, validity period (with `CLOCK_SKEW`), rollback, that the grant
+with its own error: the trust file's validity and pin, size limit,
+signature, format version, normalization profile, validity period (with
+`CLOCK_SKEW`), rollback and forks, that the grant
 matches (series, epoch, organizer, validity) and that its key matches the
 list's key check.  A wrong key fails loudly; it never silently matches
 nobody.
@@ -152,6 +153,7 @@ class Screener:
         now = resolve_now(options.now)
         store: StateStore = options.state if options.state is not None else FileState()
         trust_file = load_trust(trust)
+        trust_file.check_validity(now)
         check_trust(store, trust_file)
         if not isinstance(organizer_key, HpkePrivateKey):
             organizer_key = load_organizer_key(organizer_key)
@@ -169,7 +171,7 @@ class Screener:
                 f"committee of your trust file ({short_id(trust_file.series)}…)"
             )
         header.check_validity(now)
-        check_list(store, trust_file, header)
+        check_list(store, trust_file, listed)
         parsed_grant = (
             parse_grant(grant, keys) if isinstance(grant, bytes) else read_grant(grant, keys)
         )
@@ -181,7 +183,7 @@ class Screener:
                 "would silently match nobody; get a matching list and grant from the committee"
             )
         pin_trust(store, trust_file)
-        record_list(store, trust_file, header)
+        record_list(store, trust_file, listed)
         return cls(
             hashed_list=listed,
             key=key,

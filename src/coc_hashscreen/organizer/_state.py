@@ -1,27 +1,40 @@
 """An organizer's local state: what it has already seen, per series.
 
-For each series (committee) it keeps the pinned trust generation and signing
-key (trust on first use, then only successors), and the highest list version
-and epoch seen.  An older list is refused (rollback); a list whose epoch goes
-backwards while its version goes forward is refused too (a committee never
-does that).  The trust logic is pure (`SeriesState`); `FileState` adds a
-JSON file, written atomically under an exclusive lock, and `MemoryState`
-serves tests and callers that keep state elsewhere.
+For each series (committee) it keeps the pinned trust generation, signing
+key and head fingerprint (trust on first use, then only successors), and the
+highest list version and epoch seen.  An older list is refused (rollback); a
+list whose epoch goes backwards while its version goes forward is refused too
+(a committee never does that).
+
+It also remembers the digest and signer of the last `MAX_SEEN` lists it
+accepted, so two different lists that claim one (epoch, version), or two
+different trust files of one generation, are refused as a fork
+(`ForkError`) instead of being used one after the other (ADR 0012).  When a
+newer trust file declares a key compromised, the marks set by lists that key
+signed are forgotten: a thief's inflated version cannot lock the organizer
+out of the committee's real lists.
+
+The trust logic is pure (`SeriesState`); `FileState` adds a JSON file,
+written atomically under an exclusive lock, and `MemoryState` serves tests
+and callers that keep state elsewhere.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
-from ..errors import FormatError, RollbackError
+from ..core import short_id
+from ..errors import ForkError, FormatError, MismatchError, RollbackError, UntrustedSigner
 from ..formats import (
     Fields,
+    HashedList,
     ListHeader,
     TrustFile,
     check_successor,
@@ -31,21 +44,64 @@ from ..formats import (
 )
 
 __all__ = [
+    "FIRST_PIN_MAX_GENERATION",
     "FileState",
     "MemoryState",
+    "SeenList",
     "SeriesState",
     "StateChange",
     "StateStore",
     "check_list",
     "check_trust",
     "default_state_path",
+    "list_digest",
     "pin_trust",
     "record_list",
 ]
 
-STATE_FORMAT: Final = 1
+STATE_FORMAT: Final = 2
+# The lists remembered for fork detection: enough to span any list an
+# organizer could still be offered; older versions are rollbacks anyway.
+MAX_SEEN: Final = 32
+# A first pin beyond this generation needs the fingerprint the committee
+# published: a stolen first key can mint generation 1000 in a second, a real
+# committee rotates a few times in its life (ADR 0012).
+FIRST_PIN_MAX_GENERATION: Final = 5
 STATE_LIMIT: Final = 4 * 2**20
 STATE_ENV: Final = "COC_HASHSCREEN_STATE"
+
+
+@dataclass(frozen=True)
+class SeenList:
+    """A list an organizer accepted: its numbers, its digest and the key that signed it."""
+
+    epoch: int
+    version: int
+    digest: bytes
+    signer: bytes
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "epoch": self.epoch,
+            "version": self.version,
+            "digest": self.digest.hex(),
+            "signer": self.signer.hex(),
+        }
+
+
+def list_digest(hashed_list: HashedList) -> bytes:
+    """What identifies a list's content: its header and every entry, not its signature."""
+    digest = hashlib.sha256(dump_json(hashed_list.header.to_dict()))
+    digest.update(hashed_list.entries)
+    return digest.digest()
+
+
+def _fork(what: str, files: str) -> ForkError:
+    return ForkError(
+        f"{what}: the committee's {files} forked (two copies of its directory, or a "
+        "stolen key); do not use either, and contact the committee, which must say "
+        "which one is its own"
+    )
 
 
 @dataclass(frozen=True)
@@ -57,11 +113,31 @@ class SeriesState:
     signing_key_id: bytes
     list_version: int = 0
     list_epoch: int = 0
+    # b"" in a state written by format 1, which did not keep it.
+    trust_fingerprint: bytes = b""
+    # The newest lists accepted, oldest first.
+    lists: tuple[SeenList, ...] = ()
 
     @classmethod
     def first_use(cls, trust: TrustFile) -> SeriesState:
         """The state of a series seen for the first time: *trust* pinned, no list yet."""
-        return cls(trust.committee, trust.generation, trust.signing_key_id)
+        return cls(
+            trust.committee,
+            trust.generation,
+            trust.signing_key_id,
+            trust_fingerprint=trust.fingerprint,
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "committee": self.committee,
+            "trust_generation": self.trust_generation,
+            "signing_key_id": self.signing_key_id.hex(),
+            "trust_fingerprint": self.trust_fingerprint.hex(),
+            "list_version": self.list_version,
+            "list_epoch": self.list_epoch,
+            "lists": [seen.to_dict() for seen in self.lists],
+        }
 
     def after_trust(self, trust: TrustFile, series: bytes) -> SeriesState:
         """The state after accepting *trust* as this series' trust file."""
@@ -71,26 +147,79 @@ class SeriesState:
             signing_key_id=self.signing_key_id,
             newer=trust,
         )
-        return replace(
+        if (
+            trust.generation == self.trust_generation
+            and self.trust_fingerprint
+            and trust.fingerprint != self.trust_fingerprint
+        ):
+            # A renewal keeps the fingerprint; anything else at one generation is a fork.
+            raise _fork(
+                f"two different trust files claim generation {trust.generation}", "trust files"
+            )
+        moved = replace(
             self,
             committee=trust.committee,
             trust_generation=trust.generation,
             signing_key_id=trust.signing_key_id,
+            trust_fingerprint=trust.fingerprint,
+        )
+        return moved.forget_compromised(frozenset(trust.compromised))
+
+    def forget_compromised(self, compromised: frozenset[bytes]) -> SeriesState:
+        """Forget what lists signed by a *compromised* key taught: their marks and digests.
+
+        Lists signed by those keys can never verify again (only the current
+        key is trusted), so nothing a thief published with them can return;
+        what they must not do is hold the real lists back.  A state from
+        format 1 does not know who signed its marks: it forgets them too.
+        """
+        if not compromised:
+            return self
+        kept = tuple(seen for seen in self.lists if seen.signer not in compromised)
+        unknown = not self.lists and self.list_version > 0
+        if kept == self.lists and not unknown:
+            return self
+        return replace(
+            self,
+            lists=kept,
+            list_version=max((seen.version for seen in kept), default=0),
+            list_epoch=max((seen.epoch for seen in kept), default=0),
         )
 
-    def after_list(self, header: ListHeader) -> SeriesState:
-        """The state after accepting the list with *header*; refuses rollback."""
+    def after_list(
+        self, header: ListHeader, *, digest: bytes = b"", signer: bytes = b""
+    ) -> SeriesState:
+        """The state after accepting the list with *header*; refuses rollback and forks.
+
+        *digest* (`list_digest`) and *signer* are remembered; without a
+        digest only the numbers are checked.
+        """
+        for seen in self.lists:
+            if seen.version == header.version and (
+                seen.epoch != header.epoch or (digest and seen.digest != digest)
+            ):
+                raise _fork(
+                    f"this list claims version {header.version} of epoch {header.epoch}, "
+                    "but a different list with those numbers was already used",
+                    "lists",
+                )
         if header.version < self.list_version:
             raise RollbackError(
                 f"this list is version {header.version}, older than version "
-                f"{self.list_version} already used; get the committee's current list"
+                f"{self.list_version} already used; get the committee's current list. If the "
+                "committee says this is its current list, it must rotate away from the key "
+                "that signed the newer one and mark that key compromised ('committee "
+                "rotate-key --compromised'); its new trust file then clears the newer version"
             )
         if header.epoch < self.list_epoch:
             raise RollbackError(
                 f"this list is from epoch {header.epoch}, older than epoch {self.list_epoch} "
                 "already used; get the committee's current list"
             )
-        return replace(self, list_version=header.version, list_epoch=header.epoch)
+        lists = self.lists
+        if digest and not any(seen.version == header.version for seen in lists):
+            lists = (*lists, SeenList(header.epoch, header.version, digest, signer))[-MAX_SEEN:]
+        return replace(self, list_version=header.version, list_epoch=header.epoch, lists=lists)
 
 
 # A check-and-advance of one series' state: it returns the new state or
@@ -119,6 +248,12 @@ class MemoryState:
         new = change(self.series.get(series))
         self.series[series] = new
         return new
+
+    def items(self) -> dict[bytes, SeriesState]:
+        return dict(self.series)
+
+    def forget(self, series: bytes) -> None:
+        self.series.pop(series, None)
 
 
 def default_state_path() -> Path:
@@ -179,16 +314,7 @@ class FileState:
     def _write(self, states: dict[bytes, SeriesState]) -> None:
         document = {
             "format": STATE_FORMAT,
-            "series": {
-                series.hex(): {
-                    "committee": s.committee,
-                    "trust_generation": s.trust_generation,
-                    "signing_key_id": s.signing_key_id.hex(),
-                    "list_version": s.list_version,
-                    "list_epoch": s.list_epoch,
-                }
-                for series, s in sorted(states.items())
-            },
+            "series": {series.hex(): s.to_dict() for series, s in sorted(states.items())},
         }
         write_atomic(self.path, dump_json(document) + b"\n", private=True)
 
@@ -205,63 +331,141 @@ class FileState:
         with self._locked():
             return self._read().get(series)
 
+    def items(self) -> dict[bytes, SeriesState]:
+        """Every pinned series and what is remembered of it."""
+        with self._locked():
+            return self._read()
+
+    def forget(self, series: bytes) -> None:
+        """Drop a series: its pin, its marks, its remembered lists (`trust forget`)."""
+        with self._locked():
+            states = self._read()
+            if states.pop(series, None) is not None:
+                self._write(states)
+
+
+def _parse_seen(value: Any) -> SeenList:
+    if not isinstance(value, dict):
+        raise FormatError("the state file is malformed")
+    item = Fields(value, "state file list")
+    item.expect({"epoch", "version", "digest", "signer"})
+    return SeenList(
+        epoch=item.integer("epoch"),
+        version=item.integer("version"),
+        digest=item.bytes_hex("digest", size=32),
+        signer=item.bytes_hex("signer", max_size=32),
+    )
+
+
+def _parse_series(value: Any, version: int) -> SeriesState:
+    if not isinstance(value, dict):
+        raise FormatError("the state file is malformed")
+    item = Fields(value, "state file series")
+    fields = {"committee", "trust_generation", "signing_key_id", "list_version", "list_epoch"}
+    # Format 1 kept neither the fingerprint nor the lists: read as unknown.
+    item.expect(fields | ({"trust_fingerprint", "lists"} if version > 1 else set()))
+    return SeriesState(
+        committee=item.name("committee"),
+        trust_generation=item.integer("trust_generation", minimum=1),
+        signing_key_id=item.bytes_hex("signing_key_id", size=32),
+        list_version=item.integer("list_version"),
+        list_epoch=item.integer("list_epoch"),
+        trust_fingerprint=item.bytes_hex("trust_fingerprint", max_size=32) if version > 1 else b"",
+        lists=tuple(
+            _parse_seen(seen)
+            for seen in (item.items("lists", max_items=MAX_SEEN) if version > 1 else ())
+        ),
+    )
+
 
 def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
     if len(data) > STATE_LIMIT:
         raise FormatError("the state file is too large")
     fields = load_json(data, "state file")
     fields.expect({"format", "series"})
-    fields.format_version("format", STATE_FORMAT)
-    result = {}
-    for key, value in fields.obj("series").raw().items():
-        if not isinstance(value, dict):
-            raise FormatError("the state file is malformed")
-        item = Fields(value, "state file series")
-        item.expect(
-            {"committee", "trust_generation", "signing_key_id", "list_version", "list_epoch"}
-        )
-        result[bytes.fromhex(key)] = SeriesState(
-            committee=item.name("committee"),
-            trust_generation=item.integer("trust_generation", minimum=1),
-            signing_key_id=item.bytes_hex("signing_key_id", size=32),
-            list_version=item.integer("list_version"),
-            list_epoch=item.integer("list_epoch"),
-        )
-    return result
+    version = fields.integer("format", minimum=1)
+    if version != 1:
+        fields.format_version("format", STATE_FORMAT)
+    return {
+        bytes.fromhex(key): _parse_series(value, version)
+        for key, value in fields.obj("series").raw().items()
+    }
 
 
-def _trust_change(trust: TrustFile) -> StateChange:
+def _first_pin(trust: TrustFile, fingerprint: bytes | None) -> SeriesState:
+    """Trust on first use, refused where a stolen first key would be used.
+
+    With *fingerprint* (what the committee published, 16 bytes or more) the
+    file must match it; without one, a generation beyond
+    `FIRST_PIN_MAX_GENERATION` is refused.
+    """
+    if fingerprint is not None:
+        if len(fingerprint) < 16 or not trust.fingerprint.startswith(fingerprint):
+            raise MismatchError(
+                f"this trust file's fingerprint is not the one you gave (generation "
+                f"{trust.generation} of series {short_id(trust.series)}…): do not use it, and "
+                "check with the committee"
+            )
+    elif trust.generation > FIRST_PIN_MAX_GENERATION:
+        raise UntrustedSigner(
+            f"this trust file is generation {trust.generation}, more than committees reach "
+            "by rotating; a file made with a stolen old key looks like this. Compare its "
+            "fingerprint ('trust show') with the one the committee published, then pin it "
+            "with 'trust pin TRUST --fingerprint FINGERPRINT'"
+        )
+    return SeriesState.first_use(trust)
+
+
+def _trust_change(trust: TrustFile, fingerprint: bytes | None = None) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
         if current is None:  # trust on first use
-            return SeriesState.first_use(trust)
+            return _first_pin(trust, fingerprint)
         return current.after_trust(trust, trust.series)
 
     return change
 
 
-def check_trust(store: StateStore, trust: TrustFile) -> None:
-    """Refuse *trust* unless it is the pinned one or its successor; change nothing."""
-    _trust_change(trust)(store.get(trust.series))
+def check_trust(store: StateStore, trust: TrustFile, *, fingerprint: bytes | None = None) -> None:
+    """Refuse *trust* unless it is the pinned one or its successor; change nothing.
+
+    *fingerprint* is the head fingerprint the committee published; it is
+    needed for a first pin beyond `FIRST_PIN_MAX_GENERATION`.
+    """
+    _trust_change(trust, fingerprint)(store.get(trust.series))
 
 
-def pin_trust(store: StateStore, trust: TrustFile) -> SeriesState:
+def pin_trust(
+    store: StateStore, trust: TrustFile, *, fingerprint: bytes | None = None
+) -> SeriesState:
     """Pin *trust* (first use) or move the pin to a checked successor."""
-    return store.update(trust.series, _trust_change(trust))
+    return store.update(trust.series, _trust_change(trust, fingerprint))
 
 
-def _list_change(trust: TrustFile, header: ListHeader) -> StateChange:
+def _list_change(trust: TrustFile, listed: HashedList | ListHeader) -> StateChange:
+    # The trust file first: a compromise it declares clears marks before the
+    # list is compared with them.
+    accept_trust = _trust_change(trust)
+    if isinstance(listed, HashedList):
+        header, digest, signer = listed.header, list_digest(listed), listed.signer
+    else:
+        header, digest, signer = listed, b"", b""
+
     def change(current: SeriesState | None) -> SeriesState:
-        base = current or SeriesState.first_use(trust)
-        return base.after_list(header)
+        return accept_trust(current).after_list(header, digest=digest, signer=signer)
 
     return change
 
 
-def check_list(store: StateStore, trust: TrustFile, header: ListHeader) -> None:
-    """Refuse *header* if it is older than a list already used; change nothing."""
-    _list_change(trust, header)(store.get(header.series))
+def check_list(store: StateStore, trust: TrustFile, listed: HashedList | ListHeader) -> None:
+    """Refuse *listed* if it is older than a list already used, or forks one; change nothing.
+
+    Given the `HashedList` (not just its header) its digest is compared too.
+    """
+    _list_change(trust, listed)(store.get(trust.series))
 
 
-def record_list(store: StateStore, trust: TrustFile, header: ListHeader) -> SeriesState:
-    """Remember *header* as used (checking again, under the store's lock)."""
-    return store.update(header.series, _list_change(trust, header))
+def record_list(
+    store: StateStore, trust: TrustFile, listed: HashedList | ListHeader
+) -> SeriesState:
+    """Remember *listed* as used (checking again, under the store's lock)."""
+    return store.update(trust.series, _list_change(trust, listed))
