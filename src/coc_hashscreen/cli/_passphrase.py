@@ -54,13 +54,11 @@ KEY_FILE_KDF: PassphraseKdf = DEFAULT_PASSPHRASE_KDF
 
 
 def _fd(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a file descriptor number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"not a file descriptor number: {value!r}")
-    return number
+    # The value is not repeated in the message: someone who typed the
+    # passphrase itself here must not see it printed back, or logged.
+    if not value.isdigit() or not value.isascii():
+        raise argparse.ArgumentTypeError("give the number of an open file descriptor")
+    return int(value)
 
 
 def add_passphrase_options(p: argparse.ArgumentParser, *, opt_out: str | None = None) -> None:
@@ -134,9 +132,14 @@ def _read_fd(fd: int) -> str:
 
 
 def _read_file(path: str) -> str:
-    # A passphrase file others can read protects nothing.
-    check_private_mode(path, "passphrase file")
-    return _first_line(read_limited(path, _LIMIT, "passphrase file"), repr(path))
+    try:
+        # A passphrase file others can read protects nothing.
+        check_private_mode(path, "passphrase file")
+        data = read_limited(path, _LIMIT, "passphrase file")
+    except FileNotFoundError:
+        # Not named: it may be the passphrase itself, given by mistake.
+        raise KeyFileError("the passphrase file given does not exist") from None
+    return _first_line(data, repr(path))
 
 
 def _given(args: argparse.Namespace, prefix: str, *, env: bool) -> str | None:

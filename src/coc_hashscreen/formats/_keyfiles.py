@@ -187,9 +187,14 @@ def _read_private(path: str | os.PathLike[str], purpose: KeyPurpose) -> _Private
     try:
         # A file without "format" is read as format 1, which names what it lacks.
         version = fields.integer("format", minimum=1) if fields.has("format") else _PLAIN
-        found = _purpose(fields) if fields.has("purpose") else None
     except FormatError as exc:
         raise KeyFileError(f"{os.fspath(path)!r}: {exc}") from None
+    try:
+        found = _purpose(fields) if fields.has("purpose") else None
+    except FormatError as exc:
+        if version != _ENCRYPTED:
+            raise KeyFileError(f"{os.fspath(path)!r}: {exc}") from None
+        found = None  # refused with every other defect of an encrypted file
     if version not in (_PLAIN, _ENCRYPTED):
         raise KeyFileError(
             f"{os.fspath(path)!r}: the {what} has format version {version}; this release "
