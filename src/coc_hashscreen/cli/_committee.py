@@ -115,6 +115,8 @@ def _protection_text(keys: tuple[KeyFileInfo, KeyFileInfo]) -> str:
 
 def _passphrase(args: argparse.Namespace) -> int:
     with _open(args) as committee:
+        # The current passphrase is asked for, and checked, before the new one.
+        committee.unlock()
         new = new_protection(args, committee_keys(args), prefix="new_")
         committee.change_passphrase(new)
     if new is None:

@@ -21,7 +21,13 @@ from ..formats import (
     peek_type,
     read_limited,
 )
-from ..organizer import OrganizerPaths, change_organizer_passphrase, init_organizer, load_trust
+from ..organizer import (
+    OrganizerPaths,
+    change_organizer_passphrase,
+    init_organizer,
+    load_organizer_key,
+    load_trust,
+)
 from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out
 from ._passphrase import (
     add_new_passphrase_options,
@@ -56,6 +62,8 @@ def _init(args: argparse.Namespace) -> int:
 def _passphrase(args: argparse.Namespace) -> int:
     path = OrganizerPaths(Path(args.dir)).private_key if Path(args.dir).is_dir() else args.dir
     current = passphrase_source(args, os.fspath(path))
+    # The current passphrase is asked for, and checked, before the new one.
+    load_organizer_key(path, passphrase=current)
     new = new_protection(args, os.fspath(path), prefix="new_")
     written = change_organizer_passphrase(path, passphrase=current, new=new)
     if new is None:

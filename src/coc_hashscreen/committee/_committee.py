@@ -248,6 +248,14 @@ class Committee(Closing):
             private_key_info(self.paths.report_key, purpose=KeyPurpose.COMMITTEE_REPORTS),
         )
 
+    def unlock(self) -> None:
+        """Unlock the signing key now rather than at the first signature.
+
+        Checks the passphrase before a long command starts, or before a new
+        passphrase is asked for.
+        """
+        _ = self._authority.signing_key
+
     def change_passphrase(self, new: KeyProtection | None) -> None:
         """Write both private keys again under *new*, or in clear if it is None.
 
