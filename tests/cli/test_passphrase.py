@@ -131,7 +131,7 @@ def test_no_passphrase_and_no_terminal_is_one_clear_line(
     assert not (tmp_path / "new").exists()
     code, _, err = run(capsys, *_publish(dirs))
     assert code == 7
-    assert "is encrypted and there is no terminal" in _one_error_line(err)
+    assert "a passphrase is needed for the committee keys in" in _one_error_line(err)
     assert not dirs.listed.exists()
     # Commands that sign nothing do not need it.
     assert run(capsys, "committee", "list", dirs.committee)[0] == 0

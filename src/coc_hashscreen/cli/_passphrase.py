@@ -175,8 +175,8 @@ def passphrase_source(args: argparse.Namespace, what: str) -> PassphraseSource:
             if text is None:
                 if not sys.stdin.isatty():
                     raise KeyFileError(
-                        f"{what} is encrypted and there is no terminal to ask for its "
-                        "passphrase: give --passphrase-fd N or --passphrase-file FILE, "
+                        f"a passphrase is needed for {what}, and there is no terminal to "
+                        "ask for it: give --passphrase-fd N or --passphrase-file FILE, "
                         f"or set {ENV_FILE}"
                     )
                 text = _ask(f"Passphrase for {what}: ")

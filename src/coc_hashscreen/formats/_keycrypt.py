@@ -140,7 +140,9 @@ class PassphraseKdf:
             raise FormatError(str(exc)) from None
 
     def describe(self) -> str:
-        return f"Argon2id t={self.time_cost}, m={self.memory_cost} KiB, p={self.parallelism}"
+        m = self.memory_cost
+        memory = f"{m // 1024} MiB" if m % 1024 == 0 else f"{m} KiB"
+        return f"Argon2id t={self.time_cost}, m={memory}, p={self.parallelism}"
 
     def derive(self, passphrase: Passphrase, salt: bytes) -> bytes:
         try:
