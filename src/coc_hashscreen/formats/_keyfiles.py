@@ -165,7 +165,7 @@ class KeyFileInfo:
 
 @dataclass(frozen=True)
 class _PrivateFile:
-    """A private key file as read: either its clear key (format 1) or its sealed key."""
+    """A private key file as read, before its key is: its bytes, its fields, its format."""
 
     path: str
     what: str
