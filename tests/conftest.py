@@ -20,7 +20,7 @@ from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, Publish
 from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Status
 from coc_hashscreen.organizer import MemoryState, Screener, ScreenerOptions
 
-from .helpers import NOW
+from .helpers import NOW, TEST_KEY_KDF, TEST_PASSPHRASE
 
 settings.register_profile(
     "ci",
@@ -37,6 +37,25 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cli_passphrase_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every command line in the suite finds its passphrase as a script would.
+
+    The committee's keys are encrypted by default, so `committee init` and
+    every command that signs need a passphrase: it comes from a 0600 file
+    named by the environment, and the key files the command line writes use
+    the cheapest Argon2 cost, so the suite runs as fast as before.  Tests of
+    the passphrase sources themselves remove or replace the variable.
+    """
+    path = tmp_path_factory.mktemp("passphrase") / "passphrase.txt"
+    path.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COC_HASHSCREEN_PASSPHRASE_FILE", str(path))
+        patch.setattr("coc_hashscreen.cli._passphrase.KEY_FILE_KDF", TEST_KEY_KDF)
+        yield path
 
 
 # ---------------------------------------------------------------------------

@@ -16,9 +16,26 @@ from coc_hashscreen.core import (
     Suite,
     argon2id,
 )
-from coc_hashscreen.formats import Attachment, IncidentReport, Person
+from coc_hashscreen.formats import (
+    Attachment,
+    IncidentReport,
+    KeyProtection,
+    Passphrase,
+    PassphraseKdf,
+    Person,
+)
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+# Key files written in tests are encrypted as in real use, but at the
+# cheapest Argon2 cost (tests/conftest.py gives it to the command line).
+TEST_PASSPHRASE = "test suite passphrase"
+TEST_KEY_KDF = PassphraseKdf(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def cheap_protection(passphrase: str = TEST_PASSPHRASE) -> KeyProtection:
+    """Key protection for tests: *passphrase* at the cheapest Argon2 cost."""
+    return KeyProtection(Passphrase.from_text(passphrase), kdf=TEST_KEY_KDF)
 
 
 def fixed_rng(seed: bytes) -> Callable[[int], bytes]:

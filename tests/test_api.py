@@ -22,6 +22,8 @@ _INTERNAL: dict[tuple[str, str], str] = {
     (store, "Database"): "made by Register.create and Register.open"
     for store in ("Register", "RecordStore", "EpochStore", "OrganizerStore", "ReportStore")
 }
+# The signing key and trust file, whose key Committee unlocks on first use.
+_INTERNAL[("Committee", "Authority")] = "made by Committee.init and Committee.open"
 
 
 def _classes(hint: object) -> Iterator[type]:

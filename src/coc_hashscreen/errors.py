@@ -38,6 +38,7 @@ __all__ = [
     "VerificationError",
     "WrongFileType",
     "WrongKeyError",
+    "WrongPassphrase",
 ]
 
 
@@ -160,3 +161,20 @@ class ScrubPending(RegisterError):
 
 class KeyFileError(CocHashscreenError):
     """A key file is missing, malformed, or too widely readable."""
+
+
+class WrongPassphrase(KeyFileError):
+    """An encrypted private key file did not open: wrong passphrase, or a damaged file.
+
+    Deliberately one error for both, like `VerificationError`: the AEAD
+    cannot tell them apart, and guessing which would only help someone
+    trying passphrases.  It is a `KeyFileError` (exit 7), not a
+    verification failure, because the remedy is local: type it again, or
+    restore the file from a backup.
+    """
+
+    def __init__(self, what: str, path: str) -> None:
+        super().__init__(
+            f"could not open the {what} {path!r}: the passphrase is wrong or the file is "
+            "damaged; try again, or restore the file from your backup"
+        )

@@ -8,6 +8,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py reports > tests/vectors/reports-v1.json
     python tests/vectors/generate.py grants > tests/vectors/grants-v2.json
     python tests/vectors/generate.py trust > tests/vectors/trust-v2.json
+    python tests/vectors/generate.py keyfiles > tests/vectors/keyfiles-v2.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -18,6 +19,7 @@ add a new profile or format version instead, with new files.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -445,6 +447,66 @@ def grants() -> dict[str, Any]:
     }
 
 
+KEYFILE_PASSPHRASE = "correct horse battery staple"
+
+
+def keyfiles() -> dict[str, Any]:
+    """Private key files of format 2, encrypted under a fixed passphrase.
+
+    Deterministic given the key, the passphrase, the Argon2 cost and the
+    salt and nonce (from a fixed stream): the test rebuilds each file byte
+    for byte, and opens it.  One file is at the default cost, the others at
+    the cheapest, to keep the test fast.
+    """
+    from coc_hashscreen.core import KeyPurpose, Suite
+    from coc_hashscreen.formats import (
+        DEFAULT_PASSPHRASE_KDF,
+        KeyProtection,
+        Passphrase,
+        PassphraseKdf,
+        save_private_key,
+        save_signing_key,
+    )
+    from tests.helpers import fixed_hpke_key, fixed_rng, fixed_signing_key
+
+    passphrase = Passphrase.from_text(KEYFILE_PASSPHRASE)
+    cheap = PassphraseKdf(time_cost=1, memory_cost=8, parallelism=1)
+    files = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, kdf in (("signing_default_kdf", DEFAULT_PASSPHRASE_KDF), ("signing", cheap)):
+            protection = KeyProtection(passphrase, kdf=kdf, rng=fixed_rng(label.encode()))
+            save_signing_key(
+                f"{tmp}/{label}",
+                fixed_signing_key("vector committee gen1"),
+                name="Vector Committee",
+                protection=protection,
+            )
+        for suite in Suite:
+            label = f"organizer_{suite.value}"
+            save_private_key(
+                f"{tmp}/{label}",
+                fixed_hpke_key(f"vector organizer {suite.value}", suite),
+                purpose=KeyPurpose.ORGANIZER,
+                name="Vector Conf",
+                protection=KeyProtection(passphrase, kdf=cheap, rng=fixed_rng(label.encode())),
+            )
+        for name in sorted(os.listdir(tmp)):
+            with open(f"{tmp}/{name}", encoding="utf-8") as handle:
+                files[name] = handle.read()
+    return {
+        "description": "private key files, format 2: encrypted under a passphrase (ADR 0015)",
+        "produced_by": _produced_by("keyfiles"),
+        "passphrase": KEYFILE_PASSPHRASE,
+        "keys": {
+            "signing": "sha256('vector committee gen1') as Ed25519 private key",
+            "organizer": "shake256('vector organizer <suite>', private size) per suite",
+            "salt_and_nonce": "SHAKE-256 counter stream seeded with the file's label "
+            "(tests/helpers.py): salt first, then nonce",
+        },
+        "files": files,
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -460,6 +522,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "reports": reports,
     "grants": grants,
     "trust": trust,
+    "keyfiles": keyfiles,
 }
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from ..committee import (
 )
 from ..core import KDF_PROFILES, KeyPurpose, Status, Suite, fingerprint, resolve_now
 from ..errors import RegisterError
-from ..formats import TrustFile, load_public_key
+from ..formats import KeyFileInfo, TrustFile, load_public_key
 from . import _review
 from ._common import (
     EXIT_OK,
@@ -45,6 +45,13 @@ from ._common import (
     out,
     positive,
     safe,
+)
+from ._passphrase import (
+    add_new_passphrase_options,
+    add_passphrase_options,
+    committee_keys,
+    new_protection,
+    passphrase_source,
 )
 
 __all__ = ["add_parser"]
@@ -70,9 +77,27 @@ def _record_lines(record: Record) -> list[str]:
 # the directory and the register
 
 
+def _open(args: argparse.Namespace) -> Committee:
+    """The committee directory, for a command that signs or opens reports."""
+    return Committee.open(args.dir, passphrase=passphrase_source(args, committee_keys(args)))
+
+
+def _unencrypted_warning(command: str) -> None:
+    out(
+        f"{PROG} {command}: warning: the private keys are stored unencrypted: anyone who "
+        "copies signing.key can sign lists every organizer accepts, and anyone who copies "
+        "report.key can open reports sealed to you. Add a passphrase with "
+        f"'{PROG} committee passphrase DIR'.",
+        stream=sys.stderr,
+    )
+
+
 def _init(args: argparse.Namespace) -> int:
     name = args.name or "Code of Conduct Committee"
-    with Committee.init(args.dir, name=name, report_suite=Suite(args.report_suite)) as committee:
+    protection = new_protection(args, committee_keys(args))
+    with Committee.init(
+        args.dir, name=name, report_suite=Suite(args.report_suite), protection=protection
+    ) as committee:
         paths = committee.paths
         out(f"Created committee {name!r} in {os.fspath(paths.directory)}")
         out(f"  register:     {os.fspath(paths.register)} (private)")
@@ -81,6 +106,32 @@ def _init(args: argparse.Namespace) -> int:
         out(f"  trust file:   {os.fspath(paths.trust)} (give this to organizers)")
         out(f"Series fingerprint: {fingerprint(committee.series)}")
         _print_head(committee.trust)
+    if protection is None:
+        _unencrypted_warning("committee init")
+    return EXIT_OK
+
+
+def _protection_text(keys: tuple[KeyFileInfo, KeyFileInfo]) -> str:
+    kdfs = {info.kdf for info in keys}
+    if kdfs == {None}:
+        return "NOT encrypted (add a passphrase: 'committee passphrase')"
+    if None in kdfs or len(kdfs) > 1:
+        return "only partly changed: run 'committee passphrase' again"
+    return f"encrypted under a passphrase ({keys[0].kdf.describe()})"  # type: ignore[union-attr]
+
+
+def _passphrase(args: argparse.Namespace) -> int:
+    with _open(args) as committee:
+        # The current passphrase is asked for, and checked, before the new one.
+        committee.unlock()
+        new = new_protection(args, committee_keys(args), prefix="new_")
+        committee.change_passphrase(new)
+    if new is None:
+        out(f"Wrote {os.fspath(committee.paths.signing_key)} and report.key unencrypted.")
+        _unencrypted_warning("committee passphrase")
+    else:
+        out("Changed the passphrase of signing.key and report.key.")
+        out("Backups made before this still open with the old passphrase.")
     return EXIT_OK
 
 
@@ -112,7 +163,9 @@ def _info(args: argparse.Namespace) -> int:
             "records": len(records),
             "published_records": sum(r.is_published(now) for r in records),
             "organizers": len(register.organizers.all(active_only=True)),
+            "keys_encrypted": all(info.encrypted for info in committee.key_files()),
         }
+        keys = _protection_text(committee.key_files())
     if args.format == "json":
         out(json.dumps(details, indent=2))
         return EXIT_OK
@@ -126,6 +179,7 @@ def _info(args: argparse.Namespace) -> int:
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
     out(f"Records:            {details['records']} ({details['published_records']} published)")
     out(f"Active organizers:  {details['organizers']}")
+    out(f"Private keys:       {keys}")
     return EXIT_OK
 
 
@@ -198,7 +252,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         result = committee.remove_record(args.record_id)
         out(
             f"Removed record {args.record_id} and {result.reports} report(s) naming the person; "
@@ -209,7 +263,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _expunge(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         result = committee.expunge()
         out(
             f"Expunged {result.records} record(s) and {result.reports} report(s) past "
@@ -258,7 +312,7 @@ def _publish(args: argparse.Namespace) -> int:
         min_epoch=args.min_epoch,
         progress=bar,
     )
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         try:
             result = committee.publish(args.output, options)
         finally:
@@ -325,7 +379,7 @@ def _grant(args: argparse.Namespace) -> int:
         valid_for=timedelta(days=args.valid_days),
         reinstate=args.reinstate,
     )
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         grant = committee.grant(request, args.output)
     out(
         f"Granted epoch {grant.epoch} to {request.name!r}, valid until {grant.expires_at:%Y-%m-%d}:"
@@ -362,7 +416,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 def _rotate_key(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         trust = committee.rotate_signing_key(
             report_key=args.report_key, compromised=args.compromised
         )
@@ -382,7 +436,7 @@ def _rotate_key(args: argparse.Namespace) -> int:
 
 
 def _renew_trust(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with _open(args) as committee:
         trust = committee.renew_trust(validity=timedelta(days=args.valid_days))
         path = committee.paths.trust
     out(
@@ -422,7 +476,18 @@ def _add_register_commands(csub: Subparsers) -> None:
         default=Suite.X25519.value,
         help="HPKE key type for incident reports (default: x25519)",
     )
+    add_passphrase_options(
+        p, opt_out="store the private keys unencrypted (not recommended; prints a warning)"
+    )
     p.set_defaults(func=_init)
+
+    p = csub.add_parser(
+        "passphrase", help="add, change or remove the passphrase of the private keys"
+    )
+    p.add_argument("dir")
+    add_passphrase_options(p)
+    add_new_passphrase_options(p)
+    p.set_defaults(func=_passphrase)
 
     p = csub.add_parser("info", help="show the committee's fingerprint, epoch and counts")
     p.add_argument("dir")
@@ -504,6 +569,7 @@ def _add_list_commands(csub: Subparsers) -> None:
         metavar="N",
         help="after restoring a backup, with --rotate: start at least this epoch",
     )
+    add_passphrase_options(p)
     p.set_defaults(func=_publish)
 
     p = csub.add_parser("grant", help="grant an organizer the current epoch's key")
@@ -515,6 +581,7 @@ def _add_list_commands(csub: Subparsers) -> None:
     p.add_argument("--valid-days", type=positive, default=90, metavar="N")
     p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
     p.add_argument("--reinstate", action="store_true", help="grant an organizer that was revoked")
+    add_passphrase_options(p)
     p.set_defaults(func=_grant)
 
     p = csub.add_parser("organizers", help="list the organizers granted access")
@@ -541,6 +608,7 @@ def _add_list_commands(csub: Subparsers) -> None:
         action="store_true",
         help="declare the old signing key stolen: organizers forget the lists it signed",
     )
+    add_passphrase_options(p)
     p.set_defaults(func=_rotate_key)
 
     p = csub.add_parser("renew-trust", help="re-issue the trust file before it expires")
@@ -552,6 +620,7 @@ def _add_list_commands(csub: Subparsers) -> None:
         metavar="DAYS",
         help="validity in days (default: 365; at most 400)",
     )
+    add_passphrase_options(p)
     p.set_defaults(func=_renew_trust)
 
 
@@ -563,6 +632,7 @@ def _add_rotation_output(p: argparse.ArgumentParser) -> None:
         help="if the epoch rotates (a deleted record was listed in it), publish the new "
         "list here and the grants in DIR/grants",
     )
+    add_passphrase_options(p)
 
 
 def _add_report_commands(csub: Subparsers) -> None:
@@ -571,6 +641,7 @@ def _add_report_commands(csub: Subparsers) -> None:
     p.add_argument("sealed", metavar="SEALED")
     p.add_argument("-o", "--output", required=True, metavar="RECEIPT")
     p.add_argument("--by", metavar="NAME", help="who received it (default: your user name)")
+    add_passphrase_options(p)
     p.set_defaults(func=_review.intake)
 
     p = csub.add_parser("reports", help="list received reports and their review step")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -84,6 +85,14 @@ class _Demo:
         self.listed = work / "demo.list"
         self.grant = self.organizer / "democon.grant"
         self.attendees = work / "attendees.csv"
+        # The committee's keys are encrypted, as they are by default; the
+        # demo runs unattended, so their passphrase comes from a private
+        # file, as it would for a script.
+        self.passphrase = work / "passphrase.txt"
+
+    @property
+    def unlock(self) -> tuple[str, str]:
+        return ("--passphrase-file", str(self.passphrase))
 
     def run(self, *argv: str, expect: int = 0) -> None:
         shown = [a.replace(os.fspath(self.work) + os.sep, "") for a in argv]
@@ -99,9 +108,17 @@ class _Demo:
     def set_up_the_register(self) -> None:
         _say(
             "1. The committee creates its directory: a register (SQLite), a signing key, a "
-            "key organizers seal incident reports to, and a trust file for organizers."
+            "key organizers seal incident reports to, and a trust file for organizers. "
+            "Both keys are encrypted under the committee's passphrase, read here from a "
+            "private file (at a terminal, it is asked for)."
         )
-        self.run("committee", "init", str(self.committee), "--name", "Demo CoC Committee")
+        fd = os.open(self.passphrase, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(16) + "\n")
+        self.run(
+            "committee", "init", str(self.committee), "--name", "Demo CoC Committee",
+            *self.unlock,
+        )  # fmt: skip
         _say(
             "2. It records four people: two banned, one flagged, and one minor incident, "
             "which is never reported to organizers. A fifth record, flagged two years ago, "
@@ -126,14 +143,17 @@ class _Demo:
             "of every identifier of the flagged and banned people, with decoys to a padded "
             "size. Minor and expired records are left out; nothing in the file names anyone."
         )
-        self.run("committee", "publish", str(self.committee), "-o", str(self.listed))
+        self.run("committee", "publish", str(self.committee), "-o", str(self.listed), *self.unlock)
         _say(
             "4. An organizer makes a key pair and sends the public half to the committee, "
             "which seals the epoch key to it in a signed grant."
         )
         self.run("organizer", "init", str(self.organizer), "--name", "DemoCon 2026")
         public_key = OrganizerPaths(self.organizer).public_key
-        self.run("committee", "grant", str(self.committee), str(public_key), "-o", str(self.grant))
+        self.run(
+            "committee", "grant", str(self.committee), str(public_key), "-o", str(self.grant),
+            *self.unlock,
+        )  # fmt: skip
 
     def screen(self) -> None:
         _say(

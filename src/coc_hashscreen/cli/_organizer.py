@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from .. import errors
@@ -20,21 +21,61 @@ from ..formats import (
     peek_type,
     read_limited,
 )
-from ..organizer import SeriesState, init_organizer, load_trust, pin_trust
+from ..organizer import (
+    OrganizerPaths,
+    SeriesState,
+    change_organizer_passphrase,
+    init_organizer,
+    load_organizer_key,
+    load_trust,
+    pin_trust,
+)
 from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out, safe, state
+from ._passphrase import (
+    add_new_passphrase_options,
+    add_passphrase_options,
+    new_protection,
+    passphrase_source,
+)
 
 __all__ = ["add_parsers"]
 
 
 def _init(args: argparse.Namespace) -> int:
     name = args.name or Path(args.dir).resolve().name
-    keys = init_organizer(args.dir, name=name, suite=Suite(args.suite))
+    if not args.encrypt and (args.passphrase_fd is not None or args.passphrase_file):
+        raise UsageError(
+            f"{PROG} organizer init: error: --passphrase-fd and --passphrase-file need --encrypt"
+        )
+    key_path = OrganizerPaths(Path(args.dir)).private_key
+    protection = new_protection(args, os.fspath(key_path)) if args.encrypt else None
+    keys = init_organizer(args.dir, name=name, suite=Suite(args.suite), protection=protection)
     if keys.restored:
         out("An earlier init was interrupted; restored the public key from the private key.")
     out(f"Organizer key pair for {name!r}:")
     out(f"  private key: {os.fspath(keys.private_path)} (never share it)")
     out(f"  public key:  {os.fspath(keys.public_path)} (send it to the committee)")
     out(f"Key fingerprint: {fingerprint(keys.key_id)}")
+    if protection is not None:
+        out("The private key is encrypted: screening asks for its passphrase.")
+    return EXIT_OK
+
+
+def _passphrase(args: argparse.Namespace) -> int:
+    path = OrganizerPaths(Path(args.dir)).private_key if Path(args.dir).is_dir() else args.dir
+    current = passphrase_source(args, os.fspath(path))
+    # The current passphrase is asked for, and checked, before the new one.
+    load_organizer_key(path, passphrase=current)
+    new = new_protection(args, os.fspath(path), prefix="new_")
+    written = change_organizer_passphrase(path, passphrase=current, new=new)
+    if new is None:
+        out(f"Wrote {os.fspath(written)} unencrypted.")
+        out(
+            f"{PROG} organizer passphrase: warning: anyone who copies it can open your grants.",
+            stream=sys.stderr,
+        )
+    else:
+        out(f"Changed the passphrase of {os.fspath(written)}.")
     return EXIT_OK
 
 
@@ -250,7 +291,19 @@ def add_parsers(sub: Subparsers) -> None:
         default=Suite.X25519.value,
         help="key type (default: x25519; mlkem768-x25519 is post-quantum hybrid)",
     )
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt organizer.key under a passphrase (asked twice, or from the options below)",
+    )
+    add_passphrase_options(p)
     p.set_defaults(func=_init)
+
+    p = osub.add_parser("passphrase", help="add, change or remove the passphrase of organizer.key")
+    p.add_argument("dir", help="the organizer directory, or its organizer.key")
+    add_passphrase_options(p)
+    add_new_passphrase_options(p)
+    p.set_defaults(func=_passphrase)
 
     p = osub.add_parser("show", help="show a public key file's name and fingerprint")
     p.add_argument("public_key", metavar="KEY.pub")

@@ -10,6 +10,7 @@ from ..committee import Committee, ReviewAction, StoredReport, new_identifiers
 from ..core import Status
 from ..formats import IncidentReport, read_sealed, write_atomic
 from ._common import EXIT_OK, PROG, UsageError, out, safe, user
+from ._passphrase import committee_keys, passphrase_source
 
 __all__ = ["identifier_position", "intake", "link", "reports", "review", "show_report"]
 
@@ -31,7 +32,8 @@ def identifier_position(value: str) -> tuple[int, int]:
 
 
 def intake(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    source = passphrase_source(args, committee_keys(args))
+    with Committee.open(args.dir, passphrase=source) as committee:
         result = committee.intake(read_sealed(args.sealed), actor=args.by or user())
     write_atomic(args.output, result.receipt)
     report = result.report

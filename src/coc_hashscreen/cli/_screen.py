@@ -28,6 +28,7 @@ from ._common import (
     state,
     write_output,
 )
+from ._passphrase import add_passphrase_options, passphrase_source
 
 __all__ = ["add_parser"]
 
@@ -45,7 +46,9 @@ def _screen(args: argparse.Namespace) -> int:
     screener = Screener.load(
         hashed_list=args.list,
         grant=args.grant,
-        organizer_key=load_organizer_key(args.key),
+        organizer_key=load_organizer_key(
+            args.key, passphrase=passphrase_source(args, f"the organizer key {args.key}")
+        ),
         trust=trust,
         options=ScreenerOptions(state=store, hashing=hashing),
     )
@@ -85,6 +88,7 @@ def add_parser(sub: Subparsers) -> None:
         metavar="ORGANIZER_PRIVATE_KEY",
         help="your organizer.key (or the directory holding it)",
     )
+    add_passphrase_options(p)
     p.add_argument("--trust", required=True, metavar="TRUST", help="the committee's trust file")
     p.add_argument(
         "--state",

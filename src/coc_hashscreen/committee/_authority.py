@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..core import SigningKey
+from ..errors import KeyFileError
 from ..formats import TrustFile
 
 __all__ = ["Authority"]
@@ -14,10 +17,30 @@ __all__ = ["Authority"]
 
 @dataclass(frozen=True)
 class Authority:
-    """The signing key and its trust file, which change together when the key is rotated."""
+    """The signing key and its trust file, which change together when the key is rotated.
 
-    signing_key: SigningKey = field(repr=False)
+    The key is unlocked on first use (*unlock* reads and, if it is
+    encrypted, decrypts signing.key), so a command that signs nothing never
+    asks for the passphrase and never holds the key in memory.
+    """
+
     trust: TrustFile
+    unlock: Callable[[], SigningKey] = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, signing_key: SigningKey, trust: TrustFile) -> Authority:
+        """An authority whose key is already at hand (just made)."""
+        return cls(trust, lambda: signing_key)
+
+    @cached_property
+    def signing_key(self) -> SigningKey:
+        key = self.unlock()
+        if key.public_bytes != self.trust.signing_key:
+            raise KeyFileError(
+                "signing.key does not match the key in committee.trust; restore the "
+                "matching pair from your backup"
+            )
+        return key
 
     @property
     def series(self) -> bytes:

@@ -3,23 +3,27 @@
 Layout of a committee directory (`CommitteePaths`)::
 
     register.sqlite3   the register (mode 0600: holds the current epoch key)
-    signing.key        Ed25519 signing key (mode 0600)
-    report.key         HPKE key that organizers seal incident reports to (0600)
+    signing.key        Ed25519 signing key (mode 0600; encrypted under a passphrase)
+    report.key         HPKE key that organizers seal incident reports to (0600; the same)
     committee.trust    the trust file organizers pin; public
     retired-report-keys/  report keys replaced by 'rotate-key --report-key' (0600)
     grants/epoch-N/    grants issued at rotations, one per active organizer
 
 `Committee` publishes lists (`_publish`), issues grants (`_grants`), takes
 in sealed reports, expunges, and replaces its signing key.  The register
-knows nothing of files or keys other than the epoch secret.
+knows nothing of files or keys other than the epoch secret.  The private
+keys are read only when a command needs one (`Authority`, `report_key`),
+so that only those commands ask for the passphrase.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from ..core import (
     Closing,
@@ -31,10 +35,13 @@ from ..core import (
     resolve_now,
     short_id,
 )
-from ..errors import KeyFileError, RegisterError
+from ..errors import KeyFileError, RegisterError, WrongPassphrase
 from ..formats import (
     DEFAULT_TRUST_VALIDITY,
     Grant,
+    KeyFileInfo,
+    KeyProtection,
+    PassphraseSource,
     Random,
     TrustContent,
     TrustFile,
@@ -42,6 +49,7 @@ from ..formats import (
     load_signing_key,
     make_trust,
     parse_trust,
+    private_key_info,
     read_trust,
     save_private_key,
     save_signing_key,
@@ -50,12 +58,20 @@ from ..formats import (
 )
 from ._authority import Authority
 from ._grants import GrantRequest, grant
-from ._keyrotation import finish_rotation, open_report, renew_trust, rotate_keys
+from ._keyrotation import (
+    finish_rotation,
+    open_report,
+    renew_trust,
+    retired_report_keys,
+    rotate_keys,
+)
 from ._publish import PublishOptions, PublishResult, publish
 from ._register import ExpungeResult, Register
 from ._reports import StoredReport
 
 __all__ = ["Committee", "CommitteePaths", "IntakeResult"]
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -113,11 +129,16 @@ class Committee(Closing):
     """An open committee directory.  Use `init` or `open`, as a context manager."""
 
     def __init__(
-        self, directory: Path, register: Register, signing_key: SigningKey, trust: TrustFile
+        self,
+        directory: Path,
+        register: Register,
+        authority: Authority,
+        passphrase: PassphraseSource | None = None,
     ) -> None:
         self.paths = CommitteePaths(directory)
         self.register = register
-        self._authority = Authority(signing_key, trust)
+        self._authority = authority
+        self._passphrase = passphrase
 
     def __repr__(self) -> str:
         return f"Committee({os.fspath(self.directory)!r}, series={short_id(self.series)}…)"
@@ -132,8 +153,14 @@ class Committee(Closing):
         name: str,
         report_suite: Suite = Suite.X25519,
         now: datetime | None = None,
+        protection: KeyProtection | None = None,
     ) -> Committee:
-        """Create a committee directory: register, keys and trust file."""
+        """Create a committee directory: register, keys and trust file.
+
+        The private keys are encrypted under *protection*'s passphrase, or
+        stored in clear if it is None (the command line asks for a
+        passphrase unless told ``--no-passphrase``).
+        """
         now = resolve_now(now)
         name = display_name(name, "the committee's name")
         paths = CommitteePaths(Path(directory))
@@ -153,9 +180,13 @@ class Committee(Closing):
                 )
         signing_key = SigningKey.generate()
         report_key = HpkePrivateKey.generate(report_suite)
-        save_signing_key(paths.signing_key, signing_key, name=name)
+        save_signing_key(paths.signing_key, signing_key, name=name, protection=protection)
         save_private_key(
-            paths.report_key, report_key, purpose=KeyPurpose.COMMITTEE_REPORTS, name=name
+            paths.report_key,
+            report_key,
+            purpose=KeyPurpose.COMMITTEE_REPORTS,
+            name=name,
+            protection=protection,
         )
         trust = make_trust(
             TrustContent(name, signing_key.key_id, report_key.public_key),
@@ -165,10 +196,18 @@ class Committee(Closing):
         write_atomic(paths.trust, trust)
         # The register last: its presence marks a complete directory.
         register = Register.create(paths.register)
-        return cls(paths.directory, register, signing_key, parse_trust(trust))
+        authority = Authority.of(signing_key, parse_trust(trust))
+        return cls(paths.directory, register, authority, _source_of(protection))
 
     @classmethod
-    def open(cls, directory: str | os.PathLike[str]) -> Committee:
+    def open(
+        cls, directory: str | os.PathLike[str], *, passphrase: PassphraseSource | None = None
+    ) -> Committee:
+        """Open a committee directory.
+
+        *passphrase* is called only when an encrypted private key is first
+        needed (to sign, or to open a report), and may be called once per key.
+        """
         paths = CommitteePaths(Path(directory))
         if not paths.register.is_file():
             raise RegisterError(
@@ -178,13 +217,17 @@ class Committee(Closing):
         # Its own format-1 file is read, so that it can be renewed (ADR 0012).
         trust = read_trust(paths.trust, legacy=True)
         finish_rotation(paths, trust)
-        signing_key = load_signing_key(paths.signing_key)
-        if signing_key.public_bytes != trust.signing_key:
+        # Checked now, from the public half every key file shows, so that a
+        # mismatched pair is named before anything else is done.
+        if _signing_info(paths.signing_key).public != trust.signing_key:
             raise KeyFileError(
                 "signing.key does not match the key in committee.trust; restore the "
                 "matching pair from your backup"
             )
-        return cls(paths.directory, Register.open(paths.register), signing_key, trust)
+        authority = Authority(
+            trust, lambda: load_signing_key(paths.signing_key, passphrase=passphrase)
+        )
+        return cls(paths.directory, Register.open(paths.register), authority, passphrase)
 
     def close(self) -> None:
         self.register.close()
@@ -208,7 +251,75 @@ class Committee(Closing):
         return self._authority.name
 
     def report_key(self) -> HpkePrivateKey:
-        return load_private_key(self.paths.report_key, purpose=KeyPurpose.COMMITTEE_REPORTS)
+        return load_private_key(
+            self.paths.report_key,
+            purpose=KeyPurpose.COMMITTEE_REPORTS,
+            passphrase=self._passphrase,
+        )
+
+    # -- the private keys at rest ---------------------------------------------
+
+    def key_files(self) -> tuple[KeyFileInfo, KeyFileInfo]:
+        """What signing.key and report.key say of themselves (encrypted or not)."""
+        return (
+            _signing_info(self.paths.signing_key),
+            private_key_info(self.paths.report_key, purpose=KeyPurpose.COMMITTEE_REPORTS),
+        )
+
+    def unlock(self) -> None:
+        """Unlock the signing key now rather than at the first signature.
+
+        Checks the passphrase before a long command starts, or before a new
+        passphrase is asked for.
+        """
+        _ = self._authority.signing_key
+
+    def change_passphrase(self, new: KeyProtection | None) -> None:
+        """Write every private key again under *new*, or in clear if it is None.
+
+        That is the signing key, the report key and the retired report keys
+        (a thief of the disk must not find an old one under the old
+        passphrase).  Every key is opened before any is written, so a wrong
+        passphrase changes nothing; each file is replaced atomically.  A
+        crash part way leaves some under each passphrase: run this again
+        with the same passphrases, and a file that already opens with the
+        new one is left as it is.
+        """
+        report_paths = [self.paths.report_key, *retired_report_keys(self.paths)]
+        reports = [
+            (
+                path,
+                _reopen(
+                    lambda source, path=path: load_private_key(
+                        path, purpose=KeyPurpose.COMMITTEE_REPORTS, passphrase=source
+                    ),
+                    self._passphrase,
+                    new,
+                ),
+            )
+            for path in report_paths
+        ]
+        signing = _reopen(
+            lambda source: load_signing_key(self.paths.signing_key, passphrase=source),
+            self._passphrase,
+            new,
+        )
+        for path, report in reports:
+            if report is not None:
+                save_private_key(
+                    path,
+                    report,
+                    purpose=KeyPurpose.COMMITTEE_REPORTS,
+                    name=self.name,
+                    protection=new,
+                )
+        if signing is not None:
+            save_signing_key(self.paths.signing_key, signing, name=self.name, protection=new)
+        self._passphrase = _source_of(new)
+        self._authority = Authority(
+            self.trust,
+            lambda: load_signing_key(self.paths.signing_key, passphrase=self._passphrase),
+        )
 
     # -- lists, grants, reports ----------------------------------------------------
 
@@ -256,7 +367,7 @@ class Committee(Closing):
         same receipt, and is stored once.
         """
         now = resolve_now(now)
-        report = open_report(self.paths, sealed, self.report_key())
+        report = open_report(self.paths, sealed, self.report_key(), passphrase=self._passphrase)
         stored, duplicate = self.register.reports.store(
             report, sealed=sealed, received_at=now, actor=actor
         )
@@ -305,10 +416,15 @@ class Committee(Closing):
         new_report_key = None
         if report_key:
             new_report_key = HpkePrivateKey.generate(report_suite or self.trust.report_key.suite)
+        # Unlocked before anything is written, so a wrong passphrase changes
+        # nothing; the new keys are then kept as the old one was: under the
+        # same passphrase and Argon2 cost, or in clear.
+        _ = self._authority.signing_key
         self._authority = rotate_keys(
             self.paths,
             self._authority,
             new_report_key=new_report_key,
+            protection=self._protection_of_signing_key(),
             compromised=compromised,
             now=resolve_now(now),
         )
@@ -322,3 +438,43 @@ class Committee(Closing):
             self.paths, self._authority, now=resolve_now(now), validity=validity
         )
         return self._authority.trust
+
+    def _protection_of_signing_key(self) -> KeyProtection | None:
+        """How signing.key is protected: its passphrase (from the source) and Argon2 cost."""
+        kdf = _signing_info(self.paths.signing_key).kdf
+        if kdf is None or self._passphrase is None:
+            return None
+        return KeyProtection(self._passphrase(), kdf=kdf)
+
+
+def _source_of(protection: KeyProtection | None) -> PassphraseSource | None:
+    if protection is None:
+        return None
+    passphrase = protection.passphrase
+    return lambda: passphrase
+
+
+def _signing_info(path: Path) -> KeyFileInfo:
+    return private_key_info(path, purpose=KeyPurpose.COMMITTEE_SIGNING)
+
+
+def _reopen(
+    load: Callable[[PassphraseSource | None], K],
+    current: PassphraseSource | None,
+    new: KeyProtection | None,
+) -> K | None:
+    """A key to write under *new*, or None if its file already opens with *new*'s passphrase."""
+    try:
+        return load(current)
+    except WrongPassphrase:
+        if new is None or not _opens(load, new):
+            raise
+        return None
+
+
+def _opens(load: Callable[[PassphraseSource | None], object], protection: KeyProtection) -> bool:
+    try:
+        load(_source_of(protection))
+    except WrongPassphrase:
+        return False
+    return True

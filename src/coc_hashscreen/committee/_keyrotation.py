@@ -25,19 +25,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from ..core import HpkePrivateKey, KeyPurpose, SigningKey
+from ..core import HpkePrivateKey, KeyPurpose, SigningKey, key_id
 from ..errors import MismatchError, RegisterError, UnsupportedFormat, UntrustedSigner
 from ..formats import (
     DEFAULT_TRUST_VALIDITY,
     IncidentReport,
+    KeyProtection,
+    PassphraseSource,
     RotationTerms,
     TrustFile,
     fsync_directory,
     load_private_key,
-    load_signing_key,
     make_trust,
     open_sealed_report,
     parse_trust,
+    private_key_info,
+    read_limited,
     save_private_key,
     save_signing_key,
     sign_rotation,
@@ -50,8 +53,13 @@ __all__ = [
     "finish_rotation",
     "open_report",
     "renew_trust",
+    "retired_report_keys",
     "rotate_keys",
 ]
+
+
+# Only to copy a key file's bytes; the key-file reader applies its own limit.
+_KEY_FILE_LIMIT = 2**20
 
 
 class RotationPaths(Protocol):
@@ -99,7 +107,7 @@ def renew_trust(
     """Re-issue the trust file with a fresh validity; its fingerprint does not change."""
     data = _sign_trust(authority.trust, authority.signing_key, now=now, validity=validity)
     write_atomic(paths.trust, data)
-    return Authority(authority.signing_key, parse_trust(data))
+    return Authority.of(authority.signing_key, parse_trust(data))
 
 
 def rotate_keys(
@@ -107,10 +115,15 @@ def rotate_keys(
     authority: Authority,
     *,
     new_report_key: HpkePrivateKey | None,
+    protection: KeyProtection | None,
     compromised: bool,
     now: datetime,
 ) -> Authority:
-    """Replace the signing key (and the report key, if a new one is given)."""
+    """Replace the signing key (and the report key, if a new one is given).
+
+    The new keys are written under *protection* (a passphrase), or in clear
+    if it is None.
+    """
     old, new_key = authority, SigningKey.generate()
     # A key past its lifetime may still hand over, dated at its last valid
     # moment: the new key's lifetime then starts there and covers *now*.
@@ -131,42 +144,48 @@ def rotate_keys(
     if new_report_key is not None:
         content = content.with_report_key(new_report_key.public_key)
     trust = make_trust(content, signing_key=new_key, now=now)
-    save_signing_key(paths.pending_signing_key, new_key, name=old.name)
+    save_signing_key(paths.pending_signing_key, new_key, name=old.name, protection=protection)
     if new_report_key is not None:
         save_private_key(
             paths.pending_report_key,
             new_report_key,
             purpose=KeyPurpose.COMMITTEE_REPORTS,
             name=old.name,
+            protection=protection,
         )
     write_atomic(paths.trust, trust)
     parsed = parse_trust(trust)
     finish_rotation(paths, parsed)
-    return Authority(new_key, parsed)
+    return Authority.of(new_key, parsed)
 
 
-def _retired_path(paths: RotationPaths, key: HpkePrivateKey) -> Path:
-    return paths.retired_report_keys / f"report-{key.key_id.hex()[:16]}.key"
+def _retired_path(paths: RotationPaths, public_raw: bytes) -> Path:
+    return paths.retired_report_keys / f"report-{key_id(public_raw).hex()[:16]}.key"
+
+
+def _report_public(path: Path) -> bytes:
+    # Read without the passphrase: finishing a rotation never needs one.
+    return private_key_info(path, purpose=KeyPurpose.COMMITTEE_REPORTS).public
 
 
 def _finish_report_key(paths: RotationPaths, trust: TrustFile) -> None:
     pending = paths.pending_report_key
     if not pending.exists():
         return
-    new_key = load_private_key(pending, purpose=KeyPurpose.COMMITTEE_REPORTS)
-    if new_key.public_key != trust.report_key:
+    if _report_public(pending) != trust.report_key.raw:
         pending.unlink()  # the trust file was never replaced: undo
         return
     if paths.report_key.exists():
-        old_key = load_private_key(paths.report_key, purpose=KeyPurpose.COMMITTEE_REPORTS)
-        if old_key.public_key != trust.report_key:
+        old_public = _report_public(paths.report_key)
+        if old_public != trust.report_key.raw:
             paths.retired_report_keys.mkdir(mode=0o700, exist_ok=True)
-            # Written (atomically) before the old file is replaced: never lost.
-            save_private_key(
-                _retired_path(paths, old_key),
-                old_key,
-                purpose=KeyPurpose.COMMITTEE_REPORTS,
-                name=trust.committee,
+            # The file's bytes are kept as they are (still under the
+            # passphrase, if any), written atomically before the old file is
+            # replaced: never lost.
+            write_atomic(
+                _retired_path(paths, old_public),
+                read_limited(paths.report_key, _KEY_FILE_LIMIT, "the report key"),
+                private=True,
             )
             fsync_directory(paths.retired_report_keys)
     os.replace(pending, paths.report_key)
@@ -177,29 +196,36 @@ def finish_rotation(paths: RotationPaths, trust: TrustFile) -> None:
     _finish_report_key(paths, trust)
     pending = paths.pending_signing_key
     if pending.exists():
-        new_key = load_signing_key(pending)
-        if new_key.public_bytes == trust.signing_key:
+        public = private_key_info(pending, purpose=KeyPurpose.COMMITTEE_SIGNING).public
+        if public == trust.signing_key:
             os.replace(pending, paths.signing_key)
         else:
             pending.unlink()
     fsync_directory(paths.directory)
 
 
-def _retired_keys(paths: RotationPaths) -> list[HpkePrivateKey]:
+def retired_report_keys(paths: RotationPaths) -> list[Path]:
+    """The files of the report keys a rotation replaced, oldest name first."""
     if not paths.retired_report_keys.is_dir():
         return []
-    return [
-        load_private_key(path, purpose=KeyPurpose.COMMITTEE_REPORTS)
-        for path in sorted(paths.retired_report_keys.glob("report-*.key"))
-    ]
+    return sorted(paths.retired_report_keys.glob("report-*.key"))
 
 
-def open_report(paths: RotationPaths, sealed: bytes, current: HpkePrivateKey) -> IncidentReport:
+def open_report(
+    paths: RotationPaths,
+    sealed: bytes,
+    current: HpkePrivateKey,
+    *,
+    passphrase: PassphraseSource | None,
+) -> IncidentReport:
     """Open a sealed report with the current report key, or a retired one it was sealed to."""
     try:
         return open_sealed_report(sealed, current)
     except MismatchError:
-        for key in _retired_keys(paths):
+        for path in retired_report_keys(paths):
+            key = load_private_key(
+                path, purpose=KeyPurpose.COMMITTEE_REPORTS, passphrase=passphrase
+            )
             try:
                 return open_sealed_report(sealed, key)
             except MismatchError:

@@ -34,11 +34,20 @@ from ._grant import (
     parse_grant,
     read_grant,
 )
+from ._keycrypt import (
+    DEFAULT_PASSPHRASE_KDF,
+    KeyProtection,
+    Passphrase,
+    PassphraseKdf,
+    PassphraseSource,
+)
 from ._keyfiles import (
+    KeyFileInfo,
     PublicKeyFile,
     load_private_key,
     load_public_key,
     load_signing_key,
+    private_key_info,
     save_private_key,
     save_public_key,
     save_signing_key,
@@ -101,6 +110,7 @@ from ._wire import (
 
 __all__ = [
     "DEFAULT_KEY_LIFETIME",
+    "DEFAULT_PASSPHRASE_KDF",
     "DEFAULT_TRUST_VALIDITY",
     "ENTRY_LENGTH",
     "FILE_TYPES",
@@ -119,7 +129,12 @@ __all__ = [
     "GrantTerms",
     "HashedList",
     "IncidentReport",
+    "KeyFileInfo",
+    "KeyProtection",
     "ListHeader",
+    "Passphrase",
+    "PassphraseKdf",
+    "PassphraseSource",
     "Person",
     "PublicKeyFile",
     "Random",
@@ -151,6 +166,7 @@ __all__ = [
     "parse_receipt",
     "parse_trust",
     "peek_type",
+    "private_key_info",
     "read_envelope",
     "read_grant",
     "read_limited",

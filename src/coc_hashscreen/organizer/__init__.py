@@ -10,6 +10,7 @@ from ._csvinput import (
 from ._directory import (
     OrganizerKeys,
     OrganizerPaths,
+    change_organizer_passphrase,
     init_organizer,
     load_organizer_key,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "Source",
     "StateChange",
     "StateStore",
+    "change_organizer_passphrase",
     "check_list",
     "check_trust",
     "default_state_path",
