@@ -1,7 +1,7 @@
 """``coc-hashscreen committee …``: every committee subcommand is registered here.
 
-The register, publishing and grants are handled here; incident reports
-(intake, review) in `_review`.
+The directory and the register are handled here; lists, grants and keys in
+`_lists`; incident reports (intake, review) in `_review`.
 """
 
 from __future__ import annotations
@@ -10,33 +10,25 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
 from ..committee import (
-    DEFAULT_GRANT_VALIDITY,
     KEEP,
     REPORT_STEPS,
     Committee,
     ExpungeResult,
-    GrantFailure,
-    GrantRequest,
     Keep,
     NewRecord,
-    PublishOptions,
-    PublishResult,
     Record,
     RecordChange,
 )
-from ..core import KDF_PROFILES, KeyPurpose, Status, Suite, fingerprint, resolve_now
-from ..errors import RegisterError
-from ..formats import KeyFileInfo, TrustFile, load_public_key
-from . import _review
+from ..core import Status, Suite, fingerprint, resolve_now
+from ..formats import KeyFileInfo
+from . import _lists, _review
 from ._common import (
     EXIT_OK,
     PROG,
     Parser,
-    ProgressBar,
     Subparsers,
     UsageError,
     add_identifier_options,
@@ -46,18 +38,15 @@ from ._common import (
     positive,
     safe,
 )
+from ._lists import open_committee, print_head, print_published
 from ._passphrase import (
     add_new_passphrase_options,
     add_passphrase_options,
     committee_keys,
     new_protection,
-    passphrase_source,
 )
 
 __all__ = ["add_parser"]
-
-# Warn when the trust file would expire within this margin after the list does.
-TRUST_RENEW_MARGIN = timedelta(days=30)
 
 
 def _record_lines(record: Record) -> list[str]:
@@ -75,11 +64,6 @@ def _record_lines(record: Record) -> list[str]:
 
 # ---------------------------------------------------------------------------
 # the directory and the register
-
-
-def _open(args: argparse.Namespace) -> Committee:
-    """The committee directory, for a command that signs or opens reports."""
-    return Committee.open(args.dir, passphrase=passphrase_source(args, committee_keys(args)))
 
 
 def _unencrypted_warning(command: str) -> None:
@@ -105,7 +89,7 @@ def _init(args: argparse.Namespace) -> int:
         out(f"  report key:   {os.fspath(paths.report_key)} (private)")
         out(f"  trust file:   {os.fspath(paths.trust)} (give this to organizers)")
         out(f"Series fingerprint: {fingerprint(committee.series)}")
-        _print_head(committee.trust)
+        print_head(committee.trust)
     if protection is None:
         _unencrypted_warning("committee init")
     return EXIT_OK
@@ -121,7 +105,7 @@ def _protection_text(keys: tuple[KeyFileInfo, KeyFileInfo]) -> str:
 
 
 def _passphrase(args: argparse.Namespace) -> int:
-    with _open(args) as committee:
+    with open_committee(args) as committee:
         # The current passphrase is asked for, and checked, before the new one.
         committee.unlock()
         new = new_protection(args, committee_keys(args), prefix="new_")
@@ -133,14 +117,6 @@ def _passphrase(args: argparse.Namespace) -> int:
         out("Changed the passphrase of signing.key and report.key.")
         out("Backups made before this still open with the old passphrase.")
     return EXIT_OK
-
-
-def _print_head(trust: TrustFile) -> None:
-    out(f"Trust fingerprint:  {fingerprint(trust.fingerprint)} (generation {trust.generation})")
-    out("Publish the trust fingerprint where organizers can check it, e.g. on your website;")
-    out("it changes when you rotate keys.")
-    out(f"The trust file expires on {trust.expires_at:%Y-%m-%d}; renew it before then")
-    out("with 'committee renew-trust' and give organizers the renewed file.")
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -252,7 +228,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    with _open(args) as committee:
+    with open_committee(args) as committee:
         result = committee.remove_record(args.record_id)
         out(
             f"Removed record {args.record_id} and {result.reports} report(s) naming the person; "
@@ -263,7 +239,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _expunge(args: argparse.Namespace) -> int:
-    with _open(args) as committee:
+    with open_committee(args) as committee:
         result = committee.expunge()
         out(
             f"Expunged {result.records} record(s) and {result.reports} report(s) past "
@@ -289,163 +265,7 @@ def _after_deletion(committee: Committee, result: ExpungeResult, output: str | N
             "until they expire."
         )
         return
-    _print_published(committee.publish(output), output, committee.trust)
-
-
-# ---------------------------------------------------------------------------
-# lists, grants and keys
-
-
-def _publish(args: argparse.Namespace) -> int:
-    bar = ProgressBar("hashing", "keys")
-    options = PublishOptions(
-        valid_for=timedelta(days=args.valid_days),
-        rotate=args.rotate,
-        kdf=KDF_PROFILES[args.kdf] if args.kdf else None,
-        grants_dir=Path(args.grants_dir) if args.grants_dir else None,
-        grant_validity=(
-            timedelta(days=args.grant_valid_days)
-            if args.grant_valid_days
-            else DEFAULT_GRANT_VALIDITY
-        ),
-        min_version=args.min_version,
-        min_epoch=args.min_epoch,
-        progress=bar,
-    )
-    with _open(args) as committee:
-        try:
-            result = committee.publish(args.output, options)
-        finally:
-            bar.close()
-        trust = committee.trust
-    _print_published(result, args.output, trust)
-    return EXIT_OK
-
-
-def _print_published(result: PublishResult, output: str, trust: TrustFile) -> None:
-    header = result.header
-    if result.rotated:
-        out(f"Started epoch {header.epoch} with a new key and salt ({header.kdf.describe()}).")
-    out(
-        f"Published version {header.version} of epoch {header.epoch}: {result.records} "
-        f"record(s), {result.real_entries} key(s), padded to {header.entry_count} entries."
-    )
-    out(f"Valid until {header.expires_at:%Y-%m-%d %H:%M} UTC; written to {output}")
-    if result.capped_by_record_expiry:
-        out("The list expires early because a listed record's expiry comes first.")
-    if result.grants:
-        out(f"Issued {len(result.grants)} new grant(s) for epoch {header.epoch}:")
-        for path in result.grants:
-            out(f"  {os.fspath(path)}")
-    elif result.rotated and header.epoch > 1:
-        out("No active organizers: no grants were issued.")
-    if result.scrub_pending:
-        out(
-            "Warning: another program has the register open, so the old epoch key is not "
-            "yet scrubbed from the register's files; close it, then run 'committee expunge'.",
-            stream=sys.stderr,
-        )
-    if trust.expires_at < header.expires_at + TRUST_RENEW_MARGIN:
-        out(
-            f"Warning: the trust file expires on {trust.expires_at:%Y-%m-%d}; organizers "
-            "then refuse every list: run 'committee renew-trust' and send them the file.",
-            stream=sys.stderr,
-        )
-    if result.grant_failures:
-        _grant_failures(result.grant_failures, header.epoch)
-
-
-def _grant_failures(failures: tuple[GrantFailure, ...], epoch: int) -> None:
-    """Name each organizer left without a grant, then fail with what to do."""
-    for failure in failures:
-        out(
-            f"Not granted: {safe(failure.name)!r} (key {failure.key_id.hex()[:16]}): "
-            f"{failure.reason}",
-            stream=sys.stderr,
-        )
-    raise RegisterError(
-        f"{len(failures)} active organizer(s) got no grant for epoch {epoch}; the list and "
-        "the other grants were written. Revoke an organizer whose key is not valid "
-        "('committee revoke') and grant its holder's new key; otherwise fix the cause and "
-        "publish again, which grants the ones missing"
-    )
-
-
-def _grant(args: argparse.Namespace) -> int:
-    public = load_public_key(args.organizer_public_key, purpose=KeyPurpose.ORGANIZER)
-    request = GrantRequest(
-        public.key,
-        args.name or public.name,
-        valid_for=timedelta(days=args.valid_days),
-        reinstate=args.reinstate,
-    )
-    with _open(args) as committee:
-        grant = committee.grant(request, args.output)
-    out(
-        f"Granted epoch {grant.epoch} to {request.name!r}, valid until {grant.expires_at:%Y-%m-%d}:"
-    )
-    out(f"  key fingerprint {fingerprint(grant.organizer)}")
-    out(f"  written to {args.output}")
-    return EXIT_OK
-
-
-def _organizers(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
-        organizers = committee.register.organizers.all()
-    if not organizers:
-        out("No organizers yet; 'committee grant' registers one.")
-    for organizer in organizers:
-        state = f"revoked {organizer.revoked_at:%Y-%m-%d}" if organizer.revoked_at else "active"
-        if organizer.public_key is None and not organizer.revoked_at:
-            state = "invalid key"
-        out(f"{organizer.key_id.hex()[:16]}  {state:<18} {organizer.name}")
-    return EXIT_OK
-
-
-def _revoke(args: argparse.Namespace) -> int:
-    if len(args.key_id.replace(" ", "")) < 8:
-        raise UsageError(
-            f"{PROG} committee revoke: error: give at least 8 hex digits of the key id "
-            "(see 'committee organizers')"
-        )
-    with Committee.open(args.dir) as committee:
-        organizer = committee.register.organizers.find(args.key_id)
-        committee.register.organizers.revoke(organizer.key_id)
-    out(f"Revoked {organizer.name!r}; it gets no grant at the next rotation ('publish --rotate').")
-    return EXIT_OK
-
-
-def _rotate_key(args: argparse.Namespace) -> int:
-    with _open(args) as committee:
-        trust = committee.rotate_signing_key(
-            report_key=args.report_key, compromised=args.compromised
-        )
-        path = committee.paths.trust
-    out(f"Replaced the signing key: trust file generation {trust.generation}, {os.fspath(path)}")
-    if args.report_key:
-        out("Replaced the report key; the old one is kept in retired-report-keys/ to open")
-        out("reports sealed to it before organizers have the new trust file.")
-    if args.compromised:
-        out("The new trust file declares the old signing key compromised: organizers that")
-        out("load it forget list versions that key signed, so your next list is accepted.")
-    _print_head(trust)
-    out("Give the new trust file and fingerprint to every organizer. Lists and grants signed")
-    out("by the old key are refused once they have it: run 'committee publish --rotate' to")
-    out("publish a list and issue every active organizer a new grant, both signed by the new key.")
-    return EXIT_OK
-
-
-def _renew_trust(args: argparse.Namespace) -> int:
-    with _open(args) as committee:
-        trust = committee.renew_trust(validity=timedelta(days=args.valid_days))
-        path = committee.paths.trust
-    out(
-        f"Renewed {os.fspath(path)}: generation {trust.generation}, valid until "
-        f"{trust.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
-    out(f"Its fingerprint is unchanged: {fingerprint(trust.fingerprint)}")
-    out("Give the renewed file to every organizer before the old one expires.")
-    return EXIT_OK
+    print_published(committee.publish(output), output, committee.trust)
 
 
 # ---------------------------------------------------------------------------
@@ -462,7 +282,7 @@ def add_parser(sub: Subparsers) -> None:
         dest="action", metavar="ACTION", required=True, parser_class=Parser
     )
     _add_register_commands(csub)
-    _add_list_commands(csub)
+    _lists.add_list_commands(csub)
     _add_report_commands(csub)
 
 
@@ -526,102 +346,10 @@ def _add_register_commands(csub: Subparsers) -> None:
     _add_rotation_output(p)
     p.set_defaults(func=_remove)
 
-
-def _add_list_commands(csub: Subparsers) -> None:
-    p = csub.add_parser("publish", help="build, sign and write the hashed list")
-    p.add_argument("dir")
-    p.add_argument("-o", "--output", required=True, metavar="LIST")
-    p.add_argument(
-        "--valid-days",
-        type=positive,
-        default=30,
-        metavar="N",
-        help="days until the list expires (default: 30)",
-    )
-    p.add_argument(
-        "--rotate", action="store_true", help="start a new epoch: new key and salt, new grants"
-    )
-    p.add_argument(
-        "--kdf",
-        choices=sorted(KDF_PROFILES),
-        help="Argon2 profile for a new epoch (default: keep; 'test-only' is for tests)",
-    )
-    p.add_argument(
-        "--grants-dir", metavar="DIR", help="where new grants are written (default: DIR/grants)"
-    )
-    p.add_argument(
-        "--grant-valid-days",
-        type=positive,
-        metavar="N",
-        help="validity of the grants a publish issues (default: 90)",
-    )
-    p.add_argument(
-        "--min-version",
-        type=positive,
-        default=1,
-        metavar="N",
-        help="after restoring a backup: publish at least this version",
-    )
-    p.add_argument(
-        "--min-epoch",
-        type=positive,
-        default=1,
-        metavar="N",
-        help="after restoring a backup, with --rotate: start at least this epoch",
-    )
-    add_passphrase_options(p)
-    p.set_defaults(func=_publish)
-
-    p = csub.add_parser("grant", help="grant an organizer the current epoch's key")
-    p.add_argument("dir")
-    p.add_argument(
-        "organizer_public_key", metavar="ORGANIZER_PUBLIC_KEY", help="the organizer's .pub file"
-    )
-    p.add_argument("-o", "--output", required=True, metavar="GRANT")
-    p.add_argument("--valid-days", type=positive, default=90, metavar="N")
-    p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
-    p.add_argument("--reinstate", action="store_true", help="grant an organizer that was revoked")
-    add_passphrase_options(p)
-    p.set_defaults(func=_grant)
-
-    p = csub.add_parser("organizers", help="list the organizers granted access")
-    p.add_argument("dir")
-    p.set_defaults(func=_organizers)
-
-    p = csub.add_parser("revoke", help="stop granting an organizer access")
-    p.add_argument("dir")
-    p.add_argument("key_id", metavar="KEY_ID", help="key id prefix, from 'committee organizers'")
-    p.set_defaults(func=_revoke)
-
     p = csub.add_parser("expunge", help="delete expired records and reports for good")
     p.add_argument("dir")
     _add_rotation_output(p)
     p.set_defaults(func=_expunge)
-
-    p = csub.add_parser("rotate-key", help="replace the committee's signing key")
-    p.add_argument("dir")
-    p.add_argument(
-        "--report-key", action="store_true", help="replace the report key too (a new generation)"
-    )
-    p.add_argument(
-        "--compromised",
-        action="store_true",
-        help="declare the old signing key stolen: organizers forget the lists it signed",
-    )
-    add_passphrase_options(p)
-    p.set_defaults(func=_rotate_key)
-
-    p = csub.add_parser("renew-trust", help="re-issue the trust file before it expires")
-    p.add_argument("dir")
-    p.add_argument(
-        "--valid-days",
-        type=positive,
-        default=365,
-        metavar="DAYS",
-        help="validity in days (default: 365; at most 400)",
-    )
-    add_passphrase_options(p)
-    p.set_defaults(func=_renew_trust)
 
 
 def _add_rotation_output(p: argparse.ArgumentParser) -> None:

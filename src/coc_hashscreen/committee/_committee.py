@@ -59,6 +59,7 @@ from ..formats import (
 from ._authority import Authority
 from ._grants import GrantRequest, grant
 from ._keyrotation import (
+    KeyRotation,
     finish_rotation,
     open_report,
     renew_trust,
@@ -287,16 +288,7 @@ class Committee(Closing):
         """
         report_paths = [self.paths.report_key, *retired_report_keys(self.paths)]
         reports = [
-            (
-                path,
-                _reopen(
-                    lambda source, path=path: load_private_key(
-                        path, purpose=KeyPurpose.COMMITTEE_REPORTS, passphrase=source
-                    ),
-                    self._passphrase,
-                    new,
-                ),
-            )
+            (path, _reopen(_report_key_loader(path), self._passphrase, new))
             for path in report_paths
         ]
         signing = _reopen(
@@ -420,14 +412,13 @@ class Committee(Closing):
         # nothing; the new keys are then kept as the old one was: under the
         # same passphrase and Argon2 cost, or in clear.
         _ = self._authority.signing_key
-        self._authority = rotate_keys(
-            self.paths,
-            self._authority,
+        rotation = KeyRotation(
+            resolve_now(now),
             new_report_key=new_report_key,
             protection=self._protection_of_signing_key(),
             compromised=compromised,
-            now=resolve_now(now),
         )
+        self._authority = rotate_keys(self.paths, self._authority, rotation)
         return self._authority.trust
 
     def renew_trust(
@@ -452,6 +443,13 @@ def _source_of(protection: KeyProtection | None) -> PassphraseSource | None:
         return None
     passphrase = protection.passphrase
     return lambda: passphrase
+
+
+def _report_key_loader(path: Path) -> Callable[[PassphraseSource | None], HpkePrivateKey]:
+    def load(source: PassphraseSource | None) -> HpkePrivateKey:
+        return load_private_key(path, purpose=KeyPurpose.COMMITTEE_REPORTS, passphrase=source)
+
+    return load
 
 
 def _signing_info(path: Path) -> KeyFileInfo:

@@ -20,7 +20,7 @@ interrupted rotation by comparing the pending keys with the trust file.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +49,7 @@ from ..formats import (
 from ._authority import Authority
 
 __all__ = [
+    "KeyRotation",
     "RotationPaths",
     "finish_rotation",
     "open_report",
@@ -110,20 +111,22 @@ def renew_trust(
     return Authority.of(authority.signing_key, parse_trust(data))
 
 
-def rotate_keys(
-    paths: RotationPaths,
-    authority: Authority,
-    *,
-    new_report_key: HpkePrivateKey | None,
-    protection: KeyProtection | None,
-    compromised: bool,
-    now: datetime,
-) -> Authority:
-    """Replace the signing key (and the report key, if a new one is given).
+@dataclass(frozen=True)
+class KeyRotation:
+    """What a rotation does besides replacing the signing key."""
 
-    The new keys are written under *protection* (a passphrase), or in clear
-    if it is None.
-    """
+    now: datetime
+    # A new report key to carry in the new generation, or None to keep it.
+    new_report_key: HpkePrivateKey | None = field(default=None, repr=False)
+    # The passphrase and cost the new keys are written under; None: in clear.
+    protection: KeyProtection | None = field(default=None, repr=False)
+    # Declares the old signing key stolen (organizers forget its list marks).
+    compromised: bool = False
+
+
+def rotate_keys(paths: RotationPaths, authority: Authority, rotation: KeyRotation) -> Authority:
+    """Replace the signing key (and the report key, if the rotation brings one)."""
+    now, new_report_key, protection = rotation.now, rotation.new_report_key, rotation.protection
     old, new_key = authority, SigningKey.generate()
     # A key past its lifetime may still hand over, dated at its last valid
     # moment: the new key's lifetime then starts there and covers *now*.
@@ -135,7 +138,7 @@ def rotate_keys(
             old.trust.generation + 1,
             new_key.public_bytes,
             issued,
-            compromised=compromised,
+            compromised=rotation.compromised,
         ),
         old.signing_key,
     )
