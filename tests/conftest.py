@@ -58,6 +58,21 @@ def cli_passphrase_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         yield path
 
 
+@pytest.fixture(autouse=True)
+def private_state_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test's default organizer state lives in a directory of its own.
+
+    Without this, command lines run without ``--state`` read and write the
+    state file of whoever runs the suite (``~/.local/state``): runs of two
+    checkouts, or of two Python versions in CI, then see each other's pins.
+    """
+    path = tmp_path_factory.mktemp("state-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(path))
+        patch.delenv("COC_HASHSCREEN_STATE", raising=False)
+        yield path
+
+
 # ---------------------------------------------------------------------------
 # A committee, an organizer, a published list and a grant, for organizer-side
 # tests.  Argon2 runs with the test-only parameters.
