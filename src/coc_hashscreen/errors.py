@@ -22,6 +22,7 @@ __all__ = [
     "InputError",
     "InvalidIdentifier",
     "InvalidParameters",
+    "InvalidText",
     "KeyFileError",
     "MismatchError",
     "NotYetValidError",
@@ -130,6 +131,15 @@ class UntrustedSigner(PolicyError):
 
 class InputError(CocHashscreenError, ValueError):
     """Input data (CSV rows, report fields, record fields) is unusable."""
+
+
+class InvalidText(InputError):
+    """Text that is not Unicode: it holds a lone surrogate (U+D800 to U+DFFF).
+
+    JSON escapes ("\\ud800") and Python strings can carry one; UTF-8 cannot,
+    so such text could be neither stored, sealed nor printed.  The message
+    names where the text came from, never the text.
+    """
 
 
 class ReportError(InputError):

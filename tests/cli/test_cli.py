@@ -535,7 +535,7 @@ def test_report_flow(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     out = ok("committee", "show-report", setup.committee, report_id, "--attachments",
              setup.tmp / "att")  # fmt: skip
     assert "reported: name: Bad Actor, email: bad@example.org (record 3)" in out
-    assert (setup.tmp / "att" / "shot.png").read_bytes() == shot.read_bytes()
+    assert (setup.tmp / "att" / "attachment-01.png").read_bytes() == shot.read_bytes()
     data = json.loads(ok("committee", "reports", setup.committee, "--format", "json"))
     by = [s["by"] for s in data[0]["steps"]]
     assert (by[0], by[2]) == ("Carla", "Dana")

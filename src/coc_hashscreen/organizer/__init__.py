@@ -26,6 +26,7 @@ from ._records import (
     ScreenRecord,
 )
 from ._results import (
+    MAX_DETAILS,
     Hit,
     InvalidValue,
     ListInfo,
@@ -55,6 +56,7 @@ from ._state import (
 
 __all__ = [
     "COLUMN_KINDS",
+    "MAX_DETAILS",
     "Column",
     "ColumnPlan",
     "CsvSource",
