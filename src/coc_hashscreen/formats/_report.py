@@ -26,6 +26,7 @@ from . import _wire
 from ._attachment import MAX_ATTACHMENT_SIZE, MAX_NOTE, Attachment, sniff
 
 __all__ = [
+    "MAX_ATTACHMENT_SIZE",
     "MAX_REPORT_JSON",
     "ROLES",
     "Attachment",
