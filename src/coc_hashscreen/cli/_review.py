@@ -87,7 +87,7 @@ def _save_attachments(content: IncidentReport, directory: str) -> None:
     saved = save_attachments(content.attachments, directory)
     for item in saved:
         out(
-            f"Saved {safe(item.attachment.name)!r} ({item.attachment.media_type}) as "
+            f"Saved {item.attachment.name!r} ({item.attachment.media_type}) as "
             f"{os.fspath(item.path)}",
             stream=sys.stderr,
         )
