@@ -73,7 +73,7 @@ class CountingArgon2:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-PDF = b"%PDF-1.7\n" + b"x" * 100
+PDF = b"%PDF-1.7\n" + b"x" * 100 + b"\n%%EOF\n"
 
 
 def sample_report(**changes: object) -> IncidentReport:

@@ -23,6 +23,7 @@ __all__ = [
     "InputError",
     "InvalidIdentifier",
     "InvalidParameters",
+    "InvalidText",
     "KeyFileError",
     "MismatchError",
     "NotYetValidError",
@@ -140,6 +141,15 @@ class ForkError(PolicyError):
 
 class InputError(CocHashscreenError, ValueError):
     """Input data (CSV rows, report fields, record fields) is unusable."""
+
+
+class InvalidText(InputError):
+    """Text that is not Unicode: it holds a lone surrogate (U+D800 to U+DFFF).
+
+    JSON escapes ("\\ud800") and Python strings can carry one; UTF-8 cannot,
+    so such text could be neither stored, sealed nor printed.  The message
+    names where the text came from, never the text.
+    """
 
 
 class ReportError(InputError):

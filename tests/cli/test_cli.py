@@ -536,7 +536,7 @@ def test_report_flow(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
              setup.tmp / "att")  # fmt: skip
     assert "1. reported (record 3)\n     1.1 name: Bad Actor\n" in out
     assert "     1.2 email: bad@example.org\n" in out
-    assert (setup.tmp / "att" / "shot.png").read_bytes() == shot.read_bytes()
+    assert (setup.tmp / "att" / "attachment-01.png").read_bytes() == shot.read_bytes()
     data = json.loads(ok("committee", "reports", setup.committee, "--format", "json"))
     by = [s["by"] for s in data[0]["steps"]]
     assert (by[0], by[2]) == ("Carla", "Dana")

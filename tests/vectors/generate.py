@@ -9,6 +9,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py grants > tests/vectors/grants-v2.json
     python tests/vectors/generate.py trust > tests/vectors/trust-v2.json
     python tests/vectors/generate.py keyfiles > tests/vectors/keyfiles-v2.json
+    python tests/vectors/generate.py sealed-v2 > tests/vectors/sealed-report-v2.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -507,6 +508,35 @@ def keyfiles() -> dict[str, Any]:
     }
 
 
+def sealed_v2() -> dict[str, Any]:
+    """A sealed incident report of version 2 (padded to a size bucket), frozen as
+    produced (HPKE is randomized); opened with the fixed report key alone."""
+    from coc_hashscreen.formats import TrustContent, make_trust, parse_trust, seal_report
+    from tests.helpers import NOW, fixed_hpke_key, fixed_signing_key, sample_report
+
+    committee = fixed_signing_key("vector committee gen1")
+    report_key = fixed_hpke_key("vector committee reports")
+    trust = parse_trust(
+        make_trust(
+            TrustContent("Vector Committee", committee.key_id, report_key.public_key),
+            signing_key=committee,
+            now=NOW,
+        )
+    )
+    report = sample_report()
+    sealed = seal_report(report, trust=trust)
+    return {
+        "description": "sealed incident report, version 2: plaintext padded with zeros "
+        "to a size bucket (docs/formats.md)",
+        "produced_by": _produced_by("sealed-v2"),
+        "keys": {"report": "shake256('vector committee reports', 32) as X25519 private key"},
+        "sealed_report": sealed.hex(),
+        "plaintext_length": len(report.to_plaintext()),
+        "padded_length": 64 * 2**10,
+        "report_json": report.to_dict(),
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -523,6 +553,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "grants": grants,
     "trust": trust,
     "keyfiles": keyfiles,
+    "sealed-v2": sealed_v2,
 }
 
 if __name__ == "__main__":

@@ -215,7 +215,7 @@ def _list(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         records = committee.register.records.all()
     if args.format == "json":
-        out(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=False))
+        out(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=True))
         return EXIT_OK
     if not records:
         out("The register is empty; add records with 'committee add'.")
@@ -381,7 +381,9 @@ def _add_report_commands(csub: Subparsers) -> None:
     p.add_argument("dir")
     p.add_argument("report_id", metavar="REPORT_ID")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--attachments", metavar="DIR", help="save the attachments in DIR (0600)")
+    p.add_argument(
+        "--attachments", metavar="DIR", help="save the attachments into DIR, a new directory"
+    )
     p.set_defaults(func=_review.show_report)
 
     p = csub.add_parser("link", help="link a person in a report to a record, or unlink them")

@@ -10,13 +10,12 @@ import argparse
 import getpass
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Final, NoReturn, TextIO, TypeAlias
 
 from .. import errors
-from ..core import KINDS, Identifier, fingerprint
+from ..core import KINDS, Identifier, check_text, escape_unsafe, fingerprint
 from ..formats import TrustFile, write_atomic
 from ..organizer import COLUMN_KINDS, FileState, load_trust, pin_trust
 
@@ -35,6 +34,7 @@ __all__ = [
     "Subparsers",
     "UsageError",
     "add_identifier_options",
+    "check_arguments",
     "column",
     "day",
     "first_use",
@@ -64,6 +64,7 @@ EXIT_INTERRUPTED: Final = 130
 
 # Documented in docs/cli.md; the first matching class wins.
 EXIT_CODES: Final[tuple[tuple[type[BaseException], int], ...]] = (
+    (errors.InvalidText, EXIT_INPUT),
     (errors.VerificationError, EXIT_VERIFY),
     (errors.PolicyError, EXIT_POLICY),
     (errors.FormatError, EXIT_FORMAT),
@@ -93,7 +94,14 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def out(text: str = "", *, stream: TextIO | None = None) -> None:
-    print(text, file=stream or sys.stdout)
+    """Print *text*, every control and invisible character escaped but line feeds.
+
+    Everything the command line prints goes through here, so text from a
+    report, the register or a file never reaches a terminal raw
+    (`escape_unsafe`).  A value meant to stay on one line of ours is
+    passed through `safe` first.
+    """
+    print(escape_unsafe(text, keep_newlines=True), file=stream or sys.stdout)
 
 
 def info(args: argparse.Namespace, text: str) -> None:
@@ -103,15 +111,33 @@ def info(args: argparse.Namespace, text: str) -> None:
 
 
 def safe(text: str) -> str:
-    """Text from reports and the register, with control characters made visible.
+    """A value from a report or the register, escaped to stay on its one line.
 
-    A report comes from outside; an escape sequence in it must not rewrite
-    what the committee sees on its terminal.
+    `out` keeps line feeds, which is right for our own layout and for a
+    report's multi-line texts; a value printed inside a line of ours (a
+    name, an event) must not start a line that looks like ours.
     """
-    return "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
+    return escape_unsafe(text)
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse a command-line argument that is not Unicode text.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates; they could
+    be neither stored in the register nor printed.
+    """
+    for name, value in vars(args).items():
+        for item in _strings(value):
+            check_text(item, f"the argument {name.replace('_', '-')}")
+
+
+def _strings(value: object) -> list[str]:
+    """The strings in an argument's value (repeatable options give lists of tuples)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
 
 
 def day(value: str) -> datetime:
@@ -147,7 +173,7 @@ def column(value: str) -> tuple[str, str]:
 
 def write_output(path: str | None, text: str, *, private: bool) -> None:
     if path is None or path == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(escape_unsafe(text, keep_newlines=True))
     else:
         write_atomic(path, text.encode("utf-8"), private=private)
 

@@ -26,6 +26,7 @@ from ._common import (
     Handler,
     Parser,
     UsageError,
+    check_arguments,
     out,
 )
 
@@ -71,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
+        check_arguments(args)
         handler: Handler = args.func
         return handler(args)
     except SystemExit as exc:  # --help and --version

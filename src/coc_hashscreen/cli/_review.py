@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+import os
+import sys
 
 from ..committee import Committee, ReviewAction, StoredReport, new_identifiers
 from ..core import Status
-from ..formats import IncidentReport, read_sealed, write_atomic
+from ..formats import IncidentReport, read_sealed, save_attachments, write_atomic
 from ._common import EXIT_OK, PROG, UsageError, out, safe, user
 from ._passphrase import committee_keys, passphrase_source
 
@@ -55,7 +56,7 @@ def reports(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         stored = committee.register.reports.all()
     if args.format == "json":
-        out(json.dumps([r.to_dict() for r in stored], indent=2, ensure_ascii=False))
+        out(json.dumps([r.to_dict() for r in stored], indent=2, ensure_ascii=True))
         return EXIT_OK
     if not stored:
         out("No reports received yet.")
@@ -82,10 +83,7 @@ def show_report(args: argparse.Namespace) -> int:
         linked = {r: register.records.get(r) for _, r in stored.people if r is not None}
         new = new_identifiers(content, stored.people, linked)
     if args.attachments:
-        target = Path(args.attachments)
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for attachment in content.attachments:
-            write_atomic(target / attachment.name, attachment.data, private=True)
+        _save_attachments(content, args.attachments)
     if args.format == "json":
         document = {
             **stored.to_dict(),
@@ -99,21 +97,42 @@ def show_report(args: argparse.Namespace) -> int:
         *_people_lines(stored, content, suggestions, set(new)),
         *_body_lines(stored, content),
     ]
-    out(safe("\n".join(lines)))
+    # `out` escapes every control but the line feeds of our layout and of
+    # the report's multi-line texts; one-line fields were cleaned when read.
+    out("\n".join(lines))
     return EXIT_OK
 
 
+def _save_attachments(content: IncidentReport, directory: str) -> None:
+    """Extract a report's attachments into a new directory, under names of our own.
+
+    The sender's file names are only printed (escaped), never used: each
+    file is named by its position and the type its content was found to be.
+    """
+    saved = save_attachments(content.attachments, directory)
+    for item in saved:
+        out(
+            f"Saved {item.attachment.name!r} ({item.attachment.media_type}) as "
+            f"{os.fspath(item.path)}",
+            stream=sys.stderr,
+        )
+
+
 def _header_lines(stored: StoredReport, content: IncidentReport) -> list[str]:
+    # One-line fields are escaped line feeds included: they must not start
+    # a line that looks like one of ours.
     outcome = f", {stored.outcome.value}" if stored.outcome else ""
-    where = f" in {content.event_location}" if content.event_location else ""
-    organization = f", {content.reporter_organization}" if content.reporter_organization else ""
+    where = f" in {safe(content.event_location)}" if content.event_location else ""
+    organization = (
+        f", {safe(content.reporter_organization)}" if content.reporter_organization else ""
+    )
     lines = [
         f"Report {stored.id}: {stored.step}{outcome}",
-        f"Event: {content.event_name}, {content.event_start} to {content.event_end}{where}",
-        f"From: {content.reporter_name} <{content.reporter_email}>{organization}",
+        f"Event: {safe(content.event_name)}, {content.event_start} to {content.event_end}{where}",
+        f"From: {safe(content.reporter_name)} <{safe(content.reporter_email)}>{organization}",
     ]
     if content.reference:
-        lines.append(f"Their reference: {content.reference}")
+        lines.append(f"Their reference: {safe(content.reference)}")
     return lines
 
 

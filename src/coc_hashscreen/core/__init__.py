@@ -68,7 +68,10 @@ from ._normalize import (
 from ._text import (
     MAX_NAME,
     NAME_RULE,
+    check_text,
+    clean_text,
     display_name,
+    escape_unsafe,
     has_unsafe_characters,
     is_fit_name,
 )
@@ -110,8 +113,11 @@ __all__ = [
     "check_case_ref",
     "check_kind",
     "check_profile",
+    "check_text",
+    "clean_text",
     "display_name",
     "ed25519_public",
+    "escape_unsafe",
     "fingerprint",
     "from_timestamp",
     "has_unsafe_characters",

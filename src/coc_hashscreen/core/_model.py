@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from ..errors import InputError
+from ..errors import InputError, InvalidIdentifier, InvalidText
 from ._normalize import STRONG_KINDS, canonical, check_kind
+from ._text import check_text, clean_text
 
 __all__ = ["CASE_REF_PATTERN", "Identifier", "Status", "Strength", "check_case_ref"]
 
@@ -71,7 +72,9 @@ class Identifier:
     """One identifier of a person, as given, validated on construction.
 
     ``alias`` marks a name the person is also known by (an explicit alias in
-    the committee's register).
+    the committee's register).  The value is kept cleaned (`clean_text`):
+    controls, bidi and invisible characters, which normalization ignores,
+    never reach the register or a terminal; a lone surrogate is refused.
     """
 
     kind: str
@@ -81,6 +84,11 @@ class Identifier:
 
     def __post_init__(self) -> None:
         canonical(self.kind, self.value)  # raises InvalidIdentifier
+        try:
+            check_text(self.value, "the value")
+        except InvalidText:
+            raise InvalidIdentifier(self.kind, "not Unicode text (a lone surrogate)") from None
+        object.__setattr__(self, "value", clean_text(self.value))
         if self.alias and self.kind != "name":
             raise InputError("only names can be aliases; add other identifiers directly")
 

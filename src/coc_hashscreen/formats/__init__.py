@@ -6,6 +6,10 @@ with the format's size limit.  Trust decisions (which key to pin, whether a
 version is a rollback) are the organizer's and the committee's, not made here.
 """
 
+from ._attachment import (
+    SavedAttachment,
+    save_attachments,
+)
 from ._envelope import (
     FILE_TYPE_NAMES,
     FILE_TYPES,
@@ -88,6 +92,7 @@ from ._rotation import (
 from ._sealed import (
     MAX_SEALED_SIZE,
     open_sealed_report,
+    padded_length,
     read_sealed,
     report_id_for,
     seal_report,
@@ -140,6 +145,7 @@ __all__ = [
     "Random",
     "Receipt",
     "RotationTerms",
+    "SavedAttachment",
     "Signer",
     "TrustContent",
     "TrustFile",
@@ -161,6 +167,7 @@ __all__ = [
     "open_envelope",
     "open_sealed_report",
     "open_self_signed",
+    "padded_length",
     "parse_grant",
     "parse_list",
     "parse_receipt",
@@ -176,6 +183,7 @@ __all__ = [
     "read_trust",
     "report_id_for",
     "report_template",
+    "save_attachments",
     "save_private_key",
     "save_public_key",
     "save_signing_key",

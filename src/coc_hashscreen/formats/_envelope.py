@@ -115,14 +115,15 @@ class Envelope:
         return memoryview(self.data)[self.start : self.end]
 
 
-def type_prefix(file_type: str) -> bytes:
-    """How every file of ours starts: the magic, version 1 and the length-prefixed file type.
+def type_prefix(file_type: str, version: int = VERSION) -> bytes:
+    """How every file of ours starts: the magic, the version and the length-prefixed file type.
 
     Signed envelopes and sealed reports share it, so one look at the first
-    bytes tells what a file claims to be.
+    bytes tells what a file claims to be.  Signed envelopes are version 1;
+    sealed reports have their own versions.
     """
     kind = file_type.encode("ascii")
-    return MAGIC + bytes([VERSION, len(kind)]) + kind
+    return MAGIC + bytes([version, len(kind)]) + kind
 
 
 def claimed_type(data: bytes) -> tuple[int, str] | None:

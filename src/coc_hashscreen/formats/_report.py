@@ -7,137 +7,48 @@ the field, never its value.  Sealing is in `_sealed`, receipts in `_receipt`.
 
 Plaintext of a sealed report: a 4-byte length H, H bytes of report JSON
 (attachments listed by name, media type, size and SHA-256), then the
-attachment bytes in order.
+attachment bytes in order; from sealed version 2, zero bytes up to a size
+bucket (`_sealed`).  Attachments themselves are in `_attachment`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any, Final
 
-from ..core import KINDS, MAX_NAME, Identifier, has_unsafe_characters
-from ..errors import FormatError, ReportError, UnsupportedFormat
+from ..core import KINDS, MAX_NAME, Identifier, check_text
+from ..errors import FormatError, InvalidText, ReportError, UnsupportedFormat
 from . import _wire
-from ._files import read_limited
+from ._attachment import MAX_ATTACHMENT_SIZE, MAX_NOTE, Attachment, sniff
 
-__all__ = ["MAX_REPORT_JSON", "ROLES", "Attachment", "IncidentReport", "Person", "report_template"]
+__all__ = [
+    "MAX_ATTACHMENT_SIZE",
+    "MAX_REPORT_JSON",
+    "ROLES",
+    "Attachment",
+    "IncidentReport",
+    "Person",
+    "report_template",
+    "sniff",
+]
 
 FORMAT: Final = 1
 ROLES: Final = ("reported", "affected", "reporter", "witness", "other")
 MAX_TEXT: Final = 200_000
-MAX_NOTE: Final = 20_000
 MAX_PEOPLE: Final = 100
 MAX_IDENTIFIERS: Final = 20
 MAX_ATTACHMENTS: Final = 50
-MAX_ATTACHMENT_SIZE: Final = 50 * 2**20
 MAX_ATTACHMENTS_TOTAL: Final = 100 * 2**20
 MAX_REPORT_JSON: Final = 4 * 2**20
 
 _TEXT_FIELDS: Final = ("facts", "review", "actions", "responses")
 _SHORT_FIELDS: Final = ("event_location", "reporter_organization", "reference")
+_ONE_LINE_FIELDS: Final = ("event_name", "reporter_name", *_SHORT_FIELDS)
 _IDENTIFIER_KINDS: Final = tuple(k for k in KINDS if k != "name")
-
-
-# ---------------------------------------------------------------------------
-# attachments: accepted by content, never by file name
-
-_SIGNATURES: Final[Sequence[tuple[str, bytes, int]]] = (
-    ("image/png", b"\x89PNG\r\n\x1a\n", 0),
-    ("image/jpeg", b"\xff\xd8\xff", 0),
-    ("image/gif", b"GIF87a", 0),
-    ("image/gif", b"GIF89a", 0),
-    ("application/pdf", b"%PDF-", 0),
-    ("video/webm", b"\x1a\x45\xdf\xa3", 0),
-    ("audio/ogg", b"OggS", 0),
-    ("audio/mpeg", b"ID3", 0),
-    ("video/mp4", b"ftyp", 4),
-)
-
-
-def sniff(data: bytes) -> str | None:
-    """The media type of an accepted attachment, from its content; None if not accepted."""
-    for media_type, magic, offset in _SIGNATURES:
-        if data[offset : offset + len(magic)] == magic:
-            return media_type
-    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE"):
-        return "image/webp" if data[8:12] == b"WEBP" else "audio/wav"
-    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
-        return "audio/mpeg"
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A screenshot, recording or message copy, typed by its content.
-
-    Its name and description may identify people, so neither appears in its
-    repr or in the errors it raises: a committee opening a sealed report must
-    not leak them into a log.  `from_file` names the local file it read.
-    """
-
-    name: str = field(repr=False)
-    data: bytes = field(repr=False)
-    description: str = field(default="", repr=False)
-    media_type: str = field(default="", init=True)
-
-    def __post_init__(self) -> None:
-        name = Path(self.name).name.strip()
-        if (
-            not name
-            or name in (".", "..")
-            or len(name) > MAX_NAME
-            or has_unsafe_characters(name)
-            or "\\" in name
-        ):
-            raise ReportError(
-                f"an attachment needs a plain file name of at most {MAX_NAME} characters"
-            )
-        object.__setattr__(self, "name", name)
-        if len(self.data) > MAX_ATTACHMENT_SIZE:
-            raise ReportError(
-                f"an attachment is larger than {MAX_ATTACHMENT_SIZE // 2**20} MiB; "
-                "link large recordings instead of attaching them"
-            )
-        sniffed = sniff(self.data)
-        if sniffed is None:
-            raise ReportError(
-                "an attachment is not an accepted type (images, PDF, audio, video "
-                "and UTF-8 text are; archives, executables and office files are not): "
-                "convert it to PDF or an image"
-            )
-        if self.media_type and self.media_type != sniffed:
-            # The declared type comes from the sender: it stays out of the message.
-            raise ReportError(
-                f"an attachment's declared media type does not match its content ({sniffed})"
-            )
-        object.__setattr__(self, "media_type", sniffed)
-        if len(self.description) > MAX_NOTE:
-            raise ReportError(f"an attachment's description is longer than {MAX_NOTE} characters")
-
-    @property
-    def sha256(self) -> bytes:
-        return hashlib.sha256(self.data).digest()
-
-    @classmethod
-    def from_file(cls, path: str | Path, description: str = "") -> Attachment:
-        label = f"attachment {os.fspath(path)!r}"
-        data = read_limited(path, MAX_ATTACHMENT_SIZE, label)
-        try:
-            return cls(Path(path).name, data, description)
-        except ReportError as exc:
-            raise ReportError(f"{label}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -156,8 +67,10 @@ class Person:
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ReportError(f"a person's role is one of {', '.join(ROLES)}")
+        check_text(self.notes, "a person's notes")
         if self.name:
-            Identifier("name", self.name)
+            # Stored as an identifier is: cleaned of controls (raises if invalid).
+            object.__setattr__(self, "name", Identifier("name", self.name).value)
         if not self.name and not self.identifiers:
             raise ReportError("each person needs a name or an identifier")
         if len(self.identifiers) > MAX_IDENTIFIERS or len(self.notes) > MAX_NOTE:
@@ -189,6 +102,7 @@ class IncidentReport:
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
+        self._check_text()
         for name in ("event_name", "reporter_name"):
             value = getattr(self, name)
             if not value.strip() or len(value) > MAX_NAME:
@@ -204,6 +118,15 @@ class IncidentReport:
             raise ReportError("describe the facts the event team determined")
         self._check_lengths()
         _check_attachments(self.attachments)
+
+    def _check_text(self) -> None:
+        """Refuse text that is not Unicode (a lone surrogate).
+
+        Texts are kept as the organizer wrote them: a report is evidence.
+        Whoever prints them escapes them (the CLI's `out` and `safe`).
+        """
+        for name in (*_TEXT_FIELDS, *_ONE_LINE_FIELDS, "reporter_email"):
+            check_text(getattr(self, name), name.replace("_", " "))
 
     def _check_lengths(self) -> None:
         for names, limit in ((_TEXT_FIELDS, MAX_TEXT), (_SHORT_FIELDS, MAX_NAME)):
@@ -309,7 +232,7 @@ class IncidentReport:
             fields = _wire.load_json(data, "report")
             return cls.from_dict(fields.raw(), attachments)
         except (FormatError, ValueError) as exc:
-            if isinstance(exc, ReportError | UnsupportedFormat):
+            if isinstance(exc, ReportError | UnsupportedFormat | InvalidText):
                 raise
             raise ReportError(f"{exc}; fix the report and try again") from None
 
@@ -320,13 +243,19 @@ class IncidentReport:
         return _wire.dump_json(self.to_dict())
 
     def to_plaintext(self) -> bytes:
+        """A 4-byte length, the JSON form, then the attachments' bytes (unpadded)."""
         document = self.to_json()
+        if len(document) > MAX_REPORT_JSON:
+            raise ReportError(
+                f"the report's text is larger than {MAX_REPORT_JSON // 2**20} MiB; shorten it"
+            )
         return (
             struct.pack(">I", len(document)) + document + b"".join(a.data for a in self.attachments)
         )
 
     @classmethod
-    def from_plaintext(cls, data: bytes) -> IncidentReport:
+    def from_plaintext(cls, data: bytes, *, padded: bool = False) -> IncidentReport:
+        """Read `to_plaintext`'s bytes; with *padded*, zero bytes may follow (sealed version 2)."""
         if len(data) < 4:
             raise FormatError("the report is truncated")
         (length,) = struct.unpack(">I", data[:4])
@@ -338,29 +267,10 @@ class IncidentReport:
             if fields.has("attachments")
             else []
         )
-        offset = 4 + length
-        attachments = []
-        for i, item in enumerate(listed):
-            if not isinstance(item, dict):
-                raise FormatError("the report's attachment list is malformed")
-            entry = _wire.Fields(item, f"report attachments[{i}]")
-            entry.expect({"name", "media_type", "size", "sha256", "description"})
-            size = entry.integer("size", maximum=MAX_ATTACHMENT_SIZE)
-            blob = data[offset : offset + size]
-            offset += size
-            if len(blob) != size or hashlib.sha256(blob).digest() != entry.bytes_hex(
-                "sha256", size=32
-            ):
-                raise FormatError("an attachment does not match its listed size or digest")
-            attachments.append(
-                Attachment(
-                    entry.text("name", max_length=MAX_NAME),
-                    blob,
-                    entry.text("description", max_length=MAX_NOTE),
-                    entry.text("media_type", max_length=100),
-                )
-            )
-        if offset != len(data):
+        attachments, end = _read_attachments(data, 4 + length, listed)
+        # Padding is zeros: nothing can hide in it.
+        rest = len(data) - end
+        if rest and not (padded and data.count(0, end) == rest):
             raise FormatError("the report has bytes after its last attachment")
         return cls.from_dict(fields.raw(), attachments)
 
@@ -369,6 +279,32 @@ class IncidentReport:
             f"IncidentReport(event={self.event_name!r}, people={len(self.people)}, "
             f"attachments={len(self.attachments)})"
         )
+
+
+def _read_attachments(
+    data: bytes, offset: int, listed: Sequence[object]
+) -> tuple[list[Attachment], int]:
+    """The attachments the report JSON lists, from the bytes after it; and where they end."""
+    attachments = []
+    for i, item in enumerate(listed):
+        if not isinstance(item, dict):
+            raise FormatError("the report's attachment list is malformed")
+        entry = _wire.Fields(item, f"report attachments[{i}]")
+        entry.expect({"name", "media_type", "size", "sha256", "description"})
+        size = entry.integer("size", maximum=MAX_ATTACHMENT_SIZE)
+        blob = data[offset : offset + size]
+        offset += size
+        if len(blob) != size or hashlib.sha256(blob).digest() != entry.bytes_hex("sha256", size=32):
+            raise FormatError("an attachment does not match its listed size or digest")
+        attachments.append(
+            Attachment(
+                entry.text("name", max_length=MAX_NAME),
+                blob,
+                entry.text("description", max_length=MAX_NOTE),
+                entry.text("media_type", max_length=100),
+            )
+        )
+    return attachments, offset
 
 
 def _check_attachments(attachments: Sequence[Attachment]) -> None:

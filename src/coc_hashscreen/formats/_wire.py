@@ -3,7 +3,15 @@
 Payloads are read only after their signature verified, but a parser must
 still never crash on anything but our own errors: duplicate keys, NaN,
 floats where integers belong, unknown or missing fields, deep nesting and
-huge numbers are all refused with `FormatError`.
+huge numbers are all refused with `FormatError`, lone surrogates with
+`InvalidText`.
+
+Memory: Python builds an object of 50 to 200 bytes for each JSON value, so
+a 4 MiB document of ``[],`` or ``{},`` would take 100 to 200 MiB.  Before
+anything is built, `load_json` counts the document's values (strings,
+containers and separators, outside strings) and refuses more than
+`MAX_JSON_VALUES`; what is left is the text itself (docs/formats.md gives
+the measured peak per parser).
 """
 
 from __future__ import annotations
@@ -13,23 +21,46 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
-from ..core import NAME_RULE, is_fit_name
-from ..errors import FormatError, UnsupportedFormat
+from ..core import NAME_RULE, check_text, is_fit_name
+from ..errors import FormatError, InvalidText, UnsupportedFormat
 
-__all__ = ["MAX_TIMESTAMP", "Fields", "b64", "dump_json", "load_json", "timestamp_field"]
+__all__ = [
+    "MAX_JSON_VALUES",
+    "MAX_TIMESTAMP",
+    "Fields",
+    "b64",
+    "dump_json",
+    "load_json",
+    "timestamp_field",
+]
 
 MAX_INT = 2**63 - 1
 # 9999-12-31T23:59:59Z: the last second datetime can represent.
 MAX_TIMESTAMP = 253_402_300_799
+# The most values one JSON document may hold.  The largest real document,
+# a report naming 100 people with 20 identifiers of each kind and 50
+# attachments, holds about 19,000.
+MAX_JSON_VALUES: Final = 50_000
+
+# A string (possessive: no backtracking on hostile input), or a character
+# that opens a container or separates two values.
+_TOKEN: Final = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[{,]', re.DOTALL)
+_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 def dump_json(obj: Mapping[str, Any]) -> bytes:
     """Compact, key-sorted UTF-8 JSON: the same object always gives the same bytes."""
-    return json.dumps(
+    text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidText(
+            "a document to write holds text that is not Unicode (a lone surrogate)"
+        ) from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -43,8 +74,36 @@ def _no_constants(name: str) -> NoReturn:
     raise ValueError(f"{name} is not allowed")
 
 
-def load_json(data: bytes, what: str) -> Fields:
-    """Parse a JSON object strictly; every failure is a `FormatError`."""
+def _count_values(data: bytes, what: str, limit: int) -> None:
+    """Refuse a document of more than *limit* values before any object is built.
+
+    Counts strings, container openings and commas outside strings: every
+    value and key is one of those or the first item of a container, so the
+    count bounds the objects `json.loads` would make.  The scan stops at
+    the limit; it holds one match at a time.
+    """
+    for count, _ in enumerate(_TOKEN.finditer(data)):
+        if count >= limit:
+            raise FormatError(f"the {what} holds more than {limit:,} JSON values; no real one does")
+
+
+def _check_strings(obj: object, what: str) -> None:
+    """Refuse a lone surrogate in any key or string of a parsed document."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            check_text(item, f"a string in the {what}")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def load_json(data: bytes, what: str, *, max_values: int = MAX_JSON_VALUES) -> Fields:
+    """Parse a JSON object strictly; every failure is a `FormatError` or `InvalidText`."""
+    _count_values(data, what, max_values)
     try:
         text = data.decode("utf-8")
         obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
@@ -54,6 +113,9 @@ def load_json(data: bytes, what: str) -> Fields:
         raise FormatError(f"the {what} is not valid JSON") from None
     if not isinstance(obj, dict):
         raise FormatError(f"the {what} is not a JSON object")
+    # Only a \\uD800-\\uDFFF escape can put a surrogate into decoded UTF-8.
+    if _SURROGATE_ESCAPE.search(data):
+        _check_strings(obj, what)
     return Fields(obj, what)
 
 

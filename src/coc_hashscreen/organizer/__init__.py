@@ -27,6 +27,7 @@ from ._records import (
     ScreenRecord,
 )
 from ._results import (
+    MAX_DETAILS,
     Hit,
     InvalidValue,
     ListInfo,
@@ -60,6 +61,7 @@ from ._state import (
 __all__ = [
     "COLUMN_KINDS",
     "FIRST_PIN_MAX_GENERATION",
+    "MAX_DETAILS",
     "Column",
     "ColumnPlan",
     "CsvSource",

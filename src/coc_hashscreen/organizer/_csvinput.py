@@ -6,7 +6,9 @@ the attendee exports of pretix, Eventbrite and Tito, and an explicit mapping
 (``KIND=HEADER``) overrides detection for the kinds it names.  Files are read
 as a stream, so a million-row export is never held in memory.
 
-Errors name the line and never quote a cell: cells are attendee data.
+Errors name the line and never quote a cell, not even a header: cells are
+attendee data, and in a file without a header line the first line is an
+attendee too.
 """
 
 from __future__ import annotations
@@ -77,9 +79,13 @@ def detect_columns(
         columns.append(Column(i, header.strip(), found[0], found[1]))
     _pretix_order_email(columns)
     if not columns:
+        # The headers are not quoted: in a file without a header line, the
+        # first line is an attendee.
         raise InputError(
-            "no column with names, e-mail addresses or handles was recognized; name them "
-            f"with --column KIND=HEADER (the headers are: {_listed(headers)})"
+            f"no column with names, e-mail addresses or handles was recognized among the "
+            f"{len(headers)} column(s) of the first line; the first line must be a header "
+            "line (add one if the file has none), or name the columns with --column "
+            "KIND=HEADER"
         )
     used = {c.index for c in columns}
     ignored = tuple(h for i, h in enumerate(headers) if i not in used)
@@ -102,16 +108,14 @@ def _explicit_columns(
     for kind, wanted in explicit.items():
         for header in wanted:
             if header.strip() not in positions:
+                # The header asked for is the caller's; the file's are not quoted.
                 raise InputError(
-                    f"no column headed {header[:60]!r} for {kind}; the headers are: "
-                    + _listed(headers)
+                    f"no column headed {header[:60]!r} for {kind} among the "
+                    f"{len(headers)} column(s) of the first line; check its spelling "
+                    "against the file's header line"
                 )
             columns.append(Column(positions[header.strip()], header.strip(), kind))
     return columns
-
-
-def _listed(headers: Sequence[str]) -> str:
-    return ", ".join(repr(h[:40]) for h in headers[:30])
 
 
 def _pretix_order_email(columns: list[Column]) -> None:

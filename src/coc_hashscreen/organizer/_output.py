@@ -14,7 +14,7 @@ import json
 from typing import Final
 
 from ..core import Strength
-from ._results import RecordRef, ScreeningReport
+from ._results import MAX_DETAILS, RecordRef, ScreeningReport
 
 __all__ = ["report_to_csv", "report_to_json", "report_to_table", "safe_cell"]
 
@@ -29,7 +29,9 @@ def safe_cell(value: object) -> str:
 
 
 def report_to_json(report: ScreeningReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    # ASCII-escaped: a bidi override or an escape sequence in passed-through
+    # fields reaches a terminal only as "\u202e".
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=True, default=str) + "\n"
 
 
 def _notes(report: ScreeningReport) -> dict[int, list[str]]:
@@ -63,16 +65,20 @@ def report_to_csv(report: ScreeningReport) -> str:
     notes = _notes(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["row", "result", "status", "strength", "needs_confirmation", "matched", "case_ref",
-         "other_case_refs", "note", *extra_keys]
-    )  # fmt: skip
+    header = ["row", "result", "status", "strength", "needs_confirmation", "matched",
+              "case_ref", "other_case_refs", "note", *extra_keys]  # fmt: skip
+    # Header cells too: passed-through keys come from the input.
+    writer.writerow([safe_cell(cell) for cell in header])
     for ref, cells in rows:
         note = "; ".join(notes.get(ref.row, []))
         if cells[0] == "not screened":
             note = "no usable identifier" + (f" ({note})" if note else "")
         line = [ref.row, *cells, note, *(ref.ref.get(k, "") for k in extra_keys)]
         writer.writerow([safe_cell(cell) for cell in line])
+    if report.unusable_omitted:
+        # Never dropped silently: a last line says how many are not listed.
+        more = f"{report.unusable_omitted:,} more row(s) with no usable identifier, not listed"
+        writer.writerow(["", "not screened", "", "", "", "", "", "", more])
     return out.getvalue()
 
 
@@ -115,15 +121,16 @@ def report_to_table(report: ScreeningReport) -> str:
     )
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
     if report.unusable:
+        count = report.unusable_count
         rows = ", ".join(str(r.row) for r in report.unusable[:10])
-        more = f" and {len(report.unusable) - 10:,} more" if len(report.unusable) > 10 else ""
+        more = f" and {count - 10:,} more" if count > 10 else ""
         lines.append(
-            f"{len(report.unusable):,} row(s) had no usable identifier and were NOT "
-            f"screened: {rows}{more}."
+            f"{count:,} row(s) had no usable identifier and were NOT screened: {rows}{more}."
         )
     if report.invalid:
+        first = f" of the first {MAX_DETAILS:,}" if report.invalid_omitted else ""
         lines.append(
-            f"{len(report.invalid):,} identifier(s) could not be read; --format json or "
-            "csv names the rule."
+            f"{report.invalid_count:,} identifier(s) could not be read; --format json or "
+            f"csv names the rule{first}."
         )
     return "\n".join(lines) + "\n"

@@ -11,12 +11,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from ..core import KINDS, Argon2Params, Status, Strength
 from ..formats import ListHeader
 
-__all__ = ["Hit", "InvalidValue", "ListInfo", "Match", "RecordRef", "ScreeningReport"]
+__all__ = [
+    "MAX_DETAILS",
+    "Hit",
+    "InvalidValue",
+    "ListInfo",
+    "Match",
+    "RecordRef",
+    "ScreeningReport",
+]
+
+# Rows not screened and identifiers that could not be read are listed up to
+# this many each, and counted beyond: a file of garbage must not make a
+# report (and its memory) grow with every bad row.
+MAX_DETAILS: Final = 1_000
 
 
 @dataclass(frozen=True)
@@ -168,7 +181,8 @@ class ScreeningReport:
     ``include_clear`` was asked for.  ``records`` counts every record read;
     ``screened`` those with at least one usable identifier.  ``unusable``
     lists the others: they were not screened, and are never dropped
-    silently.
+    silently.  ``unusable`` and ``invalid`` keep the first `MAX_DETAILS`
+    each; ``unusable_omitted`` and ``invalid_omitted`` count the rest.
     """
 
     list: ListInfo
@@ -179,6 +193,18 @@ class ScreeningReport:
     unusable: tuple[RecordRef, ...]
     invalid: tuple[InvalidValue, ...]
     clear: tuple[RecordRef, ...] | None = None
+    unusable_omitted: int = 0
+    invalid_omitted: int = 0
+
+    @property
+    def unusable_count(self) -> int:
+        """Every row not screened, listed or not."""
+        return len(self.unusable) + self.unusable_omitted
+
+    @property
+    def invalid_count(self) -> int:
+        """Every identifier that could not be read, listed or not."""
+        return len(self.invalid) + self.invalid_omitted
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (the JSON schema of docs/organizer-guide.md)."""
@@ -192,6 +218,8 @@ class ScreeningReport:
             "invalid_identifiers": [
                 {"row": i.row, "kind": i.kind, "rule": i.rule} for i in self.invalid
             ],
+            "unusable_rows_omitted": self.unusable_omitted,
+            "invalid_identifiers_omitted": self.invalid_omitted,
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]

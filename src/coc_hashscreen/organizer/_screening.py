@@ -55,7 +55,7 @@ from ..formats import (
 from ._directory import load_organizer_key
 from ._fingerprints import FingerprintSet
 from ._records import ScreenRecord
-from ._results import Hit, InvalidValue, ListInfo, Match, RecordRef, ScreeningReport
+from ._results import MAX_DETAILS, Hit, InvalidValue, ListInfo, Match, RecordRef, ScreeningReport
 from ._state import FileState, StateStore, check_list, check_trust, pin_trust, record_list
 
 __all__ = ["ScreenProgress", "Screener", "ScreenerOptions", "Source", "load_trust"]
@@ -269,8 +269,11 @@ class _Run:
         self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
+        # The first MAX_DETAILS of each, and a count of the rest.
         self.unusable: list[RecordRef] = []
         self.invalid: list[InvalidValue] = []
+        self.unusable_omitted = 0
+        self.invalid_omitted = 0
         self.clear: list[RecordRef] = []
 
     def _fingerprint(self, key: tuple[str, str]) -> int:
@@ -290,9 +293,11 @@ class _Run:
             try:
                 key = (kind, canonical(kind, value, profile=self.profile))
             except (InvalidIdentifier, UnknownKind) as exc:
-                self.invalid.append(
-                    InvalidValue(index, record.ref, kind, getattr(exc, "rule", str(exc)))
-                )
+                if len(self.invalid) < MAX_DETAILS:
+                    rule = getattr(exc, "rule", str(exc))
+                    self.invalid.append(InvalidValue(index, record.ref, kind, rule))
+                else:
+                    self.invalid_omitted += 1
                 continue
             if key not in keys:
                 keys.append(key)
@@ -337,7 +342,10 @@ class _Run:
         for index, ref, keys in chunk.records:
             self.records += 1
             if not keys:
-                self.unusable.append(RecordRef(index, ref))
+                if len(self.unusable) < MAX_DETAILS:
+                    self.unusable.append(RecordRef(index, ref))
+                else:
+                    self.unusable_omitted += 1
                 continue
             hits = tuple(dict.fromkeys(self.hits[key] for key in keys if key in self.hits))
             if hits:
@@ -349,10 +357,12 @@ class _Run:
         return ScreeningReport(
             list=self.screener.info,
             records=self.records,
-            screened=self.records - len(self.unusable),
+            screened=self.records - len(self.unusable) - self.unusable_omitted,
             identifiers_hashed=self.hashed,
             matches=tuple(self.matches),
             unusable=tuple(self.unusable),
             invalid=tuple(self.invalid),
             clear=tuple(self.clear) if self.include_clear else None,
+            unusable_omitted=self.unusable_omitted,
+            invalid_omitted=self.invalid_omitted,
         )
