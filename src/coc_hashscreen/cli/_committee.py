@@ -208,7 +208,7 @@ def _update(args: argparse.Namespace) -> int:
         result = committee.update_record(args.record_id, change)
         out(f"Updated record {result.record.id}:")
         for line in _record_lines(result.record):
-            out(line)
+            out(safe(line))
         _after_deletion(committee, result, args.output, cause="What the change took off the record")
     return EXIT_OK
 
