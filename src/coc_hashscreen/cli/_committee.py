@@ -21,6 +21,7 @@ from ..committee import (
     NewRecord,
     Record,
     RecordChange,
+    UpdateResult,
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
@@ -195,7 +196,7 @@ def _update(args: argparse.Namespace) -> int:
         expires = args.expires
     elif args.no_expiry:
         expires = None
-    with Committee.open(args.dir) as committee:
+    with open_committee(args) as committee:
         change = RecordChange(
             status=args.status,
             case_ref=args.case_ref,
@@ -204,10 +205,11 @@ def _update(args: argparse.Namespace) -> int:
             add=identifiers(args, "add_"),
             remove=identifiers(args, "remove_"),
         )
-        record = committee.register.records.update(args.record_id, change)
-    out(f"Updated record {record.id}:")
-    for line in _record_lines(record):
-        out(line)
+        result = committee.update_record(args.record_id, change)
+        out(f"Updated record {result.record.id}:")
+        for line in _record_lines(result.record):
+            out(safe(line))
+        _after_deletion(committee, result, args.output, cause="What the change took off the record")
     return EXIT_OK
 
 
@@ -250,12 +252,21 @@ def _expunge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _after_deletion(committee: Committee, result: ExpungeResult, output: str | None) -> None:
-    """Say what a deletion that rotated the epoch needs next, or publish it to *output*."""
+def _after_deletion(
+    committee: Committee,
+    result: ExpungeResult | UpdateResult,
+    output: str | None,
+    *,
+    cause: str = "A deleted record",
+) -> None:
+    """Say what a deletion (or an un-listing update) that rotated the epoch needs next.
+
+    Or publish it to *output*.  *cause* names what was in a list of the epoch.
+    """
     if result.rotated_to is None:
         return
     out(
-        f"A deleted record was in a list of the last epoch: started epoch {result.rotated_to} "
+        f"{cause} was in a list of the last epoch: started epoch {result.rotated_to} "
         "and wiped the old key."
     )
     if output is None:
@@ -333,6 +344,7 @@ def _add_register_commands(csub: Subparsers) -> None:
     p.add_argument("--note")
     add_identifier_options(p, "add_", "add ")
     add_identifier_options(p, "remove_", "remove ")
+    _add_rotation_output(p, "an identifier removed or the record lowered to minor was listed in it")
     p.set_defaults(func=_update)
 
     p = csub.add_parser("list", help="list the records in the register")
@@ -352,13 +364,15 @@ def _add_register_commands(csub: Subparsers) -> None:
     p.set_defaults(func=_expunge)
 
 
-def _add_rotation_output(p: argparse.ArgumentParser) -> None:
+def _add_rotation_output(
+    p: argparse.ArgumentParser, why: str = "a deleted record was listed in it"
+) -> None:
     p.add_argument(
         "-o",
         "--output",
         metavar="LIST",
-        help="if the epoch rotates (a deleted record was listed in it), publish the new "
-        "list here and the grants in DIR/grants",
+        help=f"if the epoch rotates ({why}), publish the new list here and the grants in "
+        "DIR/grants",
     )
     add_passphrase_options(p)
 

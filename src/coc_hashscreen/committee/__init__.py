@@ -43,6 +43,7 @@ from ._records import (
 from ._register import (
     ExpungeResult,
     Register,
+    UpdateResult,
 )
 from ._reports import (
     ReportStep,
@@ -102,6 +103,7 @@ __all__ = [
     "ReportStore",
     "ReviewAction",
     "StoredReport",
+    "UpdateResult",
     "check_future",
     "check_transition",
     "list_expiry",

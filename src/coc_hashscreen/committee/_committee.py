@@ -67,7 +67,8 @@ from ._keyrotation import (
     rotate_keys,
 )
 from ._publish import PublishOptions, PublishResult, publish
-from ._register import ExpungeResult, Register
+from ._records import RecordChange
+from ._register import ExpungeResult, Register, UpdateResult
 from ._reports import StoredReport
 
 __all__ = ["Committee", "CommitteePaths", "IntakeResult"]
@@ -389,6 +390,22 @@ class Committee(Closing):
     ) -> ExpungeResult:
         """Remove a record for good, with every report linked to it (see `expunge`)."""
         return self.register.remove_record(record_id, now=now, rng=rng)
+
+    def update_record(
+        self,
+        record_id: int,
+        change: RecordChange,
+        *,
+        now: datetime | None = None,
+        rng: Random = os.urandom,
+    ) -> UpdateResult:
+        """Change a record; an identifier taken off, or a record lowered to minor, is un-listed.
+
+        When the record was listed in the current epoch, an un-listing
+        change starts a new epoch and wipes the old key, as `remove_record`
+        does (see `Register.update_record`): `publish` next.
+        """
+        return self.register.update_record(record_id, change, now=now, rng=rng)
 
     def rotate_signing_key(
         self,

@@ -352,16 +352,27 @@ class RecordStore:
         """Apply *change* to a record in one transaction (see `RecordChange.apply`).
 
         A removed identifier leaves no byte behind: the register is scrubbed.
+        This is a plain store write: it does not rotate the epoch the record
+        was listed in when the change takes something off the lists;
+        `Committee.update_record` does.
         """
         now = resolve_now(now)
         change.check_expiry(now)
         with self._db.write():
-            fields = change.with_fields(self.get(record_id), now)
-            if change.case_ref is not None:
-                self._check_case_ref_free(fields.case_ref, record_id)
-            self._save(change.with_identifiers(fields))
+            record = self._update(record_id, change, now)
         if change.remove:
             self._db.scrub()
+        return record
+
+    def _update(self, record_id: int, change: RecordChange, now: datetime) -> Record:
+        """Apply *change* inside the caller's transaction; the record as stored.
+
+        The expiry is checked by the caller, before its transaction.
+        """
+        fields = change.with_fields(self.get(record_id), now)
+        if change.case_ref is not None:
+            self._check_case_ref_free(fields.case_ref, record_id)
+        self._save(change.with_identifiers(fields))
         return self.get(record_id)
 
     def _save(self, record: Record) -> None:

@@ -8,8 +8,10 @@ retention and removing a record for good, is here.
 A record deleted while the epoch it was last listed in is current takes
 that epoch with it: a new epoch starts and the old key is wiped, in the same
 transaction, so that the register no longer holds a key that confirms the
-person against a list anyone kept (ADR 0011).  The next publish lists the
-new epoch and grants it to every active organizer.
+person against a list anyone kept (ADR 0011).  An update that takes
+something off the lists of that epoch (an identifier, or the whole record
+by lowering it to minor) does the same.  The next publish lists the new
+epoch and grants it to every active organizer.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..core import Closing, resolve_now
 from ..formats import Random
 from ._db import Database
 from ._epochs import EpochStore
 from ._organizers import OrganizerStore
-from ._records import RecordStore
+from ._records import Record, RecordChange, RecordStore, canonical_set
 from ._reports import ReportStore
 
-__all__ = ["ExpungeResult", "Register"]
+__all__ = ["ExpungeResult", "Register", "UpdateResult"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,35 @@ class ExpungeResult:
     reports: int
     epoch_keys: int
     rotated_to: int | None = None
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """A record as an update left it, and the epoch the update started, if any.
+
+    ``rotated_to`` is set when the update took something off the lists of
+    the current epoch (see `Register.update_record`); the new epoch needs a
+    publish.
+    """
+
+    record: Record
+    rotated_to: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record (`Record.to_dict`) and the epoch started, for the committee's own use."""
+        return {"record": self.record.to_dict(), "rotated_to": self.rotated_to}
+
+
+def unlists(before: Record, after: Record, now: datetime) -> bool:
+    """Whether a list issued before the change holds something the changed record no longer does.
+
+    An identifier taken off the record, or the record no longer published
+    (lowered to minor).  Adding identifiers, raising the status or changing
+    the note, the case reference or a future expiry takes nothing off: a
+    record whose expiry comes nearer leaves the lists when it is expunged.
+    """
+    removed = canonical_set(before.identifiers) - canonical_set(after.identifiers)
+    return bool(removed) or (before.is_published(now) and not after.is_published(now))
 
 
 class Register(Closing):
@@ -103,6 +135,35 @@ class Register(Closing):
         self.scrub()
         return result
 
+    def update_record(
+        self,
+        record_id: int,
+        change: RecordChange,
+        *,
+        now: datetime | None = None,
+        rng: Random = os.urandom,
+    ) -> UpdateResult:
+        """Apply *change* to a record; rotate the epoch if it un-lists what the current one listed.
+
+        When the change takes an identifier off a record listed in the
+        current epoch, or lowers it so it is no longer published, a new epoch
+        starts (its key from *rng*) and the old key is wiped, in the same
+        transaction: an update then leaves no more behind than a removal.
+        The register is scrubbed after a removed identifier or a rotation.
+        """
+        now = resolve_now(now)
+        change.check_expiry(now)
+        with self._db.write():
+            before = self.records.get(record_id)
+            after = self.records._update(record_id, change, now)
+            rotated_to = None
+            if unlists(before, after, now):
+                listed = self.records._listed_epoch([record_id])
+                rotated_to = self._rotate_if_current(listed, now=now, rng=rng)
+        if change.remove or rotated_to is not None:
+            self.scrub()
+        return UpdateResult(after, rotated_to)
+
     def _delete_records(
         self, record_ids: Sequence[int], reports: int, *, now: datetime, rng: Random
     ) -> ExpungeResult:
@@ -114,12 +175,21 @@ class Register(Closing):
         reports += self.reports._delete_naming(record_ids)
         reports += self.records._delete(record_ids)
         keys = self.epochs._wipe_retired_keys()
-        current = self.epochs.current()
-        rotated_to = None
-        if listed is not None and current is not None and listed >= current.number:
-            rotated_to = self.epochs._start(self.epochs.next_key(rng=rng), at_least=1, now=now)
-            keys += 1
+        rotated_to = self._rotate_if_current(listed, now=now, rng=rng)
+        if rotated_to is not None:
+            keys += 1  # the current key, wiped by the new epoch
         return ExpungeResult(len(record_ids), reports, keys, rotated_to)
+
+    def _rotate_if_current(self, listed: int | None, *, now: datetime, rng: Random) -> int | None:
+        """Start a new epoch, wiping the current key, if *listed* (an epoch) is the current one.
+
+        What a deletion and an un-listing update share; runs inside the
+        caller's transaction.  Returns the new epoch, or None.
+        """
+        current = self.epochs.current()
+        if listed is None or current is None or listed < current.number:
+            return None
+        return self.epochs._start(self.epochs.next_key(rng=rng), at_least=1, now=now)
 
     def scrub(self) -> None:
         """Leave no deleted byte in the register's files (see `Database.scrub`)."""
