@@ -270,3 +270,24 @@ def test_a_thiefs_high_version_is_forgotten_when_the_committee_declares_the_key_
         setup.load(thief_list, grant1, setup.trust())
     with pytest.raises(RollbackError):
         pin_trust(setup.state, read_trust(setup.tmp / "stolen-laptop" / "committee.trust"))
+
+
+def test_a_published_fingerprint_is_checked_when_the_pin_moves_too(setup: Setup) -> None:
+    """A thief who copied the directory rotates as the committee does: both
+    generation-2 files chain from the pinned key.  An organizer who gives
+    the committee's published fingerprint must get the committee's file
+    only, not be told the thief's matched."""
+    pin_trust(setup.state, read_trust(setup.directory / "committee.trust"))
+    thief_directory = setup.copy("thief")
+    with Committee.open(setup.directory) as committee:
+        real = committee.rotate_signing_key(now=NOW)
+    with Committee.open(thief_directory) as thief:
+        forged = thief.rotate_signing_key(now=NOW)
+    assert forged.generation == real.generation == 2
+    before = setup.state.get(real.series)
+    with pytest.raises(MismatchError, match="not the one you gave"):
+        pin_trust(setup.state, forged, fingerprint=real.fingerprint)
+    assert setup.state.get(real.series) == before
+    with pytest.raises(MismatchError):
+        check_trust(setup.state, forged, fingerprint=real.fingerprint)
+    assert pin_trust(setup.state, real, fingerprint=real.fingerprint).trust_generation == 2

@@ -392,21 +392,23 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
     }
 
 
+def _check_fingerprint(trust: TrustFile, fingerprint: bytes) -> None:
+    """*trust* must be the file whose head fingerprint the committee published."""
+    if len(fingerprint) < 16 or not trust.fingerprint.startswith(fingerprint):
+        raise MismatchError(
+            f"this trust file's fingerprint is not the one you gave (generation "
+            f"{trust.generation} of series {short_id(trust.series)}…): do not use it, and "
+            "check with the committee"
+        )
+
+
 def _first_pin(trust: TrustFile, fingerprint: bytes | None) -> SeriesState:
     """Trust on first use, refused where a stolen first key would be used.
 
-    With *fingerprint* (what the committee published, 16 bytes or more) the
-    file must match it; without one, a generation beyond
+    Without a published fingerprint, a generation beyond
     `FIRST_PIN_MAX_GENERATION` is refused.
     """
-    if fingerprint is not None:
-        if len(fingerprint) < 16 or not trust.fingerprint.startswith(fingerprint):
-            raise MismatchError(
-                f"this trust file's fingerprint is not the one you gave (generation "
-                f"{trust.generation} of series {short_id(trust.series)}…): do not use it, and "
-                "check with the committee"
-            )
-    elif trust.generation > FIRST_PIN_MAX_GENERATION:
+    if fingerprint is None and trust.generation > FIRST_PIN_MAX_GENERATION:
         raise UntrustedSigner(
             f"this trust file is generation {trust.generation}, more than committees reach "
             "by rotating; a file made with a stolen old key looks like this. Compare its "
@@ -418,6 +420,12 @@ def _first_pin(trust: TrustFile, fingerprint: bytes | None) -> SeriesState:
 
 def _trust_change(trust: TrustFile, fingerprint: bytes | None = None) -> StateChange:
     def change(current: SeriesState | None) -> SeriesState:
+        # A fingerprint given is checked whatever is pinned: a successor of
+        # the pin can still be a fork by a key stolen before the rotation
+        # (both branches chain from the pinned key), and the organizer who
+        # compared the published fingerprint must not be told it matched.
+        if fingerprint is not None:
+            _check_fingerprint(trust, fingerprint)
         if current is None:  # trust on first use
             return _first_pin(trust, fingerprint)
         return current.after_trust(trust, trust.series)
