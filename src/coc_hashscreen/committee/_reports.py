@@ -168,7 +168,7 @@ class ReportStore:
             "SELECT content FROM reports WHERE id = ?", (report_id,)
         ).fetchone()
         attachments = [
-            Attachment(name, data, "", media_type)
+            Attachment.as_stored(name, data, media_type)
             for name, media_type, data in self._db.execute(
                 "SELECT name, media_type, data FROM report_attachments WHERE report_id = ?"
                 " ORDER BY id",

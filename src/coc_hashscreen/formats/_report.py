@@ -203,9 +203,10 @@ class IncidentReport:
             descriptions[entry.text("name", max_length=MAX_NAME)] = (
                 entry.text("description", max_length=MAX_NOTE) if entry.has("description") else ""
             )
+        # Checked when they were made (sealed, opened, or read back from
+        # the register as stored): only the description is new here.
         attached = tuple(
-            Attachment(a.name, a.data, a.description or descriptions.get(a.name, ""))
-            for a in attachments
+            a.described(a.description or descriptions.get(a.name, "")) for a in attachments
         )
         return cls(
             event_name=event.text("name", max_length=MAX_NAME),
