@@ -23,6 +23,7 @@ from coc_hashscreen.formats import (
     PassphraseSource,
     load_private_key,
     private_key_info,
+    save_private_key,
     seal_report,
 )
 
@@ -114,3 +115,30 @@ def test_a_new_passphrase_reaches_the_retired_report_keys(tmp_path: Path) -> Non
     assert (
         key.public_key.raw == private_key_info(retired, purpose=KeyPurpose.COMMITTEE_REPORTS).public
     )
+
+
+def test_a_rotation_after_an_interrupted_passphrase_change_is_refused(tmp_path: Path) -> None:
+    """Adding a passphrase writes report.key first: a crash then leaves it
+    encrypted beside a signing.key in clear.  A rotation must not take
+    "as signing.key is" and write the new report key in clear."""
+    directory = tmp_path / "committee"
+    with Committee.init(directory, name="Half", now=NOW):
+        pass
+    report = load_private_key(directory / "report.key", purpose=KeyPurpose.COMMITTEE_REPORTS)
+    save_private_key(
+        directory / "report.key",
+        report,
+        purpose=KeyPurpose.COMMITTEE_REPORTS,
+        name="Half",
+        protection=cheap_protection(),
+    )
+    trust_before = (directory / "committee.trust").read_bytes()
+    with (
+        Committee.open(directory, passphrase=_source()) as committee,
+        pytest.raises(KeyFileError, match="run 'committee passphrase' again"),
+    ):
+        committee.rotate_signing_key(now=NOW, report_key=True)
+    assert (directory / "committee.trust").read_bytes() == trust_before
+    info = private_key_info(directory / "report.key", purpose=KeyPurpose.COMMITTEE_REPORTS)
+    assert info.encrypted
+    assert info.public == report.public_key.raw

@@ -448,8 +448,19 @@ class Committee(Closing):
         return self._authority.trust
 
     def _protection_of_signing_key(self) -> KeyProtection | None:
-        """How signing.key is protected: its passphrase (from the source) and Argon2 cost."""
-        kdf = _signing_info(self.paths.signing_key).kdf
+        """How the keys are protected: their passphrase (from the source) and Argon2 cost.
+
+        Both keys must agree: after a passphrase change interrupted between
+        the two files, new keys written "as signing.key is" could put a new
+        report key in clear beside an encrypted one.
+        """
+        kdfs = {info.kdf for info in self.key_files()}
+        if len(kdfs) > 1:
+            raise KeyFileError(
+                "signing.key and report.key are not under the same passphrase (a passphrase "
+                "change was interrupted): run 'committee passphrase' again first"
+            )
+        (kdf,) = kdfs
         if kdf is None or self._passphrase is None:
             return None
         return KeyProtection(self._passphrase(), kdf=kdf)
