@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -103,3 +106,16 @@ def sample_report(**changes: object) -> IncidentReport:
         ),
     )
     return replace(report, **changes)  # type: ignore[arg-type]
+
+
+@contextmanager
+def raw_database(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
+    """The register's SQLite file opened behind the library's back, as an older
+    release or an attacker would write it: committed on success, always closed
+    (an unclosed connection is a ResourceWarning, an error under -W error)."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()

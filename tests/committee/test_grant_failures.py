@@ -7,7 +7,6 @@ every later publish failed, and a rotation skipped the organizers after it.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, timestamp
 from coc_hashscreen.errors import RegisterError
 from coc_hashscreen.formats import parse_grant
 
-from ..helpers import NOW
+from ..helpers import NOW, raw_database
 
 CHEAP = KDF_PROFILES["test-only"]
 LOW_ORDER = bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
@@ -35,7 +34,7 @@ def committee(tmp_path: Path) -> Iterator[Committee]:
 def _register_directly(committee: Committee, raw: bytes, name: str, *, seconds: int) -> bytes:
     """Insert an organizer row as an older release would have, without any check."""
     key_id = hashlib.sha256(raw).digest()
-    with sqlite3.connect(committee.register.path) as db:
+    with raw_database(committee.register.path) as db:
         db.execute(
             "INSERT INTO organizers (key_id, suite, public_key, name, added_at)"
             " VALUES (?, ?, ?, ?, ?)",
