@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from coc_hashscreen.cli import main
+
+from ..helpers import raw_database
 
 LOW_ORDER = "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"
 
@@ -72,7 +73,7 @@ def test_publish_grants_the_others_and_names_the_organizer_it_could_not_grant(
     assert run(capsys, "committee", "grant", committee, organizer / "organizer.pub",
                "-o", tmp_path / "good.grant")[0] == 0  # fmt: skip
     raw = bytes.fromhex(LOW_ORDER)
-    with sqlite3.connect(committee / "register.sqlite3") as db:  # as an older release did
+    with raw_database(committee / "register.sqlite3") as db:  # as an older release did
         db.execute(
             "INSERT INTO organizers (key_id, suite, public_key, name, added_at)"
             " VALUES (?, 'x25519', ?, 'Evil Conf', 0)",

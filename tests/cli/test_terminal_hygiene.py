@@ -9,13 +9,13 @@ that is not Unicode is refused with one line.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from coc_hashscreen.cli import main
 
+from ..helpers import raw_database
 from .test_cli import Setup, _filled_report, _no_traceback, run
 from .test_cli import setup as setup
 
@@ -34,7 +34,7 @@ def test_committee_update_echoes_and_stores_identifiers_clean(
     assert code == 0, err
     assert not _raw(out)
     assert "Evil]0;pwnedName Forged line" in out
-    with sqlite3.connect(setup.committee / "register.sqlite3") as db:
+    with raw_database(setup.committee / "register.sqlite3") as db:
         values = [v for (v,) in db.execute("SELECT value FROM identifiers")]
     assert "Evil]0;pwnedName Forged line" in values
     assert not any(_raw(v) for v in values)
@@ -47,7 +47,7 @@ def test_a_legacy_raw_value_in_the_register_is_printed_escaped(
     setup: Setup, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A register written before values were cleaned still prints safely.
-    with sqlite3.connect(setup.committee / "register.sqlite3") as db:
+    with raw_database(setup.committee / "register.sqlite3") as db:
         db.execute("UPDATE identifiers SET value = ? WHERE kind = 'name'", (HOSTILE,))
     for argv in (
         ("committee", "list", setup.committee),

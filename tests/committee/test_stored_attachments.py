@@ -9,7 +9,6 @@ only writing it to disk refuses it.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from coc_hashscreen.core import Status
 from coc_hashscreen.errors import ReportError
 from coc_hashscreen.formats import save_attachments, seal_report
 
-from ..helpers import NOW, PDF, sample_report
+from ..helpers import NOW, PDF, raw_database, sample_report
 
 # What a release before ADR 0013 accepted: a PDF with something after its end.
 LEGACY_PDF = PDF + b"appended after the end"
@@ -33,12 +32,11 @@ def test_a_report_an_earlier_release_took_in_is_shown_assessed_but_not_saved(
         sealed = seal_report(sample_report(), trust=committee.trust)
         report_id = committee.intake(sealed, now=NOW).report.id
     # The register as an earlier release would have left it.
-    with sqlite3.connect(directory / "register.sqlite3") as db:
+    with raw_database(directory / "register.sqlite3") as db:
         db.execute(
             "UPDATE report_attachments SET data = ? WHERE media_type = 'application/pdf'",
             (LEGACY_PDF,),
         )
-    db.close()
     with Committee.open(directory) as committee:
         reports = committee.register.reports
         content = reports.content(report_id)
