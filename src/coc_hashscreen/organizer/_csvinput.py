@@ -166,6 +166,9 @@ class CsvSource(Closing):
         self._table = open_table(self._handle, options)
         self.headers = self._table.header
         self.plan = detect_columns(self.headers, columns)
+        # After the columns: a header line that is really an attendee is
+        # reported as such, not as an empty list.
+        self._table.require_rows()
 
     @property
     def origin(self) -> TableOrigin:

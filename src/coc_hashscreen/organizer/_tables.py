@@ -94,8 +94,9 @@ class TableOrigin:
 class Table:
     """A header and data rows of strings; `rows()` starts a new pass each call.
 
-    Refuses, on construction, a table with no data row: screening it would
-    print "0 of 0 screened", which reads like a clean result.
+    An empty input is refused on construction, and one without a data row by
+    `require_rows`: screening it would print "0 of 0 screened", which reads
+    like a clean result.
     """
 
     def __init__(
@@ -104,10 +105,13 @@ class Table:
         self.origin = origin
         self._passes = passes
         first = next(passes(), None)
-        if first is None:
+        if first is None or not any(any(c.strip() for c in cells) for _, cells in passes()):
             raise EmptyInput("the file is empty; it needs a header line and one row per person")
         self.header_position, header = first
         self.header = tuple(header)
+
+    def require_rows(self) -> None:
+        """Refuse a table without a data row (a header alone)."""
         if not any(any(cell.strip() for cell in cells) for _, cells in self.rows()):
             raise EmptyInput(
                 "the file has a header line but no data rows; nothing would be screened, so "
