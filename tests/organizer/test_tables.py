@@ -326,3 +326,8 @@ def test_any_bytes_give_a_table_or_our_error(data: bytes) -> None:
         return
     # Never a silent empty success.
     assert records
+
+
+def test_a_line_without_end_is_not_held_without_bound() -> None:
+    data = b"Name\nJane\n" + b"x" * (16 * 2**20 + 10)
+    assert "line 3 is longer than 16,777,216 characters" in _refusal(data)

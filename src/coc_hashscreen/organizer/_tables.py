@@ -407,27 +407,41 @@ def _text_lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
     (a count in the middle of screening).
     """
     decoder = codecs.getincrementaldecoder(encoding)()
-    offset, number, pending = 0, 1, ""
+    offset, number = 0, 1
+    parts: list[str] = []  # an unfinished line, joined only once it ends
     while True:
         handle.seek(offset)
         chunk = handle.read(_CHUNK)
         offset += len(chunk)
         try:
-            text = pending + decoder.decode(chunk, final=not chunk)
+            new = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
-            raise _undecodable(chunk, exc.start, encoding, number, pending) from None
-        start = 0
-        for match in _LINE_END.finditer(text):
-            number += 1
-            yield text[start : match.end()]
-            start = match.end()
-        pending = text[start:]
-        if len(pending) > _MAX_LINE:
+            raise _undecodable(chunk, exc.start, encoding, number, "".join(parts)) from None
+        if chunk and not _ends_a_line(parts, new):
+            parts.append(new)
+        else:
+            text = "".join(parts) + new
+            start = 0
+            for match in _LINE_END.finditer(text):
+                number += 1
+                yield text[start : match.end()]
+                start = match.end()
+            parts = [text[start:]]
+        if sum(len(part) for part in parts) > _MAX_LINE:
             raise InputError(f"line {number} is longer than {_MAX_LINE:,} characters; is it CSV?")
         if not chunk:
-            if pending:
-                yield pending
+            if parts[0]:
+                yield parts[0]
             return
+
+
+def _ends_a_line(parts: list[str], new: str) -> bool:
+    """Whether *new* ends a line (or may: a held-back CR before an LF)."""
+    return (
+        _LINE_END.search(new) is not None
+        or new.startswith("\n")
+        or bool(parts and parts[-1].endswith("\r"))
+    )
 
 
 def _csv_rows(
