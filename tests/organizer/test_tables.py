@@ -165,7 +165,7 @@ def test_a_damaged_or_foreign_zip_is_named(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", "<w/>")
     assert _refusal(buffer.getvalue()).startswith("this is a Word document")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
-    assert "XLS workbook could not be read" in _refusal(ole)
+    assert "XLS file could not be read (damaged, password-protected" in _refusal(ole)
 
 
 # ---------------------------------------------------------------------------

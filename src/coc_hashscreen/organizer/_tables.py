@@ -479,10 +479,20 @@ def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
         raise InputError(
             f"the {fmt.upper()} workbook is password-protected; save a copy without a password"
         ) from None
-    except Exception:
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:
+        # calamine's own errors, and a panic in its Rust code (a
+        # BaseException): a damaged or hostile file is one line, not a crash.
+        # An encrypted XLSX is an OLE2 file too, so it lands here as "XLS".
+        why = (
+            "damaged, password-protected, or another Office document"
+            if fmt == "xls"
+            else ("damaged, or not a workbook")
+        )
         raise InputError(
-            f"this {fmt.upper()} workbook could not be read (damaged, or not a workbook); open it "
-            f"in a spreadsheet program and {_SAVE_AS}"
+            f"this {fmt.upper()} file could not be read ({why}); open it in a spreadsheet "
+            f"program and {_SAVE_AS}"
         ) from None
     rows = [(first_row + i + 1, [cell_text(value) for value in row]) for i, row in enumerate(cells)]
     return Table(TableOrigin(fmt, sheet=name), lambda: iter(rows))
