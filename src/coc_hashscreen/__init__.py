@@ -29,6 +29,7 @@ from .organizer import (
     load_organizer_key,
     load_trust,
     read_csv,
+    read_table,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "load_trust",
     "organizer",
     "read_csv",
+    "read_table",
     "seal_report",
     "variants",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 __all__ = [
     "CocHashscreenError",
+    "EmptyInput",
     "ExpiredError",
     "FileTooLarge",
     "ForkError",
@@ -141,6 +142,14 @@ class ForkError(PolicyError):
 
 class InputError(CocHashscreenError, ValueError):
     """Input data (CSV rows, report fields, record fields) is unusable."""
+
+
+class EmptyInput(InputError):
+    """An input with no data rows: an empty file, or a header line alone.
+
+    Screening it would report "0 of 0 screened", which reads like a clean
+    result; it is refused instead.
+    """
 
 
 class InvalidText(InputError):

@@ -1,4 +1,4 @@
-"""``coc-hashscreen screen``: an attendee or speaker CSV against the committee's list."""
+"""``coc-hashscreen screen``: an attendee or speaker list against the committee's list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..organizer import (
     ScreenerOptions,
     load_organizer_key,
     load_trust,
-    read_csv,
+    read_table,
     report_to_csv,
     report_to_json,
     report_to_table,
@@ -54,7 +54,13 @@ def _screen(args: argparse.Namespace) -> int:
     )
     if new:
         first_use(args, trust)
-    with read_csv(args.input, columns=columns or None, role=args.role) as source:
+    with read_table(
+        args.input,
+        columns=columns or None,
+        role=args.role,
+        sheet=args.sheet,
+        encoding=args.encoding,
+    ) as source:
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
@@ -73,13 +79,13 @@ def _screen(args: argparse.Namespace) -> int:
 def add_parser(sub: Subparsers) -> None:
     p = sub.add_parser(
         "screen",
-        help="screen an attendee or speaker CSV against the committee's list",
+        help="screen an attendee or speaker list against the committee's list",
         description=(
-            "Verify the list and the grant, then screen every row of INPUT.csv locally. "
+            "Verify the list and the grant, then screen every row of INPUT locally. "
             "Nothing leaves this machine."
         ),
     )
-    p.add_argument("input", metavar="INPUT.csv", help="attendee or speaker list (UTF-8 CSV)")
+    p.add_argument("input", metavar="INPUT", help="attendee or speaker list: CSV, XLSX, XLS or ODS")
     p.add_argument("--list", required=True, metavar="LIST", help="the committee's hashed list")
     p.add_argument("--grant", required=True, metavar="GRANT", help="your grant for its epoch")
     p.add_argument(
@@ -104,6 +110,17 @@ def add_parser(sub: Subparsers) -> None:
         metavar="KIND=HEADER",
         help="use column HEADER for KIND, overriding detection (repeatable); "
         f"kinds: {', '.join(COLUMN_KINDS)}",
+    )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the workbook sheet to read (default: pretix's 'Order positions', else the "
+        "first sheet with a recognized column)",
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="a CSV file's legacy encoding, e.g. cp1252 or mac_roman (never guessed)",
     )
     p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")

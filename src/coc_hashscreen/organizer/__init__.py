@@ -6,6 +6,7 @@ from ._csvinput import (
     CsvSource,
     detect_columns,
     read_csv,
+    read_table,
 )
 from ._directory import (
     OrganizerKeys,
@@ -57,6 +58,10 @@ from ._state import (
     pin_trust,
     record_list,
 )
+from ._tables import (
+    TableOptions,
+    TableOrigin,
+)
 
 __all__ = [
     "COLUMN_KINDS",
@@ -84,6 +89,8 @@ __all__ = [
     "Source",
     "StateChange",
     "StateStore",
+    "TableOptions",
+    "TableOrigin",
     "change_organizer_passphrase",
     "check_list",
     "check_trust",
@@ -95,6 +102,7 @@ __all__ = [
     "load_trust",
     "pin_trust",
     "read_csv",
+    "read_table",
     "record_list",
     "report_to_csv",
     "report_to_json",

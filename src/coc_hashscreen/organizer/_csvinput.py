@@ -1,10 +1,11 @@
-"""Attendee and speaker lists from CSV files.
+"""Attendee and speaker lists from CSV files and workbooks.
 
-UTF-8 with or without a byte-order mark; comma, semicolon, tab or pipe
-separated (detected).  Columns are detected from their headers, including
-the attendee exports of pretix, Eventbrite and Tito, and an explicit mapping
-(``KIND=HEADER``) overrides detection for the kinds it names.  Files are read
-as a stream, so a million-row export is never held in memory.
+The file is read as a table by `_tables` (CSV in UTF-8 or UTF-16, comma,
+semicolon, tab or pipe separated; XLSX, XLS, ODS).  Columns are detected
+from their headers, including the attendee exports of pretix, Eventbrite
+and Tito, and an explicit mapping (``KIND=HEADER``) overrides detection for
+the kinds it names.  CSV files are read as a stream, so a million-row
+export is never held in memory.
 
 Errors name the line and never quote a cell, not even a header: cells are
 attendee data, and in a file without a header line the first line is an
@@ -13,22 +14,19 @@ attendee too.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Final
+from typing import IO
 
 from ..core import Closing
 from ..errors import InputError
 from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
 from ._records import ScreenRecord
+from ._tables import TableOptions, TableOrigin, open_table
 
-__all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
-
-_SNIFF_BYTES: Final = 64 * 1024
+__all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv", "read_table"]
 
 
 @dataclass(frozen=True)
@@ -139,44 +137,11 @@ def _split(kind: str, cell: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", cell) if part]
 
 
-def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
-    for number, raw in enumerate(handle, start=1):
-        line = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"line {number} is not valid UTF-8 (byte {exc.start + 1}); save the file "
-                "as CSV UTF-8"
-            ) from None
-
-
-def _dialect(sample: str) -> type[csv.Dialect]:
-    """RFC 4180 quoting, with the separator detected from the sample.
-
-    Only the separator is sniffed: the sniffer can take an apostrophe in a
-    name ("Robert 'Bob' Smith") for the quote character, which would split
-    quoted cells and move e-mail addresses out of their column.  Spaces
-    after a separator are skipped, so ``a, "b, c"`` is two cells (cells are
-    stripped anyway).
-    """
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-
-    class Dialect(csv.excel):
-        pass
-
-    Dialect.delimiter = delimiter
-    Dialect.skipinitialspace = True
-    return Dialect
-
-
 class CsvSource(Closing):
-    """An open CSV list: its column plan, and its records as a stream.
+    """An open attendee list: its column plan, and its records as a stream.
 
-    A context manager; closing it closes the file it opened.
+    Reads CSV files and XLSX, XLS and ODS workbooks (`open_table`).  A
+    context manager; closing it closes the file it opened.
     """
 
     def __init__(
@@ -186,55 +151,46 @@ class CsvSource(Closing):
         owned: bool,
         columns: Mapping[str, Sequence[str]] | None,
         role: str | None,
+        options: TableOptions = TableOptions(),
     ) -> None:
         self._handle = handle
         self._owned = owned
         self.role = role
         try:
-            self._open(columns)
+            self._open(columns, options)
         except BaseException:
             self.close()
             raise
 
-    def _open(self, columns: Mapping[str, Sequence[str]] | None) -> None:
-        try:
-            sample = self._handle.read(_SNIFF_BYTES)
-            self._handle.seek(0)
-        except (io.UnsupportedOperation, OSError):
-            raise InputError("the CSV input must be a regular, seekable file") from None
-        text_sample = sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-        self._reader = csv.reader(_decoded_lines(self._handle), _dialect(text_sample))
-        self._rows = _checked(self._reader)
-        try:
-            self.headers = tuple(next(self._rows))
-        except StopIteration:
-            raise InputError("the CSV file is empty; it needs a header line") from None
+    def _open(self, columns: Mapping[str, Sequence[str]] | None, options: TableOptions) -> None:
+        self._table = open_table(self._handle, options)
+        self.headers = self._table.header
         self.plan = detect_columns(self.headers, columns)
+        # After the columns: a header line that is really an attendee is
+        # reported as such, not as an empty list.
+        self._table.require_rows()
+
+    @property
+    def origin(self) -> TableOrigin:
+        """What was read: CSV (and its encoding) or a workbook (and its sheet)."""
+        return self._table.origin
 
     def close(self) -> None:
         if self._owned:
             self._handle.close()
 
     def count(self) -> int:
-        """Data rows in the file, for progress; the stream is left where it was."""
-        position = self._handle.tell()
-        self._handle.seek(0)
-        try:
-            rows = _checked(csv.reader(_decoded_lines(self._handle), self._reader.dialect))
-            next(rows, None)  # the header
-            return sum(1 for row in rows if any(cell.strip() for cell in row))
-        finally:
-            self._handle.seek(position)
+        """Data rows in the file, for progress; a stream under way is not disturbed."""
+        return sum(1 for _, cells in self._table.rows() if any(cell.strip() for cell in cells))
 
     def records(self) -> Iterator[ScreenRecord]:
         """The rows as records; ``ref`` holds the data row number, line and role."""
         width = len(self.headers)
-        for row_number, cells in enumerate(self._rows, start=1):
-            line = self._reader.line_num
+        for row_number, (line, cells) in enumerate(self._table.rows(), start=1):
             if len(cells) > width:
                 raise InputError(
-                    f"line {line} has {len(cells)} fields but the header has {width}; check "
-                    "for an unquoted separator in a cell"
+                    f"{self.origin.where(line)} has {len(cells)} fields but the header has "
+                    f"{width}; check for an unquoted separator in a cell"
                 )
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line keeps its row number but is no record
@@ -252,32 +208,38 @@ def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]
     )
 
 
+def read_table(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    columns: Mapping[str, Sequence[str]] | None = None,
+    role: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> CsvSource:
+    """Open an attendee list (CSV, XLSX, XLS or ODS); pass its `records()` to `Screener.screen`.
+
+    *columns* maps kinds (``name``, ``given``, ``family``, ``email``,
+    ``github``, ``twitter``, ``mastodon``) to headers and overrides detection
+    for those kinds.  *role* ("attendee", "speaker", ...) is passed through
+    with every record.  *sheet* names a workbook's sheet (default: pretix's
+    "Order positions", else the first with a recognized column); *encoding*
+    names a CSV file's legacy encoding (``cp1252``, ``mac_roman``), which is
+    never guessed.  Use the result as a context manager.
+    """
+    options = TableOptions(sheet=sheet, encoding=encoding)
+    if isinstance(source, str | os.PathLike):
+        handle = open(source, "rb")  # noqa: SIM115 - closed by the CsvSource
+        return CsvSource(handle, owned=True, columns=columns, role=role, options=options)
+    return CsvSource(source, owned=False, columns=columns, role=role, options=options)
+
+
 def read_csv(
     source: str | os.PathLike[str] | IO[bytes],
     *,
     columns: Mapping[str, Sequence[str]] | None = None,
     role: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
 ) -> CsvSource:
-    """Open a CSV list for screening; pass its `records()` to `Screener.screen`.
-
-    *columns* maps kinds (``name``, ``given``, ``family``, ``email``,
-    ``github``, ``twitter``, ``mastodon``) to headers and overrides detection
-    for those kinds.  *role* ("attendee", "speaker", ...) is passed through
-    with every record.  Use the result as a context manager.
-    """
-    if isinstance(source, str | os.PathLike):
-        return CsvSource(open(source, "rb"), owned=True, columns=columns, role=role)
-    return CsvSource(source, owned=False, columns=columns, role=role)
-
-
-def _checked(reader: Iterable[list[str]]) -> Iterator[list[str]]:
-    iterator = iter(reader)
-    while True:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = getattr(reader, "line_num", "?")
-            raise InputError(f"line {line} is not valid CSV ({exc}); check its quotes") from None
-        yield row
+    """`read_table` under its first name: it reads workbooks too."""
+    return read_table(source, columns=columns, role=role, sheet=sheet, encoding=encoding)
