@@ -4,7 +4,8 @@ pretix writes its export headers in the organizer's back-end language, so
 "Attendee email" arrives as "E-Mail Teilnehmer*in" from a German back end.
 This script reads the compiled catalogues (``pretix/locale/*/LC_MESSAGES/
 django.mo``) inside a pretix wheel and writes every translation of the
-headers that hold a person's name or e-mail, the way pretix builds them
+headers that hold a person's name or e-mail (and its words for yes and no,
+which fill yes/no question columns), the way pretix builds them
 (``pretix/base/exporters/orderlist.py`` and
 ``pretix/plugins/checkinlists/exporters.py``).
 
@@ -21,6 +22,7 @@ import gettext
 import io
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 
@@ -60,13 +62,18 @@ def _catalogues(wheel: str) -> Iterator[tuple[str, Callable[[str], str]]]:
                 yield match[1], catalogue.gettext
 
 
+def _width(text: str) -> int:
+    """Columns *text* takes in an editor (and for ruff): wide East Asian letters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _frozenset(name: str, comment: str, texts: Iterator[str]) -> list[str]:
     """A frozenset constant, several strings a line, each line within 100 characters."""
     lines = [f"# {comment}", f"{name}: Final[frozenset[str]] = frozenset({{"]
     line = "   "
     for text in sorted(set(texts)):
         item = f" {text!r},"
-        if len(line) + len(item) > 99:
+        if _width(line) + _width(item) > 99:
             lines.append(line)
             line = "   "
         line += item
@@ -78,10 +85,12 @@ def main(wheel: str) -> str:
     rows: set[tuple[str, str, bool]] = set()
     emails: set[str] = set()
     codes: set[str] = set()
+    answers: set[str] = set()
     for _locale, translate in _catalogues(wheel):
         rows.update(_rows(translate))
         emails.add(translate("Email"))
         codes.add(translate("Order code"))
+        answers.update((translate("Yes"), translate("No")))
     lines = [
         '"""pretix\'s export headers for names and e-mails, in every locale pretix ships.',
         "",
@@ -100,10 +109,9 @@ def main(wheel: str) -> str:
             prefix = "ORDER_" if order else "ATTENDEE_"
             if any(True for header, k, o in rows if (k, o) == (kind, order)):
                 lines += _frozenset(f"{prefix}{kind.upper()}", f"{kind}, {level}", texts)
-    lines += _frozenset(
-        "ORDER_EMAIL", "pretix's plain \"Email\": the order's e-mail", iter(emails)
-    )
-    lines += _frozenset("ORDER_CODE", "pretix's \"Order code\"", iter(codes))
+    lines += _frozenset("ORDER_EMAIL", "pretix's plain \"Email\": the order's e-mail", iter(emails))
+    lines += _frozenset("ORDER_CODE", 'pretix\'s "Order code"', iter(codes))
+    lines += _frozenset("YES_NO", 'pretix\'s "Yes" and "No" (its yes/no answers)', iter(answers))
     lines += ["# fmt: on", ""]
     return "\n".join(lines)
 

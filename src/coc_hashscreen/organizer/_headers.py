@@ -199,7 +199,7 @@ def _kind_of(normalized: str) -> tuple[str, bool] | None:
 
 
 def services_named(header: str) -> tuple[str, ...]:
-    """The handle kinds a header names, in order: ("github", "mastodon") for "GitHub or Mastodon"."""
+    """The handle kinds a header names, in order ("GitHub or Mastodon": github, mastodon)."""
     services = {**_SERVICES, **_SERVICES_EXTRA}
     found = (services[w] for w in normalize_header(header).split() if w in services)
     return tuple(dict.fromkeys(found))
