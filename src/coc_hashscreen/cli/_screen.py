@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..core import HashingOptions
 from ..organizer import (
@@ -24,7 +25,9 @@ from ._common import (
     column,
     first_use,
     info,
+    out,
     positive,
+    safe,
     state,
     write_output,
 )
@@ -39,6 +42,8 @@ def _screen(args: argparse.Namespace) -> int:
     columns: dict[str, list[str]] = {}
     for kind, header in args.column or ():
         columns.setdefault(kind, []).append(header)
+    for header in args.no_column or ():
+        columns.setdefault("ignore", []).append(header)
     store = state(args)
     trust = load_trust(args.trust)
     new = store.get(trust.series) is None
@@ -56,6 +61,9 @@ def _screen(args: argparse.Namespace) -> int:
         first_use(args, trust)
     with read_csv(args.input, columns=columns or None, role=args.role) as source:
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
+        for warning in source.plan.warnings:
+            # Even with --quiet: a column the screening misses is a person missed.
+            out(f"Warning: {safe(warning)}", stream=sys.stderr)
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
         try:
@@ -103,7 +111,14 @@ def add_parser(sub: Subparsers) -> None:
         action="append",
         metavar="KIND=HEADER",
         help="use column HEADER for KIND, overriding detection (repeatable); "
-        f"kinds: {', '.join(COLUMN_KINDS)}",
+        f"kinds: {', '.join(COLUMN_KINDS)}; order-KIND marks the column as "
+        "order-level (the buyer's); HEADER#N is the Nth column headed HEADER",
+    )
+    p.add_argument(
+        "--no-column",
+        action="append",
+        metavar="HEADER",
+        help="do not screen column HEADER (or HEADER#N) even if detected (repeatable)",
     )
     p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")

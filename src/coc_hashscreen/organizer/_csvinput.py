@@ -24,7 +24,14 @@ from typing import IO, Final
 
 from ..core import Closing, canonical
 from ..errors import InputError, InvalidIdentifier
-from ._headers import COLUMN_KINDS, combine, kind_of, pretix_order_emails, services_named
+from ._headers import (
+    COLUMN_KINDS,
+    combine,
+    holds_several_names,
+    kind_of,
+    pretix_order_emails,
+    services_named,
+)
 from ._pretix_headers import YES_NO as PRETIX_YES_NO
 from ._records import ScreenRecord
 
@@ -41,6 +48,8 @@ class Column:
     only when its attendee-level cells of that kind are empty.  A column
     with ``among`` (a "GitHub or Mastodon" question) appears once per kind
     in it, and each value is read as the kinds it fits (`_fitting`).
+    ``several`` name columns list several people in a cell, one a line or
+    separated by commas (pretalx's "Speaker names").
     """
 
     index: int
@@ -48,6 +57,7 @@ class Column:
     kind: str
     fallback: bool = False
     among: tuple[str, ...] = ()
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,8 @@ def _detected(index: int, header: str, kind: str, fallback: bool) -> list[Column
     among = services_named(header)
     if kind in among and len(among) > 1:
         return [Column(index, header, k, fallback, among) for k in among]
-    return [Column(index, header, kind, fallback)]
+    several = kind == "name" and holds_several_names(header)
+    return [Column(index, header, kind, fallback, several=several)]
 
 
 def _overridden(explicit: Mapping[str, Sequence[str]]) -> set[tuple[str, bool]]:
@@ -275,10 +286,13 @@ def _fitting(value: str, among: Sequence[str]) -> tuple[str, ...]:
     return tuple(fits) or tuple(among)
 
 
-def _split(kind: str, cell: str, among: Sequence[str] = ()) -> list[str]:
+def _split(kind: str, cell: str, among: Sequence[str] = (), several: bool = False) -> list[str]:
     cell = cell.strip()
     if not cell:
         return []
+    if several:
+        # pretalx joins co-speakers with a line break or ", " (its two choices).
+        return [part.strip() for part in re.split(r"\n|,\s|;", cell) if part.strip()]
     if kind == "name" or kind in ("given", "family"):
         return [cell]
     # Addresses and handles hold no spaces, commas or semicolons.
@@ -398,13 +412,14 @@ class CsvSource(Closing):
 def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]:
     """The identifier values of one row, per kind."""
     return combine(
-        (
-            c.kind,
-            c.fallback,
-            _split(c.kind, cells[c.index] if c.index < len(cells) else "", c.among),
-        )  # noqa: E501
+        (c.kind, c.fallback, _split(c.kind, _cell(cells, c.index), c.among, c.several))
         for c in columns
     )
+
+
+def _cell(cells: Sequence[str], index: int) -> str:
+    """A row's cell, empty where the row ends early (trailing empty cells left out)."""
+    return cells[index] if index < len(cells) else ""
 
 
 def read_csv(

@@ -20,6 +20,7 @@ from . import _pretix_headers as pretix
 __all__ = [
     "COLUMN_KINDS",
     "combine",
+    "holds_several_names",
     "kind_of",
     "normalize_header",
     "pretix_order_emails",
@@ -47,7 +48,8 @@ _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
         "name", "full name", "fullname", "attendee name", "attendee full name",
         "ticket full name", "participant name", "speaker name", "speaker",
         "display name", "your name", "registrant name", "delegate name", "badge name",
-        "names", "your full name", "registration name", "name on badge", "full names",
+        "names", "speaker names", "speakers", "attendee names", "your full name",
+        "registration name", "name on badge", "full names",
         # de fr es it nl pt pl sv da fi cs
         "vollständiger name", "voller name", "vor und nachname", "vor und zuname", "ihr name",
         "dein name", "teilnehmername", "name des teilnehmers",
@@ -196,6 +198,18 @@ def _kind_of(normalized: str) -> tuple[str, bool] | None:
         if word in words and _QUALIFIERS & set(words):
             return kind, False
     return None
+
+
+# Headers of cells holding several people's names, one a line or separated
+# by commas (pretalx's "Speaker names" of a session with co-speakers).
+_SEVERAL_NAMES: Final = frozenset(
+    {"names", "speaker names", "speakers", "attendee names", "full names", "participant names"}
+)
+
+
+def holds_several_names(header: str) -> bool:
+    """Whether a name column's cells list several people (pretalx's "Speaker names")."""
+    return normalize_header(header) in _SEVERAL_NAMES
 
 
 def services_named(header: str) -> tuple[str, ...]:
