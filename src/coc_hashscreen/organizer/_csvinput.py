@@ -18,6 +18,7 @@ import io
 import itertools
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
@@ -85,17 +86,24 @@ class ColumnPlan:
 # Detection reads the header line and this many data rows after it.
 SAMPLE_ROWS: Final = 200
 
+
+def _answer(text: str) -> str:
+    """A yes/no answer folded: "SÍ", "Sí" and "si" agree; Turkish "HAYIR" is "hayır"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("ı", "i"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 # Answers of a yes/no question: a column of only these is never screened,
 # whatever its header says ("Print my Twitter handle on my badge").
 # pretix's own words for yes and no in every locale it ships, and the
 # usual spellings of spreadsheets and forms.
 _YES_NO: Final = frozenset(
-    {text.casefold() for text in PRETIX_YES_NO}
-    | {
+    map(_answer, {
+        *PRETIX_YES_NO,
         "yes", "no", "y", "n", "true", "false", "1", "0", "x", "on", "off", "ja", "nein",
         "oui", "non", "sí", "si", "sim", "não", "nao", "tak", "nie", "ano", "ne",
         "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘", "-",
-    }
+    })
 )  # fmt: skip
 
 # A first line that holds an e-mail address, a handle or a web address is
@@ -137,7 +145,7 @@ def detect_columns(
         if (kind, fallback) in overridden:
             continue
         values = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
-        if values and all(v.casefold() in _YES_NO for v in values):
+        if values and all(_answer(v) in _YES_NO for v in values):
             warnings.append(
                 f"column {_quoted(header)} holds only yes/no answers; it is not screened"
             )
