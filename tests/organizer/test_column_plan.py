@@ -249,7 +249,7 @@ def test_long_header_lists_are_cut() -> None:
 
 @given(
     cells=st.lists(
-        st.text(st.characters(blacklist_categories=("Cs",)), min_size=3, max_size=12),
+        st.text(st.characters(exclude_categories=["Cs"]), min_size=3, max_size=12),
         min_size=4,
         max_size=4,
     )

@@ -1,14 +1,16 @@
 """Attendee and speaker lists from CSV files.
 
 UTF-8 with or without a byte-order mark; comma, semicolon, tab or pipe
-separated (detected).  Columns are detected from their headers, including
-the attendee exports of pretix, Eventbrite and Tito, and an explicit mapping
-(``KIND=HEADER``) overrides detection for the kinds it names.  Files are read
-as a stream, so a million-row export is never held in memory.
+separated (detected).  Columns are detected from their headers and the
+first `SAMPLE_ROWS` rows (`detect_columns`), including the exports of
+pretix in every language it ships, Eventbrite and Tito, and an explicit
+mapping (``KIND=HEADER``) overrides detection for the kinds it names.  Files
+are read as a stream, so a million-row export is never held in memory.
 
 Errors name the line and never quote a cell, not even a header: cells are
 attendee data, and in a file without a header line the first line is an
-attendee too.
+attendee too.  A first line holding an address or handle is refused as no
+header line; only then do the plan's warnings name headers.
 """
 
 from __future__ import annotations
@@ -440,8 +442,11 @@ def read_csv(
 
     *columns* maps kinds (``name``, ``given``, ``family``, ``email``,
     ``github``, ``twitter``, ``mastodon``) to headers and overrides detection
-    for those kinds.  *role* ("attendee", "speaker", ...) is passed through
-    with every record.  Use the result as a context manager.
+    for those kinds; ``order-KIND`` names order-level columns, ``ignore``
+    columns not to screen, and ``"HEADER#N"`` the Nth column headed HEADER.
+    *role* ("attendee", "speaker", ...) is passed through with every record.
+    Use the result as a context manager; ``source.plan.warnings`` says what
+    to check.
     """
     if isinstance(source, str | os.PathLike):
         return CsvSource(open(source, "rb"), owned=True, columns=columns, role=role)
