@@ -15,18 +15,12 @@ from coc_hashscreen.errors import CocHashscreenError, InputError
 from coc_hashscreen.organizer import CsvSource, ScreenRecord, read_csv
 
 from ..conftest import World
+from ._plans import plan_of as _plan
 
 
 def _records(data: bytes, **kwargs: object) -> list[ScreenRecord]:
     with read_csv(io.BytesIO(data), **kwargs) as source:  # type: ignore[arg-type]
         return list(source.records())
-
-
-def _plan(header: str, **kwargs: object) -> list[tuple[str, str, bool]]:
-    # A header line alone is refused (no data rows): the header again is a row.
-    data = f"{header}\n{header}\n".encode()
-    with read_csv(io.BytesIO(data), **kwargs) as source:  # type: ignore[arg-type]
-        return [(c.kind, c.header, c.fallback) for c in source.plan.columns]
 
 
 # ---------------------------------------------------------------------------

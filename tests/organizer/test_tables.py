@@ -331,3 +331,22 @@ def test_any_bytes_give_a_table_or_our_error(data: bytes) -> None:
 def test_a_line_without_end_is_not_held_without_bound() -> None:
     data = b"Name\nJane\n" + b"x" * (16 * 2**20 + 10)
     assert "line 3 is longer than 16,777,216 characters" in _refusal(data)
+
+
+def test_localized_pretix_workbook_reads_the_positions_not_the_orders(world: World) -> None:
+    # A German pretix back end names its sheets in German, so the preferred
+    # English name is absent; the orders sheet has only order-level columns.
+    orders = [
+        ["Bestellnummer", "E-Mail", "Rechnungsadresse: Name"],
+        ["ABC12", "x@example.org", "X"],
+    ]
+    positions = [
+        ["Bestellnummer", "Name Teilnehmer*in", "E-Mail Teilnehmer*in"],
+        ["ABC12", "Mallory Smith", ""],
+    ]
+    path = write_xlsx(
+        world.tmp / "pretix-de.xlsx", {"Bestellungen": orders, "Positionen": positions}
+    )
+    with read_table(path) as source:
+        assert source.origin.sheet == "Positionen"
+        assert [r.names for r in source.records()] == [("Mallory Smith",)]

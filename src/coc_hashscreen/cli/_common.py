@@ -160,13 +160,13 @@ def positive(value: str) -> int:
 
 
 def column(value: str) -> tuple[str, str]:
-    """A ``KIND=HEADER`` argument."""
+    """A ``KIND=HEADER`` argument; ``order-KIND`` names an order-level column."""
     kind, sep, header = value.partition("=")
     if not sep or not header:
         raise argparse.ArgumentTypeError(f"expected KIND=HEADER, got {value!r}")
-    if kind not in COLUMN_KINDS:
+    if kind.removeprefix("order-") not in COLUMN_KINDS:
         raise argparse.ArgumentTypeError(
-            f"unknown kind {kind!r}; use one of {', '.join(COLUMN_KINDS)}"
+            f"unknown kind {kind!r}; use one of {', '.join(COLUMN_KINDS)}, or order-KIND"
         )
     return kind, header
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..core import HashingOptions
 from ..organizer import (
@@ -24,7 +25,9 @@ from ._common import (
     column,
     first_use,
     info,
+    out,
     positive,
+    safe,
     state,
     write_output,
 )
@@ -39,6 +42,8 @@ def _screen(args: argparse.Namespace) -> int:
     columns: dict[str, list[str]] = {}
     for kind, header in args.column or ():
         columns.setdefault(kind, []).append(header)
+    for header in args.no_column or ():
+        columns.setdefault("ignore", []).append(header)
     store = state(args)
     trust = load_trust(args.trust)
     new = store.get(trust.series) is None
@@ -62,6 +67,9 @@ def _screen(args: argparse.Namespace) -> int:
         encoding=args.encoding,
     ) as source:
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
+        for warning in source.plan.warnings:
+            # Even with --quiet: a column the screening misses is a person missed.
+            out(f"Warning: {safe(warning)}", stream=sys.stderr)
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
         try:
@@ -109,13 +117,20 @@ def add_parser(sub: Subparsers) -> None:
         action="append",
         metavar="KIND=HEADER",
         help="use column HEADER for KIND, overriding detection (repeatable); "
-        f"kinds: {', '.join(COLUMN_KINDS)}",
+        f"kinds: {', '.join(COLUMN_KINDS)}; order-KIND marks the column as "
+        "order-level (the buyer's); HEADER#N is the Nth column headed HEADER",
+    )
+    p.add_argument(
+        "--no-column",
+        action="append",
+        metavar="HEADER",
+        help="do not screen column HEADER (or HEADER#N) even if detected (repeatable)",
     )
     p.add_argument(
         "--sheet",
         metavar="NAME",
         help="the workbook sheet to read (default: pretix's 'Order positions', else the "
-        "first sheet with a recognized column)",
+        "sheet naming the most kinds of identifier)",
     )
     p.add_argument(
         "--encoding",

@@ -2,31 +2,51 @@
 
 The file is read as a table by `_tables` (CSV in UTF-8 or UTF-16, comma,
 semicolon, tab or pipe separated; XLSX, XLS, ODS).  Columns are detected
-from their headers, including the attendee exports of pretix, Eventbrite
-and Tito, and an explicit mapping (``KIND=HEADER``) overrides detection for
-the kinds it names.  CSV files are read as a stream, so a million-row
+from their headers and the first `SAMPLE_ROWS` rows (`detect_columns`),
+including the exports of pretix in every language it ships, Eventbrite
+and Tito, and an explicit mapping (``KIND=HEADER``) overrides detection
+for the kinds it names.  CSV files are read as a stream, so a million-row
 export is never held in memory.
 
 Errors name the line and never quote a cell, not even a header: cells are
 attendee data, and in a file without a header line the first line is an
-attendee too.
+attendee too.  A first line holding an address or handle is refused as no
+header line; only then do the plan's warnings name headers.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Final
 
-from ..core import Closing
-from ..errors import InputError
-from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
+from ..core import Closing, canonical
+from ..errors import InputError, InvalidIdentifier
+from ._headers import (
+    COLUMN_KINDS,
+    combine,
+    holds_several_names,
+    kind_of,
+    pretix_order_emails,
+    services_named,
+)
+from ._pretix_headers import YES_NO as PRETIX_YES_NO
 from ._records import ScreenRecord
 from ._tables import TableOptions, TableOrigin, open_table
 
-__all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv", "read_table"]
+__all__ = [
+    "SAMPLE_ROWS",
+    "Column",
+    "ColumnPlan",
+    "CsvSource",
+    "detect_columns",
+    "read_csv",
+    "read_table",
+]
 
 
 @dataclass(frozen=True)
@@ -34,48 +54,111 @@ class Column:
     """A column used for screening: its position, header, and the kind it holds.
 
     ``fallback`` columns (order-level names and e-mails) are used for a row
-    only when its attendee-level cells of that kind are empty.
+    only when its attendee-level cells of that kind are empty.  A column
+    with ``among`` (a "GitHub or Mastodon" question) appears once per kind
+    in it, and each value is read as the kinds it fits (`_fitting`).
+    ``several`` name columns list several people in a cell, one a line or
+    separated by commas (pretalx's "Speaker names").
     """
 
     index: int
     header: str
     kind: str
     fallback: bool = False
+    among: tuple[str, ...] = ()
+    several: bool = False
 
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    """Which columns hold which kind of identifier."""
+    """Which columns hold which kind of identifier, and what a person should check.
+
+    ``warnings`` are one line each, naming headers but never a cell.
+    """
 
     columns: tuple[Column, ...]
     ignored: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
         """One line per used column, for people to check the detection."""
         lines = []
         for column in self.columns:
             note = " (when the attendee's own is empty)" if column.fallback else ""
+            if column.among:
+                note += f" (each value as whichever of {'/'.join(column.among)} it fits)"
             lines.append(f"{column.kind:<8} <- {column.header!r}{note}")
         return lines
 
 
+# Detection reads the header line and this many data rows after it.
+SAMPLE_ROWS: Final = 200
+
+
+def _answer(text: str) -> str:
+    """A yes/no answer folded: "SÍ", "Sí" and "si" agree; Turkish "HAYIR" is "hayır"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("ı", "i"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Answers of a yes/no question: a column of only these is never screened,
+# whatever its header says ("Print my Twitter handle on my badge").
+# pretix's own words for yes and no in every locale it ships, and the
+# usual spellings of spreadsheets and forms.
+_YES_NO: Final = frozenset(
+    map(_answer, {
+        *PRETIX_YES_NO,
+        "yes", "no", "y", "n", "true", "false", "1", "0", "x", "on", "off", "ja", "nein",
+        "oui", "non", "sí", "si", "sim", "não", "nao", "tak", "nie", "ano", "ne",
+        "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘", "-",
+    })
+)  # fmt: skip
+
+# A first line that holds an e-mail address, a handle or a web address is
+# an attendee, not a header line.
+_DATA_CELL: Final = re.compile(
+    r"[^\s@]+@[^\s@]+\.[^\s@]+|@[\w.-]+(?:@[\w.-]+)?|(?:https?://|www\.)\S+", re.IGNORECASE
+)
+_NTH: Final = re.compile(r"(?P<header>.*\S)\s*#(?P<n>[1-9][0-9]*)")
+_NAME_KINDS: Final = frozenset({"name", "given", "family"})
+
+
 def detect_columns(
-    headers: Sequence[str], explicit: Mapping[str, Sequence[str]] | None = None
+    headers: Sequence[str],
+    sample_rows: Iterable[Sequence[str]] = (),
+    *,
+    explicit: Mapping[str, Sequence[str]] | None = None,
 ) -> ColumnPlan:
-    """Map headers to kinds; *explicit* (kind -> headers) replaces detection per kind."""
+    """Map headers to kinds, from the header line and a sample of data rows.
+
+    *sample_rows* are the first rows after the header (`SAMPLE_ROWS` of them
+    are read by `read_csv`; where they come from does not matter).
+    *explicit* maps ``KIND``, ``order-KIND`` or ``ignore`` to headers; a
+    header ``"E-mail#2"`` is the second column headed "E-mail".  An explicit
+    kind replaces detection of that kind at its level.
+    """
+    _refuse_data_header(headers)
     explicit = explicit or {}
-    columns = _explicit_columns(headers, explicit)
-    # Naming a person explicitly replaces every detected name column.
-    overridden = set(explicit)
-    if overridden & {"name", "given", "family"}:
-        overridden |= {"name", "given", "family"}
-    taken = {c.index for c in columns}
+    columns, ignore = _explicit_columns(headers, explicit)
+    overridden = _overridden(explicit)
+    taken = {c.index for c in columns} | ignore
+    order_emails = pretix_order_emails(headers)
+    samples = [list(row) for row in sample_rows]
+    warnings: list[str] = []
     for i, header in enumerate(headers):
         found = kind_of(header)
-        if found is None or i in taken or found[0] in overridden:
+        if found is None or i in taken:
             continue
-        columns.append(Column(i, header.strip(), found[0], found[1]))
-    _pretix_order_email(columns)
+        kind, fallback = found[0], found[1] or i in order_emails
+        if (kind, fallback) in overridden:
+            continue
+        values = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
+        if values and all(_answer(v) in _YES_NO for v in values):
+            warnings.append(
+                f"column {_quoted(header)} holds only yes/no answers; it is not screened"
+            )
+            continue
+        columns.extend(_detected(i, header.strip(), kind, fallback))
     if not columns:
         # The headers are not quoted: in a file without a header line, the
         # first line is an attendee.
@@ -87,54 +170,150 @@ def detect_columns(
         )
     used = {c.index for c in columns}
     ignored = tuple(h for i, h in enumerate(headers) if i not in used)
-    return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored)
+    warnings += _coverage_warnings(columns, ignored)
+    return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored, tuple(warnings))
+
+
+def _refuse_data_header(headers: Sequence[str]) -> None:
+    """A first line holding an address or handle is an attendee: refuse, never quote it."""
+    if any(_DATA_CELL.fullmatch(h.strip()) for h in headers):
+        raise InputError(
+            "the first line holds an e-mail address, a handle or a web address: it is an "
+            "attendee, and the first line must be a header line; add one naming the columns "
+            "(for example name,email) above it"
+        )
+
+
+def _detected(index: int, header: str, kind: str, fallback: bool) -> list[Column]:
+    """One detected column, or one per kind for a "GitHub or Mastodon" question."""
+    among = services_named(header)
+    if kind in among and len(among) > 1:
+        return [Column(index, header, k, fallback, among) for k in among]
+    several = kind == "name" and holds_several_names(header)
+    return [Column(index, header, kind, fallback, several=several)]
+
+
+def _overridden(explicit: Mapping[str, Sequence[str]]) -> set[tuple[str, bool]]:
+    """(kind, order-level) pairs whose detection *explicit* replaces.
+
+    Naming a person's name (or a part of it) replaces every detected name
+    column of that level.
+    """
+    overridden: set[tuple[str, bool]] = set()
+    for key in explicit:
+        if key == "ignore":
+            continue
+        kind = key.removeprefix("order-")
+        level = key != kind
+        overridden |= {(k, level) for k in (_NAME_KINDS if kind in _NAME_KINDS else {kind})}
+    return overridden
 
 
 def _explicit_columns(
     headers: Sequence[str], explicit: Mapping[str, Sequence[str]]
-) -> list[Column]:
-    """The columns *explicit* names (kind -> headers), each of which must exist."""
-    for kind in explicit:
-        if kind not in COLUMN_KINDS:
+) -> tuple[list[Column], set[int]]:
+    """The columns *explicit* names, and the positions it excludes (``ignore``)."""
+    for key in explicit:
+        if key != "ignore" and key.removeprefix("order-") not in COLUMN_KINDS:
             raise InputError(
-                f"unknown column kind {kind[:20]!r}; use one of {', '.join(COLUMN_KINDS)}"
+                f"unknown column kind {key[:20]!r}; use one of {', '.join(COLUMN_KINDS)}, "
+                "order-KIND for an order-level column, or ignore"
             )
-    positions: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        positions.setdefault(header.strip(), i)
     columns: list[Column] = []
-    for kind, wanted in explicit.items():
+    ignore: set[int] = set()
+    for key, wanted in explicit.items():
         for header in wanted:
-            if header.strip() not in positions:
-                # The header asked for is the caller's; the file's are not quoted.
-                raise InputError(
-                    f"no column headed {header[:60]!r} for {kind} among the "
-                    f"{len(headers)} column(s) of the first line; check its spelling "
-                    "against the file's header line"
-                )
-            columns.append(Column(positions[header.strip()], header.strip(), kind))
-    return columns
+            index = _position(headers, header, key)
+            if key == "ignore":
+                ignore.add(index)
+            else:
+                kind = key.removeprefix("order-")
+                columns.append(Column(index, headers[index].strip(), kind, kind != key))
+    return columns, ignore
 
 
-def _pretix_order_email(columns: list[Column]) -> None:
-    """Beside an "Attendee email" column, a plain "Email" is the order's (pretix).
+def _position(headers: Sequence[str], wanted: str, key: str) -> int:
+    """Where the column *wanted* is: a header, or ``HEADER#N`` for its Nth column."""
+    stripped = [h.strip() for h in headers]
+    if wanted.strip() in stripped:
+        return stripped.index(wanted.strip())
+    nth = _NTH.fullmatch(wanted.strip())
+    if nth is not None:
+        positions = [i for i, h in enumerate(stripped) if h == nth["header"]]
+        if len(positions) >= int(nth["n"]):
+            return positions[int(nth["n"]) - 1]
+        if positions:
+            raise InputError(
+                f"there are {len(positions)} column(s) headed {nth['header'][:60]!r}, "
+                f"not {nth['n']}; count the columns of that name in the header line"
+            )
+    # The header asked for is the caller's; the file's are not quoted.
+    raise InputError(
+        f"no column headed {wanted[:60]!r} for {key} among the {len(headers)} column(s) "
+        "of the first line; check its spelling against the file's header line"
+    )
 
-    In other exports (Eventbrite) a plain "Email" is the attendee's own.
+
+def _coverage_warnings(columns: Sequence[Column], ignored: Sequence[str]) -> list[str]:
+    """Warnings for a plan without attendee names or without attendee e-mails."""
+    own = {c.kind for c in columns if not c.fallback}
+    listed = _listing(ignored)
+    warnings = []
+    if not own & _NAME_KINDS:
+        warnings.append(
+            f"no column of attendee names was recognized; ignored columns: {listed}; "
+            "name one with --column name=HEADER if it holds names"
+        )
+    if "email" not in own:
+        has_order = any(c.kind == "email" for c in columns)
+        order = " (only the order's, the buyer's)" if has_order else ""
+        warnings.append(
+            f"no column of attendee e-mail addresses was recognized{order}; ignored columns: "
+            f"{listed}; name one with --column email=HEADER if it holds them"
+        )
+    return warnings
+
+
+def _quoted(header: str) -> str:
+    header = header.strip()
+    return repr(header if len(header) <= 60 else header[:59] + "…")
+
+
+def _listing(headers: Sequence[str], most: int = 20) -> str:
+    if not headers:
+        return "none"
+    shown = ", ".join(_quoted(h) for h in headers[:most])
+    return shown + (f" and {len(headers) - most} more" if len(headers) > most else "")
+
+
+def _fitting(value: str, among: Sequence[str]) -> tuple[str, ...]:
+    """The kinds of *among* that *value* is a valid identifier of (all, if none).
+
+    "@user@host" or a Mastodon URL fits only Mastodon, "github.com/user" only
+    GitHub, a bare "user" GitHub and Twitter alike: screened as each.
     """
-    if any(normalize_header(c.header) == "attendee email" for c in columns):
-        for i, column in enumerate(columns):
-            if column.kind == "email" and normalize_header(column.header) == "email":
-                columns[i] = Column(column.index, column.header, "email", fallback=True)
+    fits = []
+    for kind in among:
+        try:
+            canonical(kind, value)
+        except InvalidIdentifier:
+            continue
+        fits.append(kind)
+    return tuple(fits) or tuple(among)
 
 
-def _split(kind: str, cell: str) -> list[str]:
+def _split(kind: str, cell: str, among: Sequence[str] = (), several: bool = False) -> list[str]:
     cell = cell.strip()
     if not cell:
         return []
+    if several:
+        # pretalx joins co-speakers with a line break or ", " (its two choices).
+        return [part.strip() for part in re.split(r"\n|,\s|;", cell) if part.strip()]
     if kind == "name" or kind in ("given", "family"):
         return [cell]
     # Addresses and handles hold no spaces, commas or semicolons.
-    return [part for part in re.split(r"[\s,;]+", cell) if part]
+    parts = [part for part in re.split(r"[\s,;]+", cell) if part]
+    return [part for part in parts if kind in _fitting(part, among)] if among else parts
 
 
 class CsvSource(Closing):
@@ -165,7 +344,10 @@ class CsvSource(Closing):
     def _open(self, columns: Mapping[str, Sequence[str]] | None, options: TableOptions) -> None:
         self._table = open_table(self._handle, options)
         self.headers = self._table.header
-        self.plan = detect_columns(self.headers, columns)
+        # Detection reads the first rows; records() reads them again (a
+        # table can be read more than once).
+        sample = itertools.islice(self._table.rows(), SAMPLE_ROWS)
+        self.plan = detect_columns(self.headers, (row for _, row in sample), explicit=columns)
         # After the columns: a header line that is really an attendee is
         # reported as such, not as an empty list.
         self._table.require_rows()
@@ -203,7 +385,7 @@ class CsvSource(Closing):
 def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]:
     """The identifier values of one row, per kind."""
     return combine(
-        (c.kind, c.fallback, _split(c.kind, cells[c.index] if c.index < len(cells) else ""))
+        (c.kind, c.fallback, _split(c.kind, _cell(cells, c.index), c.among, c.several))
         for c in columns
     )
 
@@ -220,17 +402,25 @@ def read_table(
 
     *columns* maps kinds (``name``, ``given``, ``family``, ``email``,
     ``github``, ``twitter``, ``mastodon``) to headers and overrides detection
-    for those kinds.  *role* ("attendee", "speaker", ...) is passed through
-    with every record.  *sheet* names a workbook's sheet (default: pretix's
-    "Order positions", else the first with a recognized column); *encoding*
-    names a CSV file's legacy encoding (``cp1252``, ``mac_roman``), which is
-    never guessed.  Use the result as a context manager.
+    for those kinds; ``order-KIND`` names order-level columns, ``ignore``
+    columns not to screen, and ``"HEADER#N"`` the Nth column headed HEADER.
+    *role* ("attendee", "speaker", ...) is passed through with every record.
+    *sheet* names a workbook's sheet (default: pretix's "Order positions",
+    else the one naming the most kinds of identifier); *encoding* names a CSV file's
+    legacy encoding (``cp1252``, ``mac_roman``), which is never guessed.  Use
+    the result as a context manager; ``source.plan.warnings`` says what to
+    check.
     """
     options = TableOptions(sheet=sheet, encoding=encoding)
     if isinstance(source, str | os.PathLike):
         handle = open(source, "rb")  # noqa: SIM115 - closed by the CsvSource
         return CsvSource(handle, owned=True, columns=columns, role=role, options=options)
     return CsvSource(source, owned=False, columns=columns, role=role, options=options)
+
+
+def _cell(cells: Sequence[str], index: int) -> str:
+    """A row's cell, empty where the row ends early (trailing empty cells left out)."""
+    return cells[index] if index < len(cells) else ""
 
 
 def read_csv(

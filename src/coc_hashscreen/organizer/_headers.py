@@ -10,44 +10,90 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 from ..core import KINDS
+from . import _pretix_headers as pretix
 
-__all__ = ["COLUMN_KINDS", "combine", "kind_of", "normalize_header"]
+__all__ = [
+    "COLUMN_KINDS",
+    "combine",
+    "holds_several_names",
+    "kind_of",
+    "normalize_header",
+    "pretix_order_emails",
+    "services_named",
+]
 
 # What a column can hold.  "given" and "family" are parts of one name.
 COLUMN_KINDS: Final = (*KINDS, "given", "family")
 
 
 def normalize_header(header: str) -> str:
-    """Lower-case words: "E-Mail Address", "e_mail_address" and "email address" agree."""
-    lowered = re.sub(r"(?<![a-z])e[-_ ]?mail", "email", header.lower())
-    return " ".join(re.findall(r"[a-z0-9]+", lowered))
+    """Lower-case words: "E-Mail Address", "e_mail_address" and "email address" agree.
+
+    Letters of every script count ("Prénom", "Имя"); punctuation and
+    pretix's gender star ("Teilnehmer*in") separate words.
+    """
+    lowered = unicodedata.normalize("NFKC", header).casefold()
+    lowered = re.sub(r"(?<![^\W\d_])e[-_ ]?mail", "email", lowered)
+    return " ".join(re.findall(r"[^\W_]+", lowered))
 
 
 # Headers of attendee-level columns, after `normalize_header`.
 _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
     "name": frozenset({
         "name", "full name", "fullname", "attendee name", "attendee full name",
-        "ticket full name", "ticket name", "participant name", "speaker name", "speaker",
+        "ticket full name", "participant name", "speaker name", "speaker",
         "display name", "your name", "registrant name", "delegate name", "badge name",
-        "names",
+        "names", "speaker names", "speakers", "attendee names", "your full name",
+        "registration name", "name on badge", "full names",
+        # de fr es it nl pt pl sv da fi cs
+        "vollständiger name", "voller name", "vor und nachname", "vor und zuname", "ihr name",
+        "dein name", "teilnehmername", "name des teilnehmers",
+        "nom complet", "prénom et nom", "nom et prénom", "votre nom", "nom du participant",
+        "nombre completo", "nombre y apellidos", "nombre y apellido", "su nombre", "tu nombre",
+        "nome completo", "nome e cognome", "il tuo nome", "nominativo", "seu nome",
+        "naam", "volledige naam", "voor en achternaam", "je naam", "uw naam",
+        "imię i nazwisko", "namn", "fullständigt namn", "för och efternamn", "ditt namn",
+        "navn", "fulde navn", "fuldt navn", "dit navn", "nimi", "koko nimi", "nimesi",
+        "jméno a příjmení", "celé jméno", "vaše jméno",
     }),
     "given": frozenset({
         "first name", "firstname", "given name", "forename", "ticket first name",
         "attendee name given name", "attendee name first name", "attendee first name",
         "speaker first name", "participant first name",
+        # A bare "Nombre" or "Nome" is the given name beside "Apellidos" or
+        # "Cognome"; alone, a given name is still the whole name.
+        "vorname", "prénom", "nombre", "nombre de pila", "nome", "nome próprio",
+        "primeiro nome", "voornaam", "imię", "förnamn", "fornavn", "etunimi", "jméno",
     }),
     "family": frozenset({
         "last name", "lastname", "surname", "family name", "ticket last name",
         "attendee name family name", "attendee last name", "speaker last name",
         "participant last name",
+        # French "Nom" beside "Prénom" is the family name; alone, still the name.
+        "nachname", "familienname", "zuname", "nom", "nom de famille", "apellido", "apellidos",
+        "cognome", "achternaam", "familienaam", "apelido", "sobrenome", "último nome",
+        "nazwisko", "efternamn", "efternavn", "sukunimi", "příjmení",
     }),
     "email": frozenset({
         "email", "email address", "mail", "attendee email", "ticket email", "speaker email",
-        "participant email", "contact email", "your email", "emails",
+        "participant email", "contact email", "your email", "emails", "email addresses",
+        "your email address", "registration email", "ticket email address",
+        "email adresse", "emailadresse", "ihre email adresse", "deine email adresse",
+        "courriel", "adresse email", "adresse courriel", "adresse électronique",
+        "adresse mail", "votre adresse email", "votre email", "votre courriel",
+        "correo", "correo electrónico", "dirección de correo electrónico",
+        "dirección de correo", "tu correo electrónico", "su correo electrónico",
+        "indirizzo email", "posta elettronica", "la tua email", "il tuo indirizzo email",
+        "emailadres", "email adres", "je emailadres", "uw emailadres",
+        "endereço de email", "correio eletrónico", "correio eletrônico", "seu email",
+        "o seu email", "adres email", "twój adres email", "e post", "epost",
+        "e postadress", "epostadress", "din e postadress", "din email", "sähköposti",
+        "sähköpostiosoite", "emailová adresa", "váš email",
     }),
     "github": frozenset({"github", "github username", "github handle", "github profile"}),
     "twitter": frozenset({
@@ -84,21 +130,58 @@ _EXTRA_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
+def _pretix_table() -> dict[str, tuple[str, bool]]:
+    """pretix's translated headers (generated from its catalogues), normalized.
+
+    Where two locales' words meet in one header (Spanish "Nombre" is both
+    pretix's "Given name" and its "Name"), the name part wins: a given or
+    family name alone still makes the whole name, a whole name taken for a
+    part would be joined to the other part.
+    """
+    table: dict[str, tuple[str, bool]] = {}
+    for texts, kind, order_level in (
+        (pretix.ATTENDEE_GIVEN, "given", False),
+        (pretix.ATTENDEE_FAMILY, "family", False),
+        (pretix.ORDER_GIVEN, "given", True),
+        (pretix.ORDER_FAMILY, "family", True),
+        (pretix.ATTENDEE_NAME, "name", False),
+        (pretix.ORDER_NAME, "name", True),
+        (pretix.ATTENDEE_EMAIL, "email", False),
+    ):
+        for text in texts:
+            table.setdefault(normalize_header(text), (kind, order_level))
+    return table
+
+
+_PRETIX: Final = _pretix_table()
+_PRETIX_ORDER_EMAIL: Final = frozenset(map(normalize_header, pretix.ORDER_EMAIL))
+_PRETIX_ORDER_CODE: Final = frozenset(map(normalize_header, pretix.ORDER_CODE))
+# "Name (as it should appear on your badge)", "E-mail [required]": the
+# words in brackets qualify the header, they do not change what it holds.
+_BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^]]*\]")
+
+
 # Cached: dict records repeat the same few keys on every record.
 @functools.lru_cache(maxsize=4096)
 def kind_of(header: str) -> tuple[str, bool] | None:
-    """(kind, is_fallback) for a column header or mapping key, or None.
+    """(kind, is_order_level) for a column header or mapping key, or None.
 
-    camelCase keys ("firstName", "emailAddress") are read as words too;
-    "GitHub" is still one word.
+    pretix's headers in every locale it ships, generic headers in English
+    and the main European languages; camelCase keys ("firstName",
+    "emailAddress") are read as words too, "GitHub" is still one word.
     """
-    found = _kind_of(normalize_header(header))
-    if found is None:
-        found = _kind_of(normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)))
-    return found
+    for text in (header, _BRACKETED.sub(" ", header)):
+        found = _kind_of(normalize_header(text))
+        if found is None:
+            found = _kind_of(normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)))
+        if found is not None:
+            return found
+    return None
 
 
 def _kind_of(normalized: str) -> tuple[str, bool] | None:
+    if normalized in _PRETIX:
+        return _PRETIX[normalized]
     words = normalized.split()
     stripped = " ".join(w for w in words if w not in _EXTRA_WORDS and not w.isdigit())
     for candidate in dict.fromkeys((normalized, stripped)):
@@ -115,6 +198,47 @@ def _kind_of(normalized: str) -> tuple[str, bool] | None:
         if word in words and _QUALIFIERS & set(words):
             return kind, False
     return None
+
+
+# Headers of cells holding several people's names, one a line or separated
+# by commas (pretalx's "Speaker names" of a session with co-speakers).
+_SEVERAL_NAMES: Final = frozenset(
+    {"names", "speaker names", "speakers", "attendee names", "full names", "participant names"}
+)
+
+
+def holds_several_names(header: str) -> bool:
+    """Whether a name column's cells list several people (pretalx's "Speaker names")."""
+    return normalize_header(header) in _SEVERAL_NAMES
+
+
+def services_named(header: str) -> tuple[str, ...]:
+    """The handle kinds a header names, in order ("GitHub or Mastodon": github, mastodon)."""
+    services = {**_SERVICES, **_SERVICES_EXTRA}
+    found = (services[w] for w in normalize_header(header).split() if w in services)
+    return tuple(dict.fromkeys(found))
+
+
+def pretix_order_emails(headers: Sequence[str]) -> frozenset[int]:
+    """Positions of pretix's plain "Email" columns that hold the order's e-mail.
+
+    Beside pretix's "Attendee email", or in its check-in list (an "Attendee
+    name" and an "Order code"), pretix's plain "Email" in any locale is the
+    buyer's ("E-Mail" beside "E-Mail Teilnehmer*in"); the check-in list
+    fills it with the attendee's own or else the buyer's, so it cannot
+    count as the attendee's either.  Elsewhere (Eventbrite, forms) a plain
+    "Email" is the person's own.
+    """
+    normalized = [normalize_header(h) for h in headers]
+    found = {_PRETIX.get(h) for h in normalized}
+    has_code = any(h in _PRETIX_ORDER_CODE for h in normalized)
+    if ("email", False) in found or (has_code and ("name", False) in found):
+        return frozenset(
+            i
+            for i, h in enumerate(normalized)
+            if h in _PRETIX_ORDER_EMAIL and _PRETIX.get(h) != ("email", False)
+        )
+    return frozenset()
 
 
 # Kinds whose order-level values stand in together: a buyer's first and last

@@ -508,13 +508,20 @@ def _choose_sheet(book: python_calamine.CalamineWorkbook, wanted: str | None) ->
     for preferred in PREFERRED_SHEETS:
         if preferred in names:
             return preferred
+    # The sheet whose header names the most kinds of attendee identifier
+    # (then of any identifier), the first of equals: Sessionize's sessions
+    # sheet names its speakers, but its speakers sheet has their e-mails and
+    # handles too; a localized pretix workbook's orders sheet has only
+    # order-level columns.  With nothing recognized, the first sheet, where
+    # the column detection says what to do (--column, or --sheet).
+    best, most = (names[0] if names else ""), (0, 0)
     for name in names:
         header = next(iter(book.get_sheet_by_name(name).to_python(nrows=1)), [])
-        if any(kind_of(cell_text(value)) for value in header):
-            return name
-    # Nothing recognized: the first sheet, where the column detection says
-    # what to do (--column, or --sheet).
-    return names[0] if names else ""
+        found = {kind for kind in map(kind_of, map(cell_text, header)) if kind}
+        score = (len({kind for kind, order in found if not order}), len(found))
+        if score > most:
+            best, most = name, score
+    return best
 
 
 def cell_text(value: object) -> str:
