@@ -23,7 +23,7 @@ from typing import IO, Final
 
 from ..core import Closing
 from ..errors import InputError
-from ._headers import COLUMN_KINDS, combine, kind_of, normalize_header
+from ._headers import COLUMN_KINDS, kind_of, normalize_header
 from ._records import ScreenRecord
 
 __all__ = ["Column", "ColumnPlan", "CsvSource", "detect_columns", "read_csv"]
@@ -35,8 +35,9 @@ _SNIFF_BYTES: Final = 64 * 1024
 class Column:
     """A column used for screening: its position, header, and the kind it holds.
 
-    ``fallback`` columns (order-level names and e-mails) are used for a row
-    only when its attendee-level cells of that kind are empty.
+    ``fallback`` columns are order-level (the buyer's or invoice address's
+    name and e-mail): screened for every row, and a hit through one is
+    reported as the order's contact, never as the attendee.
     """
 
     index: int
@@ -56,7 +57,7 @@ class ColumnPlan:
         """One line per used column, for people to check the detection."""
         lines = []
         for column in self.columns:
-            note = " (when the attendee's own is empty)" if column.fallback else ""
+            note = " (order-level: the buyer, not the attendee)" if column.fallback else ""
             lines.append(f"{column.kind:<8} <- {column.header!r}{note}")
         return lines
 
@@ -226,14 +227,21 @@ class CsvSource(Closing):
         finally:
             self._handle.seek(position)
 
-    def records(self) -> Iterator[ScreenRecord]:
-        """The rows as records; ``ref`` holds the data row number, line and role."""
+    def records(self, *, keep: Sequence[str] = ()) -> Iterator[ScreenRecord]:
+        """The rows as records; ``ref`` holds the data row number, line and role.
+
+        ``line`` is the physical line the row starts on (a quoted cell can
+        span lines).  *keep* names headers whose cells are passed through
+        into ``ref`` under their header, e.g. an order code for the report.
+        """
         width = len(self.headers)
+        kept = _kept_columns(self.headers, keep)
+        end = self._reader.line_num
         for row_number, cells in enumerate(self._rows, start=1):
-            line = self._reader.line_num
+            line, end = end + 1, self._reader.line_num
             if len(cells) > width:
                 raise InputError(
-                    f"line {line} has {len(cells)} fields but the header has {width}; check "
+                    f"line {end} has {len(cells)} fields but the header has {width}; check "
                     "for an unquoted separator in a cell"
                 )
             if not any(cell.strip() for cell in cells):
@@ -241,15 +249,33 @@ class CsvSource(Closing):
             ref: dict[str, object] = {"row": row_number, "line": line}
             if self.role:
                 ref["role"] = self.role
-            yield ScreenRecord.from_kinds(_values(cells, self.plan.columns), ref=ref)
+            ref.update((header, cells[i] if i < len(cells) else "") for header, i in kept)
+            yield ScreenRecord.from_found(_values(cells, self.plan.columns), ref=ref)
 
 
-def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]:
-    """The identifier values of one row, per kind."""
-    return combine(
+def _kept_columns(headers: Sequence[str], keep: Sequence[str]) -> list[tuple[str, int]]:
+    """(header, position) of each header in *keep*, which must exist."""
+    positions: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        positions.setdefault(header.strip(), i)
+    kept: list[tuple[str, int]] = []
+    for header in keep:
+        if header.strip() not in positions:
+            # The header asked for is the caller's; the file's are not quoted.
+            raise InputError(
+                f"no column headed {header[:60]!r} to keep among the {len(headers)} "
+                "column(s) of the first line; check its spelling against the file's header line"
+            )
+        kept.append((header.strip(), positions[header.strip()]))
+    return kept
+
+
+def _values(cells: list[str], columns: Sequence[Column]) -> list[tuple[str, bool, list[str]]]:
+    """The identifier values of one row: (kind, is_order_level, values) per column."""
+    return [
         (c.kind, c.fallback, _split(c.kind, cells[c.index] if c.index < len(cells) else ""))
         for c in columns
-    )
+    ]
 
 
 def read_csv(
