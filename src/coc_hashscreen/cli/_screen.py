@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
+from dataclasses import replace
 
 from ..core import HashingOptions
+from ..errors import InputError
 from ..organizer import (
     COLUMN_KINDS,
     Screener,
     ScreenerOptions,
+    annotate_csv,
     load_organizer_key,
     load_trust,
     read_csv,
@@ -39,6 +43,8 @@ def _screen(args: argparse.Namespace) -> int:
     columns: dict[str, list[str]] = {}
     for kind, header in args.column or ():
         columns.setdefault(kind, []).append(header)
+    if args.annotate is not None and _same_file(args.annotate, args.input):
+        raise InputError("--annotate would overwrite INPUT; name a new file for the annotated copy")
     store = state(args)
     trust = load_trust(args.trust)
     new = store.get(trust.series) is None
@@ -58,16 +64,41 @@ def _screen(args: argparse.Namespace) -> int:
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
+        # Annotating needs every row's result, the clear ones too.
+        include_clear = args.include_clear or args.annotate is not None
         try:
             report = screener.screen(
-                source.records(), progress=bar, total=total, include_clear=args.include_clear
+                source.records(keep=args.keep_column or ()),
+                progress=bar,
+                total=total,
+                include_clear=include_clear,
             )
         finally:
             bar.close()
+        if args.annotate is not None:
+            annotated = annotate_csv(source.headers, source.rows(), report)
+    if args.annotate is not None:
+        write_output(args.annotate, annotated, private=True)
+        info(args, f"input with results written to {args.annotate}")
+    if include_clear and not args.include_clear:
+        report = replace(report, clear=None)
     write_output(args.output, _FORMATS[args.format](report), private=True)
     if args.output and args.output != "-":
         info(args, f"{len(report.matches)} match(es); report written to {args.output}")
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+def _same_file(path: str, other: str) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either does not exist (yet)
+        return False
+
+
+def _annotate_path(value: str) -> str:
+    if value == "-" or not value.lower().endswith(".csv"):
+        raise argparse.ArgumentTypeError("--annotate needs a file name ending in .csv")
+    return value
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -106,6 +137,18 @@ def add_parser(sub: Subparsers) -> None:
         f"kinds: {', '.join(COLUMN_KINDS)}",
     )
     p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
+    p.add_argument(
+        "--keep-column",
+        action="append",
+        metavar="HEADER",
+        help="carry column HEADER (e.g. an order code) into the report (repeatable)",
+    )
+    p.add_argument(
+        "--annotate",
+        metavar="OUT.csv",
+        type=_annotate_path,
+        help="also write INPUT back to OUT.csv with result columns appended (mode 0600)",
+    )
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")
     p.add_argument("--fail-on-match", action="store_true", help="exit with 1 if anyone matched")
     p.add_argument("--workers", type=positive, metavar="N", help="Argon2 threads (default: CPUs)")

@@ -1,5 +1,8 @@
 """The organizer's side: input records, screening, results, outputs and state."""
 
+from ._annotate import (
+    annotate_csv,
+)
 from ._csvinput import (
     Column,
     ColumnPlan,
@@ -84,6 +87,7 @@ __all__ = [
     "Source",
     "StateChange",
     "StateStore",
+    "annotate_csv",
     "change_organizer_passphrase",
     "check_list",
     "check_trust",

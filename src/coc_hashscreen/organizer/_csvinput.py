@@ -227,6 +227,14 @@ class CsvSource(Closing):
         finally:
             self._handle.seek(position)
 
+    def rows(self) -> Iterator[list[str]]:
+        """The data rows as cells, blank ones included, read afresh from the start
+        (for writing the input back with results, `annotate_csv`)."""
+        self._handle.seek(0)
+        rows = _checked(csv.reader(_decoded_lines(self._handle), self._reader.dialect))
+        next(rows, None)  # the header
+        yield from rows
+
     def records(self, *, keep: Sequence[str] = ()) -> Iterator[ScreenRecord]:
         """The rows as records; ``ref`` holds the data row number, line and role.
 
