@@ -35,9 +35,7 @@ PRETIX_HEADER = (
 # A listed buyer (José María García, banned) bought three tickets for people
 # who are not listed; Пётр Иванов's ticket was bought by someone unlisted.
 PRETIX = (
-    PRETIX_HEADER
-    + "\n"
-    + "conf,GARC1,1,p,jose.garcia+events@gmail.com,,2026-01-01,Ticket,"
+    PRETIX_HEADER + "\n" + "conf,GARC1,1,p,jose.garcia+events@gmail.com,,2026-01-01,Ticket,"
     "Ann Other,Ann,Other,ann@example.org,,José María García\n"
     "conf,GARC1,2,p,jose.garcia+events@gmail.com,,2026-01-01,Ticket,"
     "Bo Other,Bo,Other,,,José María García\n"
@@ -140,9 +138,7 @@ def test_a_record_with_only_order_identifiers_is_not_screened_but_its_hit_is_sho
 def test_a_shared_buyer_email_is_hashed_once(world: World) -> None:
     counter = CountingArgon2()
     records = [
-        ScreenRecord(
-            names=(f"Person {i}",), order_identifiers=(("email", "buyer@example.org"),)
-        )
+        ScreenRecord(names=(f"Person {i}",), order_identifiers=(("email", "buyer@example.org"),))
         for i in range(10)
     ]
     report = world.screener(hashing=HashingOptions(argon2=counter)).screen(records, chunk_size=3)
