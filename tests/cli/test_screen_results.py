@@ -95,3 +95,16 @@ def test_annotate_never_overwrites_the_input(
     code, _, err = run(capsys, *setup.screen("--annotate", "-"))
     assert code != 0
     assert "ending in .csv" in err
+
+
+def test_annotate_xlsx(setup: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    setup.csv.write_text(EVENTBRITE, encoding="utf-8")
+    annotated = tmp_path / "annotated.xlsx"
+    code, _, err = run(capsys, *setup.screen("--annotate", annotated))
+    assert code == 0, err
+    assert oct(annotated.stat().st_mode & 0o777) == "0o600"
+    rows = list(load_workbook(annotated)["Screened"].iter_rows(values_only=True))
+    assert [r[-3] for r in rows] == ["screening strength", "order-contact", "order-contact", None]
+    assert rows[3][6] == '=HYPERLINK("x")'

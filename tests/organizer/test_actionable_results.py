@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from coc_hashscreen.errors import InputError
 from coc_hashscreen.organizer import (
     ScreeningReport,
     annotate_csv,
+    annotate_xlsx,
     read_csv,
     report_to_csv,
     report_to_json,
@@ -132,3 +134,40 @@ def test_annotate_needs_every_rows_result(world: World) -> None:
         report = world.screener().screen(source.records())
         with pytest.raises(ValueError, match="include_clear"):
             annotate_csv(source.headers, source.rows(), report)
+
+
+def _xlsx_rows(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook["Screened"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            # Every cell is text or empty: nothing in the workbook is a formula.
+            assert cell.data_type != "f"
+    return [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_annotate_xlsx_keeps_rows_in_order_and_formulas_as_text(world: World) -> None:
+    data = DATA.replace("plain", "bell\x07")
+    report = _screen(world, data)
+    with read_csv(io.BytesIO(data.encode())) as source:
+        rows = _xlsx_rows(annotate_xlsx(source.headers, source.rows(), report))
+    assert rows[0][-5:] == list(RESULT_COLUMNS)
+    assert [r[0] for r in rows[1:]] == ["T-1", "T-2", "", "T-3", "T-4"]
+    assert rows[1][4] == "line one\nline two"
+    assert rows[2][4] == "bell\ufffd"  # XML cannot hold it: replaced, not an error
+    assert rows[4][1] == '=HYPERLINK("http://evil.example","x")'  # text, never a formula
+    assert rows[2][-5:-2] == ["match", "banned", "strong"]
+
+
+def test_annotate_xlsx_without_openpyxl_says_what_to_install(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    report = _screen(world)
+    with (
+        read_csv(io.BytesIO(DATA.encode())) as source,
+        pytest.raises(InputError, match=r"pip install 'coc-hashscreen\[xlsx\]'"),
+    ):
+        annotate_xlsx(source.headers, source.rows(), report)

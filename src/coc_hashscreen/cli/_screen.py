@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..core import HashingOptions
 from ..errors import InputError
+from ..formats import write_atomic
 from ..organizer import (
     COLUMN_KINDS,
     Screener,
     ScreenerOptions,
+    ScreeningReport,
     annotate_csv,
+    annotate_xlsx,
     load_organizer_key,
     load_trust,
     read_csv,
@@ -76,9 +80,10 @@ def _screen(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         if args.annotate is not None:
-            annotated = annotate_csv(source.headers, source.rows(), report)
+            write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
+            annotated = write(source.headers, source.rows(), report)
     if args.annotate is not None:
-        write_output(args.annotate, annotated, private=True)
+        write_atomic(args.annotate, annotated, private=True)
         info(args, f"input with results written to {args.annotate}")
     if include_clear and not args.include_clear:
         report = replace(report, clear=None)
@@ -95,9 +100,19 @@ def _same_file(path: str, other: str) -> bool:
         return False
 
 
+def _is_xlsx(path: str) -> bool:
+    return path.lower().endswith(".xlsx")
+
+
+def _annotate_csv_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], report: ScreeningReport
+) -> bytes:
+    return annotate_csv(headers, rows, report).encode("utf-8")
+
+
 def _annotate_path(value: str) -> str:
-    if value == "-" or not value.lower().endswith(".csv"):
-        raise argparse.ArgumentTypeError("--annotate needs a file name ending in .csv")
+    if not value.lower().endswith((".csv", ".xlsx")):
+        raise argparse.ArgumentTypeError("--annotate needs a file name ending in .csv or .xlsx")
     return value
 
 
@@ -145,9 +160,10 @@ def add_parser(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--annotate",
-        metavar="OUT.csv",
+        metavar="OUT",
         type=_annotate_path,
-        help="also write INPUT back to OUT.csv with result columns appended (mode 0600)",
+        help="also write INPUT back to OUT (.csv, or .xlsx with the xlsx extra) with "
+        "result columns appended (mode 0600)",
     )
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")
     p.add_argument("--fail-on-match", action="store_true", help="exit with 1 if anyone matched")

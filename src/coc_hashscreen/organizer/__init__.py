@@ -2,6 +2,7 @@
 
 from ._annotate import (
     annotate_csv,
+    annotate_xlsx,
 )
 from ._csvinput import (
     Column,
@@ -88,6 +89,7 @@ __all__ = [
     "StateChange",
     "StateStore",
     "annotate_csv",
+    "annotate_xlsx",
     "change_organizer_passphrase",
     "check_list",
     "check_trust",

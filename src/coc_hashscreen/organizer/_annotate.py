@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Final
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Final
 
 from ..errors import InputError
 from ._output import safe_cell
 from ._results import Match, ScreeningReport
 
-__all__ = ["RESULT_COLUMNS", "annotate_csv"]
+if TYPE_CHECKING:  # openpyxl is optional (the ``xlsx`` extra)
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+__all__ = ["RESULT_COLUMNS", "annotate_csv", "annotate_xlsx"]
 
 # Appended to the input's own header line.
 RESULT_COLUMNS: Final = (
@@ -53,6 +58,22 @@ def _match_cells(match: Match) -> list[str]:
     ]
 
 
+def _annotated_rows(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], report: ScreeningReport
+) -> Iterator[list[str]]:
+    """The header line and every row with its result cells appended, cells as they are."""
+    results = _results(report)
+    width = len(headers)
+    yield [*headers, *RESULT_COLUMNS]
+    for number, row in enumerate(rows, start=1):
+        if len(row) > width:
+            raise InputError(f"data row {number} has more fields than the header line")
+        padded = [*row, *([""] * (width - len(row)))]
+        blank = not any(cell.strip() for cell in row)
+        extra = [""] * 5 if blank else results.get(number, ["not screened", "", "", "", ""])
+        yield [*padded, *extra]
+
+
 def annotate_csv(
     headers: Sequence[str], rows: Iterable[Sequence[str]], report: ScreeningReport
 ) -> str:
@@ -61,19 +82,50 @@ def annotate_csv(
 
     *rows* are the input's data rows in order, blank ones included, so that
     the n-th is the report's row n.  Blank rows stay blank; a row the report
-    does not name was not screened (beyond the report's listed ones).
+    does not name was not screened (beyond the report's listed ones).  The
+    report must hold the clear rows (``include_clear=True``).
     """
-    results = _results(report)
-    width = len(headers)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in (*headers, *RESULT_COLUMNS)])
-    for number, row in enumerate(rows, start=1):
-        if len(row) > width:
-            raise InputError(f"data row {number} has more fields than the header line")
-        padded = [*row, *([""] * (width - len(row)))]
-        blank = not any(cell.strip() for cell in row)
-        extra = [""] * 5 if blank else results.get(number, ["not screened", "", "", "", ""])
-        writer.writerow([safe_cell(cell) for cell in (*padded, *extra)])
+    for cells in _annotated_rows(headers, rows, report):
+        writer.writerow([safe_cell(cell) for cell in cells])
     return out.getvalue()
+
+
+# Characters an XLSX cell cannot hold (XML 1.0 forbids them); openpyxl
+# refuses them rather than drop them.
+_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def annotate_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], report: ScreeningReport
+) -> bytes:
+    """As `annotate_csv`, as an XLSX workbook (needs the ``xlsx`` extra, openpyxl).
+
+    Every cell is stored as text, so no cell is ever a formula, whatever it
+    starts with; characters XML cannot hold are replaced by U+FFFD.
+    """
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise InputError(
+            "writing XLSX needs openpyxl: pip install 'coc-hashscreen[xlsx]', or "
+            "annotate to a file ending in .csv"
+        ) from None
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Screened")
+    for cells in _annotated_rows(headers, rows, report):
+        sheet.append([_text_cell(sheet, cell) for cell in cells])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=_XML_ILLEGAL.sub("\ufffd", value))
+    # Set after the value: openpyxl reads a text starting with "=" as a formula.
+    cell.data_type = "s"
+    return cell
