@@ -177,3 +177,15 @@ def test_match_to_dict_keeps_row_and_adds_line() -> None:
     assert (match.row, match.line, match.label) == (3, 7, 7)
     assert match.passthrough == {"Order code": "ABC12"}
     assert Match(2, {}, ()).position() == {"row": 2}
+
+
+def test_order_identifiers_may_be_given_per_kind() -> None:
+    record = ScreenRecord(order_identifiers={"email": ["a@example.org"], "name": "Bea Buyer"})  # type: ignore[arg-type]
+    assert record.order_identifiers == (("email", "a@example.org"), ("name", "Bea Buyer"))
+
+
+def test_table_numbers_by_row_when_a_source_gave_no_lines(world: World) -> None:
+    report = world.screener().screen([{"github": "mallory"}, {"row": 9, "github": "mallory"}])
+    lines = report_to_table(report).splitlines()
+    assert "    row  status" in lines[3]
+    assert [line.split()[0] for line in lines[4:6]] == ["1", "9"]

@@ -103,7 +103,8 @@ def _row_heading(report: ScreeningReport) -> str:
 
 def _match_lines(report: ScreeningReport) -> list[str]:
     """The table's matches: one line each, then its other hits, then the footnotes due."""
-    lines = [f"{_row_heading(report):>7}  {'status':<8} {'strength':<14} {'matched':<19} case ref"]
+    heading = _row_heading(report)
+    lines = [f"{heading:>7}  {'status':<8} {'strength':<14} {'matched':<19} case ref"]
     shown: set[Strength] = set()  # the classes the table shows, for their footnotes
     for match in report.matches:
         shown.add(match.strength)
@@ -111,7 +112,8 @@ def _match_lines(report: ScreeningReport) -> list[str]:
         matched = ", ".join(match.matched)
         matched = matched if len(matched) <= 19 else matched[:18] + "…"
         lines.append(
-            f"{match.label:>7}  {match.status.value.upper():<8} {strength:<14} "
+            f"{match.label if heading == 'line' else match.row:>7}  "
+            f"{match.status.value.upper():<8} {strength:<14} "
             f"{matched:<19} {match.case_ref}"
         )
         # Other hits: the same row may be two different people, or the
@@ -149,9 +151,10 @@ def report_to_table(report: ScreeningReport) -> str:
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
     if report.unusable:
         count = report.unusable_count
-        rows = ", ".join(str(r.label) for r in report.unusable[:10])
+        by_line = all(r.line is not None for r in report.unusable)
+        rows = ", ".join(str(r.label if by_line else r.row) for r in report.unusable[:10])
         more = f" and {count - 10:,} more" if count > 10 else ""
-        at = "at line(s) " if all(r.line is not None for r in report.unusable) else ""
+        at = "at line(s) " if by_line else ""
         lines.append(
             f"{count:,} row(s) had no usable identifier and were NOT screened: {at}{rows}{more}."
         )

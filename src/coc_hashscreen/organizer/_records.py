@@ -51,9 +51,11 @@ class ScreenRecord:
     def __post_init__(self) -> None:
         for name in ("names", "emails", "github", "twitter", "mastodon"):
             object.__setattr__(self, name, _values(getattr(self, name)))
-        object.__setattr__(
-            self, "order_identifiers", tuple((k, v) for k, v in self.order_identifiers)
-        )
+        order = self.order_identifiers
+        if isinstance(order, Mapping):
+            # Also given as kind -> values, as `from_kinds` takes them.
+            order = tuple((k, str(v)) for k, values in order.items() for v in _values(values))
+        object.__setattr__(self, "order_identifiers", tuple((k, v) for k, v in order))
 
     def identifiers(self) -> Iterator[tuple[str, str]]:
         for kind, values in zip(
