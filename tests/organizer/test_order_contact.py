@@ -189,3 +189,10 @@ def test_table_numbers_by_row_when_a_source_gave_no_lines(world: World) -> None:
     lines = report_to_table(report).splitlines()
     assert "    row  status" in lines[3]
     assert [line.split()[0] for line in lines[4:6]] == ["1", "9"]
+
+
+def test_an_unreadable_order_identifier_is_named_as_the_orders(world: World) -> None:
+    record = ScreenRecord(names=("Ann Other",), order_identifiers=(("email", "not-an-address"),))
+    report = world.screener().screen([record])
+    assert [(i.row, i.kind) for i in report.invalid] == [(1, "order-email")]
+    assert report.screened == 1

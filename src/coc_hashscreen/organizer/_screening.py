@@ -288,9 +288,15 @@ class _Run:
         return int.from_bytes(digest, "big") or 1
 
     def _keys(
-        self, index: int, record: ScreenRecord, identifiers: Iterable[tuple[str, str]]
+        self,
+        index: int,
+        record: ScreenRecord,
+        identifiers: Iterable[tuple[str, str]],
+        *,
+        note: str = "",
     ) -> list[tuple[str, str]]:
-        """The distinct (kind, canonical form) pairs of *identifiers*; unreadable ones are noted."""
+        """The distinct (kind, canonical form) pairs of *identifiers*; unreadable ones are
+        noted, under their kind prefixed by *note* ("order-" for the order's)."""
         keys: list[tuple[str, str]] = []
         for kind, value in identifiers:
             try:
@@ -298,7 +304,7 @@ class _Run:
             except (InvalidIdentifier, UnknownKind) as exc:
                 if len(self.invalid) < MAX_DETAILS:
                     rule = getattr(exc, "rule", str(exc))
-                    self.invalid.append(InvalidValue(index, record.ref, kind, rule))
+                    self.invalid.append(InvalidValue(index, record.ref, note + kind, rule))
                 else:
                     self.invalid_omitted += 1
                 continue
@@ -328,7 +334,7 @@ class _Run:
             # like any other (a buyer's e-mail on ten tickets is one call).
             order = [
                 key
-                for key in self._keys(index, record, record.order_identifiers)
+                for key in self._keys(index, record, record.order_identifiers, note="order-")
                 if key not in keys
             ]
             pending.extend(key for key in (*keys, *order) if self._needs_hashing(key))
