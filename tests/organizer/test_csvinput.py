@@ -62,7 +62,7 @@ def test_pretix_order_positions() -> None:
     ]
 
 
-def test_pretix_falls_back_to_the_order_email_only_when_needed() -> None:
+def test_pretix_order_email_is_the_orders_never_the_attendees() -> None:
     data = (
         b"Order code,Email,Attendee name,Attendee email\n"
         b"A1,buyer@example.org,Jane Doe,jane@example.org\n"
@@ -70,7 +70,9 @@ def test_pretix_falls_back_to_the_order_email_only_when_needed() -> None:
     )
     first, second = _records(data)
     assert first.emails == ("jane@example.org",)
-    assert second.emails == ("buyer@example.org",)
+    assert second.emails == ()
+    for record in (first, second):
+        assert record.order_identifiers == (("email", "buyer@example.org"),)
 
 
 def test_eventbrite() -> None:
@@ -251,7 +253,7 @@ def test_any_bytes_give_records_or_our_error(data: bytes) -> None:
     assert all(isinstance(r, ScreenRecord) for r in records)
 
 
-def test_fallback_names_stand_in_for_the_whole_name_or_not_at_all() -> None:
+def test_order_names_are_kept_apart_whole() -> None:
     # Eventbrite-style: the attendee's own first name with an empty last
     # name must not borrow the buyer's last name.
     data = (
@@ -259,7 +261,9 @@ def test_fallback_names_stand_in_for_the_whole_name_or_not_at_all() -> None:
     )
     first, second = _records(data)
     assert first.names == ("Mallory",)
-    assert second.names == ("Bob Smith",)
+    assert second.names == ()
+    # The buyer's first and last name make one order-level name, on both rows.
+    assert first.order_identifiers == second.order_identifiers == (("name", "Bob Smith"),)
     # Tito-style: an empty full name beside filled first and last names is
     # still the attendee's name, not the order's.
     data = (

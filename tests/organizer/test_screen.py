@@ -385,10 +385,12 @@ def test_first_and_last_name_keys_make_one_name() -> None:
     record = ScreenRecord.from_mapping({"firstName": "Jose", "last_name": "Garcia", "id": 9})
     assert record.names == ("Jose Garcia",)
     assert dict(record.ref) == {"id": 9}
-    # A buyer's name stands in only when the attendee's own is empty, as in CSV.
+    # A buyer's name is the order's, never the person's, as in CSV.
     buyer = {"Buyer first name": "Bea", "Buyer last name": "Buyer"}
-    assert ScreenRecord.from_mapping({**buyer, "Full Name": "Own Name"}).names == ("Own Name",)
-    assert ScreenRecord.from_mapping({**buyer, "Full Name": " "}).names == ("Bea Buyer",)
+    own = ScreenRecord.from_mapping({**buyer, "Full Name": "Own Name"})
+    assert own.names == ("Own Name",)
+    assert own.order_identifiers == (("name", "Bea Buyer"),)
+    assert ScreenRecord.from_mapping({**buyer, "Full Name": " "}).names == ()
 
 
 def test_include_clear(world: World) -> None:

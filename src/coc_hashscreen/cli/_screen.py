@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ..core import HashingOptions
+from ..errors import InputError
+from ..formats import write_atomic
 from ..organizer import (
     COLUMN_KINDS,
     Screener,
     ScreenerOptions,
+    ScreeningReport,
+    annotate_csv,
+    annotate_xlsx,
     load_organizer_key,
     load_trust,
     read_table,
@@ -44,6 +52,8 @@ def _screen(args: argparse.Namespace) -> int:
         columns.setdefault(kind, []).append(header)
     for header in args.no_column or ():
         columns.setdefault("ignore", []).append(header)
+    if args.annotate is not None and _same_file(args.annotate, args.input):
+        raise InputError("--annotate would overwrite INPUT; name a new file for the annotated copy")
     store = state(args)
     trust = load_trust(args.trust)
     new = store.get(trust.series) is None
@@ -72,16 +82,52 @@ def _screen(args: argparse.Namespace) -> int:
             out(f"Warning: {safe(warning)}", stream=sys.stderr)
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
+        # Annotating needs every row's result, the clear ones too.
+        include_clear = args.include_clear or args.annotate is not None
         try:
             report = screener.screen(
-                source.records(), progress=bar, total=total, include_clear=args.include_clear
+                source.records(keep=args.keep_column or ()),
+                progress=bar,
+                total=total,
+                include_clear=include_clear,
             )
         finally:
             bar.close()
+        if args.annotate is not None:
+            write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
+            annotated = write(source.headers, source.rows(), report)
+    if args.annotate is not None:
+        write_atomic(args.annotate, annotated, private=True)
+        info(args, f"input with results written to {args.annotate}")
+    if include_clear and not args.include_clear:
+        report = replace(report, clear=None)
     write_output(args.output, _FORMATS[args.format](report), private=True)
     if args.output and args.output != "-":
         info(args, f"{len(report.matches)} match(es); report written to {args.output}")
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+def _same_file(path: str, other: str) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either does not exist (yet)
+        return False
+
+
+def _is_xlsx(path: str) -> bool:
+    return path.lower().endswith(".xlsx")
+
+
+def _annotate_csv_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], report: ScreeningReport
+) -> bytes:
+    return annotate_csv(headers, rows, report).encode("utf-8")
+
+
+def _annotate_path(value: str) -> str:
+    if not value.lower().endswith((".csv", ".xlsx")):
+        raise argparse.ArgumentTypeError("--annotate needs a file name ending in .csv or .xlsx")
+    return value
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -138,6 +184,19 @@ def add_parser(sub: Subparsers) -> None:
         help="a CSV file's legacy encoding, e.g. cp1252 or mac_roman (never guessed)",
     )
     p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
+    p.add_argument(
+        "--keep-column",
+        action="append",
+        metavar="HEADER",
+        help="carry column HEADER (e.g. an order code) into the report (repeatable)",
+    )
+    p.add_argument(
+        "--annotate",
+        metavar="OUT",
+        type=_annotate_path,
+        help="also write INPUT back to OUT (.csv, or .xlsx with the xlsx extra) with "
+        "result columns appended (mode 0600)",
+    )
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")
     p.add_argument("--fail-on-match", action="store_true", help="exit with 1 if anyone matched")
     p.add_argument("--workers", type=positive, metavar="N", help="Argon2 threads (default: CPUs)")

@@ -48,10 +48,16 @@ _SEVERITY: Final = {Status.MINOR: 0, Status.FLAGGED: 1, Status.BANNED: 2}
 
 
 class Strength(enum.StrEnum):
-    """How much a match says: an account matched, or only a name."""
+    """How much a match says: an account matched, only a name, or the order's contact.
+
+    ``ORDER_CONTACT`` is never a list entry's strength: screening gives it to
+    a hit through a record's order-level identifiers (the buyer, the
+    invoice address), which say nothing about the attendee themselves.
+    """
 
     STRONG = "strong"
     NAME_ONLY = "name-only"
+    ORDER_CONTACT = "order-contact"
 
     @classmethod
     def of_kind(cls, kind: str) -> Strength:

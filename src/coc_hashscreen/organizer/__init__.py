@@ -1,5 +1,9 @@
 """The organizer's side: input records, screening, results, outputs and state."""
 
+from ._annotate import (
+    annotate_csv,
+    annotate_xlsx,
+)
 from ._csvinput import (
     Column,
     ColumnPlan,
@@ -91,6 +95,8 @@ __all__ = [
     "StateStore",
     "TableOptions",
     "TableOrigin",
+    "annotate_csv",
+    "annotate_xlsx",
     "change_organizer_passphrase",
     "check_list",
     "check_trust",

@@ -28,7 +28,6 @@ from ..core import Closing, canonical
 from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
-    combine,
     holds_several_names,
     kind_of,
     pretix_order_emails,
@@ -53,12 +52,13 @@ __all__ = [
 class Column:
     """A column used for screening: its position, header, and the kind it holds.
 
-    ``fallback`` columns (order-level names and e-mails) are used for a row
-    only when its attendee-level cells of that kind are empty.  A column
-    with ``among`` (a "GitHub or Mastodon" question) appears once per kind
-    in it, and each value is read as the kinds it fits (`_fitting`).
-    ``several`` name columns list several people in a cell, one a line or
-    separated by commas (pretalx's "Speaker names").
+    ``fallback`` columns are order-level (the buyer's or invoice address's
+    name and e-mail): screened for every row, and a hit through one is
+    reported as the order's contact, never as the attendee.  A column with
+    ``among`` (a "GitHub or Mastodon" question) appears once per kind in it,
+    and each value is read as the kinds it fits (`_fitting`).  ``several``
+    name columns list several people in a cell, one a line or separated by
+    commas (pretalx's "Speaker names").
     """
 
     index: int
@@ -84,7 +84,7 @@ class ColumnPlan:
         """One line per used column, for people to check the detection."""
         lines = []
         for column in self.columns:
-            note = " (when the attendee's own is empty)" if column.fallback else ""
+            note = " (order-level: the buyer, not the attendee)" if column.fallback else ""
             if column.among:
                 note += f" (each value as whichever of {'/'.join(column.among)} it fits)"
             lines.append(f"{column.kind:<8} <- {column.header!r}{note}")
@@ -365,9 +365,20 @@ class CsvSource(Closing):
         """Data rows in the file, for progress; a stream under way is not disturbed."""
         return sum(1 for _, cells in self._table.rows() if any(cell.strip() for cell in cells))
 
-    def records(self) -> Iterator[ScreenRecord]:
-        """The rows as records; ``ref`` holds the data row number, line and role."""
+    def rows(self) -> Iterator[list[str]]:
+        """The data rows as cells, blank ones included, read afresh from the start
+        (for writing the input back with results, `annotate_csv`)."""
+        return (cells for _, cells in self._table.rows())
+
+    def records(self, *, keep: Sequence[str] = ()) -> Iterator[ScreenRecord]:
+        """The rows as records; ``ref`` holds the data row number, line and role.
+
+        ``line`` is the physical line the row starts on (a quoted cell can
+        span lines).  *keep* names headers whose cells are passed through
+        into ``ref`` under their header, e.g. an order code for the report.
+        """
         width = len(self.headers)
+        kept = _kept_columns(self.headers, keep)
         for row_number, (line, cells) in enumerate(self._table.rows(), start=1):
             if len(cells) > width:
                 raise InputError(
@@ -379,15 +390,33 @@ class CsvSource(Closing):
             ref: dict[str, object] = {"row": row_number, "line": line}
             if self.role:
                 ref["role"] = self.role
-            yield ScreenRecord.from_kinds(_values(cells, self.plan.columns), ref=ref)
+            ref.update((header, _cell(cells, i)) for header, i in kept)
+            yield ScreenRecord.from_found(_values(cells, self.plan.columns), ref=ref)
 
 
-def _values(cells: list[str], columns: Sequence[Column]) -> dict[str, list[str]]:
-    """The identifier values of one row, per kind."""
-    return combine(
+def _kept_columns(headers: Sequence[str], keep: Sequence[str]) -> list[tuple[str, int]]:
+    """(header, position) of each header in *keep*, which must exist."""
+    positions: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        positions.setdefault(header.strip(), i)
+    kept: list[tuple[str, int]] = []
+    for header in keep:
+        if header.strip() not in positions:
+            # The header asked for is the caller's; the file's are not quoted.
+            raise InputError(
+                f"no column headed {header[:60]!r} to keep among the {len(headers)} "
+                "column(s) of the first line; check its spelling against the file's header line"
+            )
+        kept.append((header.strip(), positions[header.strip()]))
+    return kept
+
+
+def _values(cells: list[str], columns: Sequence[Column]) -> list[tuple[str, bool, list[str]]]:
+    """The identifier values of one row: (kind, is_order_level, values) per column."""
+    return [
         (c.kind, c.fallback, _split(c.kind, _cell(cells, c.index), c.among, c.several))
         for c in columns
-    )
+    ]
 
 
 def read_table(

@@ -2,8 +2,8 @@
 
 One table serves CSV files and dict records alike, so "Email Address" or
 "First name" means the same wherever it appears.  Attendee-level headers
-hold the person's own identifiers; buyer- or order-level ones stand in
-only when a record's own are empty (as for unassigned tickets).
+hold the person's own identifiers; buyer- or order-level ones are the
+order's, screened for every row and reported apart (ADR 0017).
 """
 
 from __future__ import annotations
@@ -106,9 +106,9 @@ _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
     }),
 }  # fmt: skip
 
-# Buyer- or order-level columns: used for a row only when the row's
-# attendee-level cells of that kind are all empty (as pretix's own check-in
-# export and Tito's importers do for unassigned tickets).
+# Buyer- or order-level columns: the order's contact, not the attendee.
+# Screened for every row, but a hit through one is an order-contact match,
+# never a strong one on the attendee (ADR 0017).
 _FALLBACK: Final[Mapping[str, frozenset[str]]] = {
     "name": frozenset({"order name", "invoice address name", "buyer name"}),
     "given": frozenset({"buyer first name", "invoice address name given name"}),
@@ -241,25 +241,14 @@ def pretix_order_emails(headers: Sequence[str]) -> frozenset[int]:
     return frozenset()
 
 
-# Kinds whose order-level values stand in together: a buyer's first and last
-# name replace the attendee's whole name or nothing of it.
-_GROUPS: Final = (("name", "given", "family"), ("email",), ("github",), ("twitter",), ("mastodon",))
+def combine(found: Iterable[tuple[str, Iterable[str]]]) -> dict[str, list[str]]:
+    """Identifier values per kind from ``(kind, values)``, in order.
 
-
-def combine(found: Iterable[tuple[str, bool, Iterable[str]]]) -> dict[str, list[str]]:
-    """Identifier values per kind from ``(kind, is_fallback, values)``, in order.
-
-    Fallback values of a group are used only when the group has no
-    attendee-level value; first and last names make one name.
+    First and last names make one name.
     """
-    own: dict[str, list[str]] = {kind: [] for group in _GROUPS for kind in group}
-    fallback: dict[str, list[str]] = {kind: [] for group in _GROUPS for kind in group}
-    for kind, is_fallback, values in found:
-        (fallback if is_fallback else own)[kind].extend(values)
-    result: dict[str, list[str]] = {}
-    for group in _GROUPS:
-        source = own if any(own[kind] for kind in group) else fallback
-        result.update((kind, source[kind]) for kind in group)
+    result: dict[str, list[str]] = {kind: [] for kind in COLUMN_KINDS}
+    for kind, values in found:
+        result[kind].extend(values)
     given, family = result.pop("given"), result.pop("family")
     if given or family:
         result["name"].append(" ".join([*given, *family]))

@@ -65,21 +65,71 @@ def report_to_csv(report: ScreeningReport) -> str:
     notes = _notes(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # "line" after the columns earlier releases wrote, so their positions hold.
     header = ["row", "result", "status", "strength", "needs_confirmation", "matched",
-              "case_ref", "other_case_refs", "note", *extra_keys]  # fmt: skip
+              "case_ref", "other_case_refs", "note", "line", *extra_keys]  # fmt: skip
     # Header cells too: passed-through keys come from the input.
     writer.writerow([safe_cell(cell) for cell in header])
     for ref, cells in rows:
         note = "; ".join(notes.get(ref.row, []))
         if cells[0] == "not screened":
             note = "no usable identifier" + (f" ({note})" if note else "")
-        line = [ref.row, *cells, note, *(ref.ref.get(k, "") for k in extra_keys)]
+        line = [ref.row, *cells, note, ref.line or "", *(ref.ref.get(k, "") for k in extra_keys)]
         writer.writerow([safe_cell(cell) for cell in line])
     if report.unusable_omitted:
         # Never dropped silently: a last line says how many are not listed.
         more = f"{report.unusable_omitted:,} more row(s) with no usable identifier, not listed"
         writer.writerow(["", "not screened", "", "", "", "", "", "", more])
     return out.getvalue()
+
+
+# The footnote each class of uncertain match brings, shown only when one does.
+_FOOTNOTES: Final = {
+    Strength.NAME_ONLY: (
+        "* name-only: only a name matched, and different people share names.",
+        "  Confirm with the committee, quoting the case ref, before acting.",
+    ),
+    Strength.ORDER_CONTACT: (
+        "* order-contact: the buyer of this ticket (the order's name or e-mail) is",
+        "  listed, not necessarily the attendee. Confirm with the committee first.",
+    ),
+}
+
+
+def _row_heading(report: ScreeningReport) -> str:
+    """ "line" when the source gave every match's own line number, else "row"."""
+    return "line" if all(m.line is not None for m in report.matches) else "row"
+
+
+def _match_lines(report: ScreeningReport) -> list[str]:
+    """The table's matches: one line each, then its other hits, then the footnotes due."""
+    heading = _row_heading(report)
+    lines = [f"{heading:>7}  {'status':<8} {'strength':<14} {'matched':<19} case ref"]
+    shown: set[Strength] = set()  # the classes the table shows, for their footnotes
+    for match in report.matches:
+        shown.add(match.strength)
+        strength = match.strength.value + ("*" if match.needs_confirmation else "")
+        matched = ", ".join(match.matched)
+        matched = matched if len(matched) <= 19 else matched[:18] + "…"
+        lines.append(
+            f"{match.label if heading == 'line' else match.row:>7}  "
+            f"{match.status.value.upper():<8} {strength:<14} "
+            f"{matched:<19} {match.case_ref}"
+        )
+        # Other hits: the same row may be two different people, or the
+        # person and their order's buyer.
+        for hit in match.hits:
+            if hit.case_ref != match.case_ref:
+                shown.add(hit.strength)
+                lines.append(
+                    f"{'':>7}  also {hit.status.value} ({hit.strength.value}, "
+                    f"{hit.kind}): {hit.case_ref}"
+                )
+    for strength, note in _FOOTNOTES.items():
+        if strength in shown:
+            lines += ["", *note]
+    lines.append("")
+    return lines
 
 
 def report_to_table(report: ScreeningReport) -> str:
@@ -92,28 +142,7 @@ def report_to_table(report: ScreeningReport) -> str:
         "",
     ]
     if report.matches:
-        lines.append(f"{'row':>7}  {'status':<8} {'strength':<11} {'matched':<22} case ref")
-        for match in report.matches:
-            strength = match.strength.value + ("*" if match.needs_confirmation else "")
-            matched = ", ".join(match.matched)
-            lines.append(
-                f"{match.row:>7}  {match.status.value.upper():<8} {strength:<11} "
-                f"{matched[:22]:<22} {match.case_ref}"
-            )
-            # Hits on other records: the same row may be two different people.
-            for hit in match.hits:
-                if hit.case_ref != match.case_ref:
-                    lines.append(
-                        f"{'':>7}  also {hit.status.value} ({hit.strength.value}, "
-                        f"{hit.kind}): {hit.case_ref}"
-                    )
-        if any(h.strength is Strength.NAME_ONLY for m in report.matches for h in m.hits):
-            lines += [
-                "",
-                "* name-only: only a name matched, and different people share names.",
-                "  Confirm with the committee, quoting the case ref, before acting.",
-            ]
-        lines.append("")
+        lines += _match_lines(report)
     count = len(report.matches)
     lines.append(
         f"{count:,} of {report.screened:,} screened record"
@@ -122,10 +151,12 @@ def report_to_table(report: ScreeningReport) -> str:
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
     if report.unusable:
         count = report.unusable_count
-        rows = ", ".join(str(r.row) for r in report.unusable[:10])
+        by_line = all(r.line is not None for r in report.unusable)
+        rows = ", ".join(str(r.label if by_line else r.row) for r in report.unusable[:10])
         more = f" and {count - 10:,} more" if count > 10 else ""
+        at = "at line(s) " if by_line else ""
         lines.append(
-            f"{count:,} row(s) had no usable identifier and were NOT screened: {rows}{more}."
+            f"{count:,} row(s) had no usable identifier and were NOT screened: {at}{rows}{more}."
         )
     if report.invalid:
         first = f" of the first {MAX_DETAILS:,}" if report.invalid_omitted else ""

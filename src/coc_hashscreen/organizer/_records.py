@@ -32,8 +32,12 @@ class ScreenRecord:
     """One person to screen: identifiers per kind, plus fields passed through.
 
     ``ref`` is handed back untouched with the person's result (a row number,
-    a role such as "speaker", an id of your own).  Identifier values stay out
-    of repr.
+    a role such as "speaker", an id of your own).  ``order_identifiers``
+    holds ``(kind, value)`` pairs of the order the person's ticket belongs
+    to (the buyer's or invoice address's name and e-mail): they are screened
+    too, but a hit through one says the buyer is listed, not the person, and
+    is reported as `Strength.ORDER_CONTACT`.  Identifier values stay out of
+    repr.
     """
 
     names: tuple[str, ...] = field(default=(), repr=False)
@@ -42,10 +46,16 @@ class ScreenRecord:
     twitter: tuple[str, ...] = field(default=(), repr=False)
     mastodon: tuple[str, ...] = field(default=(), repr=False)
     ref: Mapping[str, Any] = field(default_factory=dict)
+    order_identifiers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         for name in ("names", "emails", "github", "twitter", "mastodon"):
             object.__setattr__(self, name, _values(getattr(self, name)))
+        order = self.order_identifiers
+        if isinstance(order, Mapping):
+            # Also given as kind -> values, as `from_kinds` takes them.
+            order = tuple((k, str(v)) for k, values in order.items() for v in _values(values))
+        object.__setattr__(self, "order_identifiers", tuple((k, v) for k, v in order))
 
     def identifiers(self) -> Iterator[tuple[str, str]]:
         for kind, values in zip(
@@ -56,9 +66,16 @@ class ScreenRecord:
 
     @classmethod
     def from_kinds(
-        cls, values: Mapping[str, Iterable[str]], *, ref: Mapping[str, Any] | None = None
+        cls,
+        values: Mapping[str, Iterable[str]],
+        *,
+        ref: Mapping[str, Any] | None = None,
+        order: Mapping[str, Iterable[str]] | None = None,
     ) -> ScreenRecord:
-        """A record from identifier values per kind (``name``, ``email``, ...)."""
+        """A record from identifier values per kind (``name``, ``email``, ...).
+
+        *order* holds the order-level values per kind (see ``order_identifiers``).
+        """
         return cls(
             names=tuple(values.get("name", ())),
             emails=tuple(values.get("email", ())),
@@ -66,11 +83,36 @@ class ScreenRecord:
             twitter=tuple(values.get("twitter", ())),
             mastodon=tuple(values.get("mastodon", ())),
             ref=ref or {},
+            order_identifiers=tuple(
+                (kind, value) for kind, values in (order or {}).items() for value in values
+            ),
         )
+
+    @classmethod
+    def from_found(
+        cls,
+        found: Iterable[tuple[str, bool, Iterable[str]]],
+        *,
+        ref: Mapping[str, Any] | None = None,
+    ) -> ScreenRecord:
+        """A record from ``(kind, is_order_level, values)``, as columns or keys give them.
+
+        The person's own values and the order's are kept apart: an order's
+        e-mail never stands in for an attendee's empty one.
+        """
+        own: list[tuple[str, Iterable[str]]] = []
+        order: list[tuple[str, Iterable[str]]] = []
+        for kind, is_order, values in found:
+            (order if is_order else own).append((kind, values))
+        return cls.from_kinds(combine(own), ref=ref, order=combine(order))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ScreenRecord:
         """A record from a dict: keys are read as CSV headers are, the rest passed through.
+
+        Keys the header vocabulary marks order-level (``"Buyer email"``,
+        ``"Order email"``, ``"Invoice address name"``) give
+        ``order_identifiers``, never the person's own.
 
         ``name``/``names``, ``email``/``emails``, ``github``, ``twitter`` and
         ``mastodon`` in any case, and every header CSV detection knows
@@ -88,7 +130,7 @@ class ScreenRecord:
                 ref[key] = value
             else:
                 found.append((kind[0], kind[1], values))
-        return cls.from_kinds(combine(found), ref=ref)
+        return cls.from_found(found, ref=ref)
 
 
 def _texts(value: object) -> list[str] | None:

@@ -32,6 +32,10 @@ __all__ = [
 MAX_DETAILS: Final = 1_000
 
 
+# A hit on the person themselves outranks one through their order's contact.
+_STRENGTH_RANK: Final = {Strength.STRONG: 0, Strength.NAME_ONLY: 1, Strength.ORDER_CONTACT: 2}
+
+
 @dataclass(frozen=True)
 class Hit:
     """One identifier of a record that is on the list."""
@@ -42,8 +46,9 @@ class Hit:
     case_ref: str
 
     def rank(self) -> tuple[int, int, str]:
-        """Sort key: strong evidence first, then the more severe status."""
-        return (self.strength is not Strength.STRONG, -self.status.severity, self.case_ref)
+        """Sort key: strong evidence first, then name-only, then the order's
+        contact; within each, the more severe status."""
+        return (_STRENGTH_RANK[self.strength], -self.status.severity, self.case_ref)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +57,10 @@ class Hit:
             "strength": self.strength.value,
             "case_ref": self.case_ref,
         }
+
+
+# The keys of ``ref`` that say where a record is, not what it passed through.
+_POSITION_KEYS: Final = frozenset({"row", "line"})
 
 
 @dataclass(frozen=True)
@@ -68,9 +77,26 @@ class RecordRef:
         return row if isinstance(row, int) and not isinstance(row, bool) else self.index
 
     @property
+    def line(self) -> int | None:
+        """Where the record starts in its source (a CSV line, a spreadsheet row), if known."""
+        line = self.ref.get("line")
+        return line if isinstance(line, int) and not isinstance(line, bool) else None
+
+    @property
+    def label(self) -> int:
+        """The number people find the record by: its source line, else its row."""
+        line = self.line
+        return self.row if line is None else line
+
+    @property
     def passthrough(self) -> dict[str, Any]:
-        """The fields the input passed through, but for the row number."""
-        return {str(k): v for k, v in self.ref.items() if k != "row"}
+        """The fields the input passed through, but for the row and line numbers."""
+        return {str(k): v for k, v in self.ref.items() if k not in _POSITION_KEYS}
+
+    def position(self) -> dict[str, int]:
+        """``row``, and ``line`` when the source gave one, for JSON."""
+        line = self.line
+        return {"row": self.row} if line is None else {"row": self.row, "line": line}
 
 
 @dataclass(frozen=True)
@@ -98,18 +124,22 @@ class Match(RecordRef):
 
     @property
     def matched(self) -> tuple[str, ...]:
-        """The kinds that matched, in the order of `KINDS`."""
-        kinds = {hit.kind for hit in self.hits}
-        return tuple(kind for kind in KINDS if kind in kinds)
+        """The kinds that matched, in the order of `KINDS`; the order's as ``order-KIND``."""
+        own = {hit.kind for hit in self.hits if hit.strength is not Strength.ORDER_CONTACT}
+        order = {hit.kind for hit in self.hits if hit.strength is Strength.ORDER_CONTACT}
+        return tuple(kind for kind in KINDS if kind in own) + tuple(
+            f"order-{kind}" for kind in KINDS if kind in order
+        )
 
     @property
     def needs_confirmation(self) -> bool:
-        """Only a name matched: different people share names, so confirm first."""
-        return self.strength is Strength.NAME_ONLY
+        """No account of the person matched: only a name (different people share
+        names) or only the order's contact (the buyer, not necessarily them)."""
+        return self.strength is not Strength.STRONG
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
-            "row": self.row,
+            **self.position(),
             "status": self.status.value,
             "strength": self.strength.value,
             "matched": list(self.matched),
@@ -216,11 +246,15 @@ class ScreeningReport:
             "matches": [m.to_dict() for m in self.matches],
             "unusable_rows": [r.row for r in self.unusable],
             "invalid_identifiers": [
-                {"row": i.row, "kind": i.kind, "rule": i.rule} for i in self.invalid
+                {**i.position(), "kind": i.kind, "rule": i.rule} for i in self.invalid
             ],
             "unusable_rows_omitted": self.unusable_omitted,
             "invalid_identifiers_omitted": self.invalid_omitted,
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]
+        # Where each listed row starts in its source, when the source says so.
+        listed = (*self.unusable, *(self.clear or ()))
+        if any(r.line is not None for r in listed):
+            result["row_lines"] = {str(r.row): r.line for r in listed if r.line is not None}
         return result

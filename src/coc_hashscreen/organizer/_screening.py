@@ -22,7 +22,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sized
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -105,7 +105,8 @@ def load_trust(source: TrustFile | Source) -> TrustFile:
 
 @dataclass
 class _Chunk:
-    records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]]]]
+    # (index, ref, the person's own keys, the order's keys the person does not share)
+    records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]], list[tuple[str, str]]]]
     tasks: list[tuple[list[tuple[str, str]], Future[list[KeyedHash]]]]
 
 
@@ -286,16 +287,24 @@ class _Run:
         ).digest()
         return int.from_bytes(digest, "big") or 1
 
-    def _keys(self, index: int, record: ScreenRecord) -> list[tuple[str, str]]:
-        """The record's distinct (kind, canonical form) pairs; unreadable ones are noted."""
+    def _keys(
+        self,
+        index: int,
+        record: ScreenRecord,
+        identifiers: Iterable[tuple[str, str]],
+        *,
+        note: str = "",
+    ) -> list[tuple[str, str]]:
+        """The distinct (kind, canonical form) pairs of *identifiers*; unreadable ones are
+        noted, under their kind prefixed by *note* ("order-" for the order's)."""
         keys: list[tuple[str, str]] = []
-        for kind, value in record.identifiers():
+        for kind, value in identifiers:
             try:
                 key = (kind, canonical(kind, value, profile=self.profile))
             except (InvalidIdentifier, UnknownKind) as exc:
                 if len(self.invalid) < MAX_DETAILS:
                     rule = getattr(exc, "rule", str(exc))
-                    self.invalid.append(InvalidValue(index, record.ref, kind, rule))
+                    self.invalid.append(InvalidValue(index, record.ref, note + kind, rule))
                 else:
                     self.invalid_omitted += 1
                 continue
@@ -320,9 +329,16 @@ class _Run:
         pending: list[tuple[str, str]] = []
         for index, item in batch:
             record = item if isinstance(item, ScreenRecord) else ScreenRecord.from_mapping(item)
-            keys = self._keys(index, record)
-            pending.extend(key for key in keys if self._needs_hashing(key))
-            chunk.records.append((index, record.ref, keys))
+            keys = self._keys(index, record, record.identifiers())
+            # The order's identifiers the person does not share: hashed once
+            # like any other (a buyer's e-mail on ten tickets is one call).
+            order = [
+                key
+                for key in self._keys(index, record, record.order_identifiers, note="order-")
+                if key not in keys
+            ]
+            pending.extend(key for key in (*keys, *order) if self._needs_hashing(key))
+            chunk.records.append((index, record.ref, keys, order))
         size = task_size(hasher.params)
         for start in range(0, len(pending), size):
             task = pending[start : start + size]
@@ -339,19 +355,32 @@ class _Run:
                     self.no_match.add(fingerprint)
                 else:
                     self.hits[key] = hit
-        for index, ref, keys in chunk.records:
+        for index, ref, keys, order in chunk.records:
             self.records += 1
+            hits = self._record_hits(keys, order)
+            if hits:
+                self.matches.append(Match(index, ref, hits))
             if not keys:
+                # Screened only through the order's contact, the person was
+                # not: listed as not screened, beside any order-contact match.
                 if len(self.unusable) < MAX_DETAILS:
                     self.unusable.append(RecordRef(index, ref))
                 else:
                     self.unusable_omitted += 1
-                continue
-            hits = tuple(dict.fromkeys(self.hits[key] for key in keys if key in self.hits))
-            if hits:
-                self.matches.append(Match(index, ref, tuple(sorted(hits, key=Hit.rank))))
-            elif self.include_clear:
+            elif self.include_clear and not hits:
                 self.clear.append(RecordRef(index, ref))
+
+    def _record_hits(
+        self, keys: list[tuple[str, str]], order: list[tuple[str, str]]
+    ) -> tuple[Hit, ...]:
+        """A record's hits, strongest first: its own, then its order's as order-contact."""
+        own = [self.hits[key] for key in keys if key in self.hits]
+        via_order = [
+            replace(self.hits[key], strength=Strength.ORDER_CONTACT)
+            for key in order
+            if key in self.hits
+        ]
+        return tuple(sorted(dict.fromkeys([*own, *via_order]), key=Hit.rank))
 
     def report(self) -> ScreeningReport:
         return ScreeningReport(
