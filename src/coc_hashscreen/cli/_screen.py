@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ..core import HashingOptions
+from ..errors import InputError
 from ..organizer import (
     COLUMN_KINDS,
+    CsvSource,
+    JsonRecords,
     Screener,
     ScreenerOptions,
     load_organizer_key,
     load_trust,
     read_csv,
+    read_json,
     report_to_csv,
     report_to_json,
     report_to_table,
@@ -35,6 +39,21 @@ __all__ = ["add_parser"]
 _FORMATS = {"table": report_to_table, "json": report_to_json, "csv": report_to_csv}
 
 
+def _open_input(args: argparse.Namespace, columns: dict[str, list[str]]) -> CsvSource | JsonRecords:
+    """A JSON document (first non-blank byte ``{`` or ``[``) or a table, by content."""
+    with open(args.input, "rb") as handle:
+        data = handle.read(4096)
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"["):
+        return read_csv(args.input, columns=columns or None, role=args.role)
+    if columns:
+        raise InputError(
+            "--column names columns of a table; a JSON document is read by its platform's "
+            "field names (see the organizer guide)"
+        )
+    with open(args.input, "rb") as handle:
+        return read_json(handle.read(), role=args.role)
+
+
 def _screen(args: argparse.Namespace) -> int:
     columns: dict[str, list[str]] = {}
     for kind, header in args.column or ():
@@ -54,7 +73,7 @@ def _screen(args: argparse.Namespace) -> int:
     )
     if new:
         first_use(args, trust)
-    with read_csv(args.input, columns=columns or None, role=args.role) as source:
+    with _open_input(args, columns) as source:
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
