@@ -63,6 +63,10 @@ SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = {
 # A flat object may come from any of them.
 _ANY_SECRET: Final = frozenset().union(*SECRET_FIELDS.values())
 
+# Keys of flat records that name a ticket type, not a person (Luma's
+# ``ticket_name`` is "Standard"), whatever the header vocabulary says.
+_NOT_NAMES: Final = frozenset({"ticket_name", "ticketName"})
+
 # Answers that are a choice, not a handle ("Print my Twitter handle on my badge").
 _FLAGS: Final = frozenset({"true", "false", "yes", "no", "on", "off"})
 
@@ -364,7 +368,7 @@ def flat_record(
     """A flat object keyed like a CSV header line; unknown keys are dropped, not kept."""
     fields = _Fields()
     for key, value in item.items():
-        if isinstance(key, str) and kind_of(key) is not None:
+        if isinstance(key, str) and kind_of(key) is not None and key not in _NOT_NAMES:
             fields.add(key, value)
     return fields.record(_ref(ref, _kept("flat", keep, item)))
 
