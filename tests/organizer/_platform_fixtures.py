@@ -4,7 +4,7 @@ pretix: src/pretix/base/exporters/json.py ("Order data (JSON)") and the REST
 API's order and order position resources (doc/api/resources/orders.rst);
 pretalx: the speaker export form (orga/forms/export.py) and the API speaker
 serializer; Tito: Admin API 3.0 ticket (tickets/index.json,
-webhook_payload.json); Eventbrite: the v3 attendee object (profile,
+show.json); Eventbrite: the v3 attendee object (profile,
 answers, barcodes, expanded order); Luma: ``/event/get-guests`` entries.
 
 Planted in each, against the `world` fixture's list:
@@ -139,8 +139,11 @@ TITO_TICKETS: dict[str, Any] = {
          "first_name": None, "last_name": None, "name": None, "reference": "UHMF-5",
          "registration_name": "José García", "registration_email": BUYER,
          "release_title": "Early Bird", "responses": {"github-username": "mallory"},
-         "answers": [{"question": {"id": 2, "title": "Twitter handle"}, "response": "No",
-                      "humanized_response": "No"}]},
+         "answers": [{"_type": "answer", "question_id": 2, "ticket_reference": "UHMF-5",
+                      "question_title": "Twitter handle", "response": "No",
+                      "primary_response": "No"},
+                     {"_type": "answer", "question_id": 3, "question_title": "Mastodon",
+                      "response": "@mallory@example.social"}]},
     ],
     "meta": {"api_version": "3.0.0", "current_page": 1, "total_count": 2},
 }  # fmt: skip

@@ -153,7 +153,8 @@ def test_yes_no_answers_are_never_handles() -> None:
     """ "Print my Twitter handle on my badge": True is a choice, not a handle."""
     records = pretix_export_records(PRETIX_EXPORT)
     assert all(not r.twitter for r in records)
-    assert not tito_ticket_record(TITO_TICKETS["tickets"][1]).twitter
+    tito = tito_ticket_record(TITO_TICKETS["tickets"][1])
+    assert (tito.twitter, tito.mastodon) == ((), ("@mallory@example.social",))
 
 
 def test_luma_ticket_name_is_never_a_name() -> None:

@@ -55,7 +55,7 @@ SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = {
     ),
     "pretalx": frozenset(),
     "tito": frozenset(
-        {"slug", "unique_url", "url", "admin_url", "registration_slug", "registration"}
+        {"slug", "unique_url", "url", "admin_url", "qr_url", "registration_slug", "registration"}
     ),
     "eventbrite": frozenset({"barcodes", "barcode", "resource_uri"}),
     "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
@@ -281,8 +281,8 @@ def tito_ticket_record(
     ``name``, ``first_name``/``last_name`` and ``email`` are the ticket
     holder's; ``registration_name``/``registration_email`` (or the nested
     ``registration``) are the buyer's, order-level.  ``responses`` (keyed by
-    question slug) and ``answers[{question: {title}, response}]`` are read by
-    the question.
+    question slug) and ``answers[{question_title, response}]`` (a webhook's
+    ``question: {title}``) are read by the question.
     """
     fields = _Fields()
     fields.add(NAME, ticket.get("name"))
@@ -295,8 +295,9 @@ def tito_ticket_record(
             fields.answer([slug.replace("-", " ").replace("_", " ")], value)
     for answer in _list(ticket.get("answers")):
         a = _obj(answer)
-        title = _obj(a.get("question")).get("title")
-        fields.answer(_i18n(title), a.get("humanized_response") or a.get("response"))
+        # A webhook nests the question; the Admin API 3.0 names its title.
+        titles = [*_i18n(_obj(a.get("question")).get("title")), *_i18n(a.get("question_title"))]
+        fields.answer(titles, a.get("humanized_response") or a.get("response"))
     registration = _obj(ticket.get("registration"))
     fields.add(ORDER_NAME, ticket.get("registration_name") or registration.get("name"))
     fields.add(ORDER_EMAIL, ticket.get("registration_email") or registration.get("email"))
