@@ -262,6 +262,22 @@ def test_secrets_are_refused_even_when_asked(platform: str, field: str) -> None:
             "address or handle; see the organizer guide for the platforms it reads",
         ),
         (
+            {
+                "results": [
+                    {
+                        "id": 1,
+                        "order": "A1B2C",
+                        "attendee_name": "Jane Doe",
+                        "require_attention": False,
+                        "order__status": "p",
+                    }
+                ]
+            },
+            "these are pretix check-in list positions, which fill an empty attendee name "
+            "with the buyer's; take the order positions (/orderpositions/) or the "
+            "'Order data (JSON)' export instead",
+        ),
+        (
             {"tickets": []},
             "the JSON document (Tito tickets) holds no records; export the attendees or "
             "speakers again, with at least one",

@@ -172,6 +172,14 @@ def _platform(items: list[dict[str, Any]]) -> tuple[str, _Adapter]:
     """Which platform's records *items* are, by the keys the first of them holds."""
     first = items[0] if items else {}
     keys = set(first)
+    if "order__status" in keys or "require_attention" in keys:
+        # A check-in list's positions carry the invoice address name as an
+        # empty attendee name: the buyer would be screened as the attendee.
+        raise InputError(
+            "these are pretix check-in list positions, which fill an empty attendee name "
+            "with the buyer's; take the order positions (/orderpositions/) or the "
+            "'Order data (JSON)' export instead"
+        )
     for test, platform, adapter in _SHAPES:
         if test(first, keys):
             return platform, adapter
