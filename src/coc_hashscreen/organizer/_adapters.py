@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any, Final
 
 from ..errors import InputError
@@ -49,17 +50,35 @@ ORDER_NAME: Final = "Order name"
 ORDER_EMAIL: Final = "Order email"
 
 # Fields that admit their holder or open the order: never passed through.
-SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = {
-    "pretix": frozenset(
-        {"secret", "pseudonymization_id", "url", "payments", "downloads", "pdf_data", "web_secret"}
-    ),
-    "pretalx": frozenset(),
-    "tito": frozenset(
-        {"slug", "unique_url", "url", "admin_url", "qr_url", "registration_slug", "registration"}
-    ),
-    "eventbrite": frozenset({"barcodes", "barcode", "resource_uri"}),
-    "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
-}
+SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "pretix": frozenset(
+            {
+                "secret",
+                "pseudonymization_id",
+                "url",
+                "payments",
+                "downloads",
+                "pdf_data",
+                "web_secret",
+            }
+        ),
+        "pretalx": frozenset(),
+        "tito": frozenset(
+            {
+                "slug",
+                "unique_url",
+                "url",
+                "admin_url",
+                "qr_url",
+                "registration_slug",
+                "registration",
+            }
+        ),
+        "eventbrite": frozenset({"barcodes", "barcode", "resource_uri"}),
+        "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
+    }
+)
 # A flat object may come from any of them.
 _ANY_SECRET: Final = frozenset().union(*SECRET_FIELDS.values())
 
@@ -121,8 +140,8 @@ def _kept(platform: str, keep: Iterable[str], *sources: Mapping[str, Any]) -> di
     for name in keep:
         if name in SECRET_FIELDS.get(platform, _ANY_SECRET):
             raise InputError(
-                f"{name!r} holds a {platform} ticket secret or a link that opens the order; "
-                "it is never passed through to a report"
+                f"{name[:40]!r} holds a ticket secret or a link that opens the order; it is "
+                "never passed through to a report"
             )
         for source in sources:
             value = source.get(name)
