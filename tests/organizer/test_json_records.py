@@ -358,3 +358,15 @@ def test_any_json_value_gives_records_or_our_error(document: Any) -> None:
 def test_any_bytes_give_records_or_our_error(data: bytes) -> None:
     with contextlib.suppress(CocHashscreenError):
         assert read_json_records(data)
+
+
+def test_every_adapter_is_public_and_in_the_guide() -> None:
+    from pathlib import Path
+
+    from coc_hashscreen import organizer
+    from coc_hashscreen.organizer import _adapters
+
+    guide = (Path(__file__).parents[2] / "docs" / "organizer-guide.md").read_text("utf-8")
+    for name in _adapters.__all__:
+        assert name in organizer.__all__, name
+        assert f"`{name}" in guide or f"{name}(" in guide, name
