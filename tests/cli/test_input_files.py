@@ -83,7 +83,7 @@ def test_unicode_text_from_excel(setup: Setup, capsys: pytest.CaptureFixture[str
     [
         (b"Name,Email\n", "the file has a header line but no data rows"),
         (b"", "the file is empty"),
-        (b'{"event": {"name": "DemoCon"}, "orders": []}', "this is a JSON file, not a table"),
+        (b'{"event": {"name": "DemoCon", "orders": []}}', "holds no records"),
         (b"%PDF-1.4\n", "this is a PDF document"),
     ],
     ids=["header-only", "empty", "pretix-json", "pdf"],

@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..formats import write_atomic
 from ..organizer import (
     COLUMN_KINDS,
+    CsvSource,
     Screener,
     ScreenerOptions,
     ScreeningReport,
@@ -20,7 +21,7 @@ from ..organizer import (
     annotate_xlsx,
     load_organizer_key,
     load_trust,
-    read_table,
+    read_input,
     report_to_csv,
     report_to_json,
     report_to_table,
@@ -47,11 +48,6 @@ _FORMATS = {"table": report_to_table, "json": report_to_json, "csv": report_to_c
 
 
 def _screen(args: argparse.Namespace) -> int:
-    columns: dict[str, list[str]] = {}
-    for kind, header in args.column or ():
-        columns.setdefault(kind, []).append(header)
-    for header in args.no_column or ():
-        columns.setdefault("ignore", []).append(header)
     if args.annotate is not None and _same_file(args.annotate, args.input):
         raise InputError("--annotate would overwrite INPUT; name a new file for the annotated copy")
     store = state(args)
@@ -69,21 +65,52 @@ def _screen(args: argparse.Namespace) -> int:
     )
     if new:
         first_use(args, trust)
-    with read_table(
+    # Annotating needs every row's result, the clear ones too.
+    include_clear = args.include_clear or args.annotate is not None
+    report, annotated = _screen_input(args, screener, include_clear=include_clear)
+    if annotated is not None:
+        write_atomic(args.annotate, annotated, private=True)
+        info(args, f"input with results written to {args.annotate}")
+    if include_clear and not args.include_clear:
+        report = replace(report, clear=None)
+    write_output(args.output, _FORMATS[args.format](report), private=True)
+    if args.output and args.output != "-":
+        info(args, f"{len(report.matches)} match(es); report written to {args.output}")
+    return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+def _column_mapping(args: argparse.Namespace) -> dict[str, list[str]]:
+    """--column KIND=HEADER and --no-column HEADER as read_input's *columns*."""
+    columns: dict[str, list[str]] = {}
+    for kind, header in args.column or ():
+        columns.setdefault(kind, []).append(header)
+    for header in args.no_column or ():
+        columns.setdefault("ignore", []).append(header)
+    return columns
+
+
+def _screen_input(
+    args: argparse.Namespace, screener: Screener, *, include_clear: bool
+) -> tuple[ScreeningReport, bytes | None]:
+    """The report on INPUT, and the annotated copy when --annotate asks for one."""
+    with read_input(
         args.input,
-        columns=columns or None,
+        columns=_column_mapping(args) or None,
         role=args.role,
         sheet=args.sheet,
         encoding=args.encoding,
     ) as source:
+        if args.annotate is not None and not isinstance(source, CsvSource):
+            raise InputError(
+                "--annotate writes a table back with results; this input is a JSON document, "
+                "so use --format csv or json for the report"
+            )
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         for warning in source.plan.warnings:
             # Even with --quiet: a column the screening misses is a person missed.
             out(f"Warning: {safe(warning)}", stream=sys.stderr)
         bar = ProgressBar("screening", "rows")
         total = source.count() if bar.enabled else None
-        # Annotating needs every row's result, the clear ones too.
-        include_clear = args.include_clear or args.annotate is not None
         try:
             report = screener.screen(
                 source.records(keep=args.keep_column or ()),
@@ -93,18 +120,10 @@ def _screen(args: argparse.Namespace) -> int:
             )
         finally:
             bar.close()
-        if args.annotate is not None:
-            write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
-            annotated = write(source.headers, source.rows(), report)
-    if args.annotate is not None:
-        write_atomic(args.annotate, annotated, private=True)
-        info(args, f"input with results written to {args.annotate}")
-    if include_clear and not args.include_clear:
-        report = replace(report, clear=None)
-    write_output(args.output, _FORMATS[args.format](report), private=True)
-    if args.output and args.output != "-":
-        info(args, f"{len(report.matches)} match(es); report written to {args.output}")
-    return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+        if args.annotate is None or not isinstance(source, CsvSource):
+            return report, None
+        write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
+        return report, write(source.headers, source.rows(), report)
 
 
 def _same_file(path: str, other: str) -> bool:

@@ -1,5 +1,16 @@
 """The organizer's side: input records, screening, results, outputs and state."""
 
+from ._adapters import (
+    SECRET_FIELDS,
+    eventbrite_attendee_record,
+    luma_guest_record,
+    pretalx_speaker_record,
+    pretix_export_records,
+    pretix_order_records,
+    pretix_position_record,
+    pretix_questions,
+    tito_ticket_record,
+)
 from ._annotate import (
     annotate_csv,
     annotate_xlsx,
@@ -21,6 +32,12 @@ from ._directory import (
 )
 from ._headers import (
     COLUMN_KINDS,
+)
+from ._input import read_input
+from ._jsoninput import (
+    JsonRecords,
+    read_json,
+    read_json_records,
 )
 from ._output import (
     report_to_csv,
@@ -71,12 +88,14 @@ __all__ = [
     "COLUMN_KINDS",
     "FIRST_PIN_MAX_GENERATION",
     "MAX_DETAILS",
+    "SECRET_FIELDS",
     "Column",
     "ColumnPlan",
     "CsvSource",
     "FileState",
     "Hit",
     "InvalidValue",
+    "JsonRecords",
     "ListInfo",
     "Match",
     "MemoryState",
@@ -102,16 +121,27 @@ __all__ = [
     "check_trust",
     "default_state_path",
     "detect_columns",
+    "eventbrite_attendee_record",
     "init_organizer",
     "list_digest",
     "load_organizer_key",
     "load_trust",
+    "luma_guest_record",
     "pin_trust",
+    "pretalx_speaker_record",
+    "pretix_export_records",
+    "pretix_order_records",
+    "pretix_position_record",
+    "pretix_questions",
     "read_csv",
+    "read_input",
+    "read_json",
+    "read_json_records",
     "read_table",
     "record_list",
     "report_to_csv",
     "report_to_json",
     "report_to_table",
     "safe_cell",
+    "tito_ticket_record",
 ]

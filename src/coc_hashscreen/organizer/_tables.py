@@ -31,7 +31,7 @@ from ..errors import EmptyInput, InputError
 from ..formats import FILE_TYPE_NAMES, claimed_type
 from ._headers import kind_of
 
-__all__ = ["Table", "TableOptions", "TableOrigin", "open_table"]
+__all__ = ["Table", "TableOptions", "TableOrigin", "json_text", "open_table"]
 
 _SNIFF_BYTES: Final = 64 * 1024
 _CHUNK: Final = 64 * 1024
@@ -143,21 +143,46 @@ def open_table(handle: IO[bytes], options: TableOptions = TableOptions()) -> Tab
     text_encoding = _text_encoding(sample, options.encoding)
     text_sample = _sample_text(sample, text_encoding)
     if _looks_like_json(text_sample):
-        raise json_input_hook()
+        raise _json_in_table()
     dialect = _dialect(text_sample)
     origin = TableOrigin("csv", encoding=codecs.lookup(text_encoding).name)
     return Table(origin, lambda: _csv_rows(handle, text_encoding, dialect))
 
 
-def json_input_hook() -> InputError:
-    """The error for a JSON input, until JSON records are read (issue 12, item 3).
-
-    The one place where detection hands JSON on: the JSON readers replace it.
-    """
+def _json_in_table() -> InputError:
     return InputError(
-        "this is a JSON file, not a table; export the list as CSV or XLSX, or read JSON "
-        "records in Python and pass them to Screener.screen"
+        "this is a JSON document, not a table; read it with read_input (as screen does) or "
+        "read_json"
     )
+
+
+def json_text(handle: IO[bytes], encoding: str | None = None) -> str | None:
+    """The text of *handle* if it holds a JSON document (not a table), else None.
+
+    The one place that tells a JSON document from a table (`open_table`
+    refuses what this accepts): a workbook or container is no JSON, and the
+    text encoding is found as for a CSV file.  The handle is left at 0.
+    """
+    try:
+        sample = handle.read(_SNIFF_BYTES)
+        handle.seek(0)
+    except (io.UnsupportedOperation, OSError):
+        raise InputError("the input must be a regular, seekable file") from None
+    if _workbook_format(sample, handle) is not None:
+        return None
+    _refuse_containers(sample)
+    text_encoding = _text_encoding(sample, encoding)
+    if not _looks_like_json(_sample_text(sample, text_encoding)):
+        return None
+    try:
+        return codecs.decode(handle.read(), text_encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the JSON document is not valid {codecs.lookup(text_encoding).name} "
+            f"(byte {exc.start + 1}); export it again"
+        ) from None
+    finally:
+        handle.seek(0)
 
 
 # ---------------------------------------------------------------------------
@@ -230,10 +255,7 @@ def _refuse_containers(sample: bytes) -> None:
 
 def _looks_like_json(text: str) -> bool:
     """A JSON document or JSON Lines: an object or array of values, not a header line."""
-    return (
-        re.match(r"\s*(?:\{\s*(?:\"|\})|\[\s*(?:[\[\{\"\]]|-?\d|true|false|null))", text)
-        is not None
-    )
+    return _JSON_START.match(text) is not None
 
 
 # ---------------------------------------------------------------------------
