@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import openpyxl  # type: ignore[import-untyped]
+import openpyxl
 import xlwt  # type: ignore[import-untyped]
 from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
 from odf.table import Table, TableCell, TableRow  # type: ignore[import-untyped]
@@ -23,8 +23,7 @@ Sheets = Mapping[str, Sequence[Sequence[Cell]]]
 
 
 def write_xlsx(path: Path, sheets: Sheets) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    book = openpyxl.Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:

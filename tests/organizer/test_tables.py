@@ -140,7 +140,7 @@ def test_sheet_option_and_its_errors(tmp_path: Path) -> None:
 
 
 def test_a_sheet_starting_below_a1_keeps_its_row_numbers(tmp_path: Path) -> None:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
