@@ -86,11 +86,20 @@ def main(wheel: str) -> str:
     emails: set[str] = set()
     codes: set[str] = set()
     answers: set[str] = set()
+    positions: set[str] = set()
+    orders: set[str] = set()
+    secrets: set[str] = set()
     for _locale, translate in _catalogues(wheel):
         rows.update(_rows(translate))
         emails.add(translate("Email"))
         codes.add(translate("Order code"))
         answers.update((translate("Yes"), translate("No")))
+        # The sheets of the "Order data" workbook (pretix/base/exporters/orderlist.py).
+        positions.add(translate("Order positions"))
+        orders.add(translate("Orders"))
+        # Columns that open a ticket or tie it to a person (orderlist.py and
+        # pretix/plugins/checkinlists/exporters.py): never passed to a report.
+        secrets.update(translate(t) for t in ("Ticket secret", "Pseudonymization ID", "Secret"))
     lines = [
         '"""pretix\'s export headers for names and e-mails, in every locale pretix ships.',
         "",
@@ -112,6 +121,9 @@ def main(wheel: str) -> str:
     lines += _frozenset("ORDER_EMAIL", "pretix's plain \"Email\": the order's e-mail", iter(emails))
     lines += _frozenset("ORDER_CODE", 'pretix\'s "Order code"', iter(codes))
     lines += _frozenset("YES_NO", 'pretix\'s "Yes" and "No" (its yes/no answers)', iter(answers))
+    lines += _frozenset("POSITIONS_SHEET", 'the "Order positions" sheet (the people)', iter(positions))
+    lines += _frozenset("ORDERS_SHEET", 'the "Orders" sheet (the buyers)', iter(orders))
+    lines += _frozenset("SECRET", "ticket secrets and pseudonymization IDs", iter(secrets))
     lines += ["# fmt: on", ""]
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coc_hashscreen.core import Strength
 from coc_hashscreen.errors import EmptyInput, InputError
 from coc_hashscreen.formats import type_prefix
 from coc_hashscreen.organizer import ScreenRecord, read_table
@@ -345,19 +346,30 @@ def test_a_line_without_end_is_not_held_without_bound() -> None:
 
 
 def test_localized_pretix_workbook_reads_the_positions_not_the_orders(world: World) -> None:
-    # A German pretix back end names its sheets in German, so the preferred
-    # English name is absent; the orders sheet has only order-level columns.
+    # A German pretix back end names its sheets in German; its orders sheet
+    # has a plain "Name" and "E-Mail" (the buyer's), as many columns as the
+    # positions sheet has of its own.
     orders = [
-        ["Bestellnummer", "E-Mail", "Rechnungsadresse: Name"],
-        ["ABC12", "x@example.org", "X"],
+        ["Bestellnummer", "E-Mail", "Firma", "Name"],
+        ["ABC12", "jose.garcia+events@gmail.com", "", "José María García"],
     ]
     positions = [
-        ["Bestellnummer", "Name Teilnehmer*in", "E-Mail Teilnehmer*in"],
-        ["ABC12", "Mallory Smith", ""],
+        ["Bestellnummer", "E-Mail", "Name Teilnehmer*in", "E-Mail Teilnehmer*in"],
+        ["ABC12", "jose.garcia+events@gmail.com", "Ada Lovelace", "ada@example.org"],
     ]
-    path = write_xlsx(
-        world.tmp / "pretix-de.xlsx", {"Bestellungen": orders, "Positionen": positions}
-    )
+    fees = [["Bestellnummer", "E-Mail", "Gebührentyp"], ["ABC12", "x@example.org", "Zahlung"]]
+    sheets = {"Bestellungen": orders, "Bestellzeilen": positions, "Gebühren": fees}
+    path = write_xlsx(world.tmp / "pretix-de.xlsx", sheets)
     with read_table(path) as source:
-        assert source.origin.sheet == "Positionen"
-        assert [r.names for r in source.records()] == [("Mallory Smith",)]
+        assert source.origin.sheet == "Bestellzeilen"
+        assert source.origin.describe() == "sheet 'Bestellzeilen' of the XLSX workbook"
+        records = list(source.records())
+    assert [r.names for r in records] == [("Ada Lovelace",)]
+    report = world.screener().screen(records)
+    assert [m.strength for m in report.matches] == [Strength.ORDER_CONTACT]
+    # In a language the table does not know, the orders sheet still loses:
+    # its plain "E-Mail" counts as an attendee's, but pretix's positions
+    # sheet names two kinds of attendee identifier with it.
+    renamed = {"Sheet A": orders, "Sheet B": positions, "Sheet C": fees}
+    with read_table(write_xlsx(world.tmp / "pretix-xx.xlsx", renamed)) as source:
+        assert source.origin.sheet == "Sheet B"

@@ -105,6 +105,8 @@ def _screen_input(
                 "--annotate writes a table back with results; this input is a JSON document, "
                 "so use --format csv or json for the report"
             )
+        if isinstance(source, CsvSource):
+            info(args, f"Reading {source.origin.describe()}")
         info(args, "Columns used:\n  " + "\n  ".join(source.plan.describe()))
         for warning in source.plan.warnings:
             # Even with --quiet: a column the screening misses is a person missed.

@@ -307,4 +307,51 @@ YES_NO: Final[frozenset[str]] = frozenset({
     '아니오', '예',
 })
 
+# the "Order positions" sheet (the people)
+POSITIONS_SHEET: Final[frozenset[str]] = frozenset({
+    'Bestelde producten', 'Bestelde producten (posities)', 'Bestellzeilen', 'Bestillingsposter',
+    'Bokningspost', 'Eskaeraren posizioak', 'Order positions', 'Pasūtījuma pozīcijas',
+    'Posiciones de pedido', 'Posiciones del pedido', 'Posicions de les comandes',
+    'Posicións do pedido', 'Posisi pesanan', 'Posisjon på ordre', 'Position de commande',
+    'Positioune vun der Bestellung', 'Posizioni degli ordini', 'Posição do pedido',
+    'Posição dos pedidos', 'Posições dos pedidos', 'Pozicije naročil', 'Pozicije narudžbe',
+    'Poziții de comandă', 'Pozycje zamówienia', 'Pozície objednávky', 'Pořadí objednávky',
+    'Rendelési tételek', 'Sipariş durumları', 'Tilausrivit', 'Vị trí đặt hàng',
+    'Παραγγείλετε θέσεις', 'Позиции заказа', 'Позиції замовлення', 'פריטי הזמנה', 'مراكز التداول',
+    'รายการสินค้าในคำสั่งซื้อ', '注文明細', '訂單倉位', '订单位置', '주문 위치',
+})
+
+# the "Orders" sheet (the buyers)
+ORDERS_SHEET: Final[frozenset[str]] = frozenset({
+    'Bestellingen', 'Bestellungen', 'Bokningar', 'Comandes', 'Comenzi', 'Commandes', 'Eskaerak',
+    'Naročila', 'Narudžbe', 'Objednávky', 'Orders', 'Ordini', 'Ordre', 'Ordrer', 'Pasūtījumi',
+    'Pedidos', 'Pesanan', 'Rendelések', 'Siparişler', 'Tilaukset', 'Zamówienia', 'Órdenes',
+    'Đơn đặt hàng', 'Παραγγελίες', 'Заказы', 'Замовлення', 'הזמנות', 'الطلبات', 'คำสั่งซื้อ',
+    '注文', '訂單', '订单', '주문',
+})
+
+# ticket secrets and pseudonymization IDs
+SECRET: Final[frozenset[str]] = frozenset({
+    'Biglietto segreto', 'Billete segredo', 'Billethemmelighed', 'Billetthemmelighet', 'Bí mật',
+    'Bí mật vé', 'Cheie secretă', 'Cheie secretă bilet', 'Geheim', 'Geheimnis', 'Gizli bilet',
+    'Hemligt', 'Hemmelighed', 'Hemmelighet', 'ID Proteção de Dados', 'ID Pseudónimo',
+    'ID Seudónimo', 'ID de Pseudonimização', 'ID de pseudonimizare', 'ID giả danh',
+    'ID pseudonimisasi', 'ID pseudonimizacije', 'ID pseudonimizacji', 'ID pseudonimo',
+    'ID pseudonyme', 'ID pseudonymizace', 'ID pseudonymizácie', 'ID psevdonimizacije',
+    'ID vum Pseudonym', 'ID Ψευδονοποίησης', 'ID псевдонимизации', 'ID псевдонімізації',
+    'Identificador de la pseudonimització', 'Jegy titkos kódja', 'Klient-hemlighet',
+    'Kód vstupenky', 'Lipun salaisuus', 'Mυστικό (secret)', 'Pseidonimizācijas ID',
+    'Pseudonimisatie-ID', 'Pseudonimiserings-ID', 'Pseudonyme ID', 'Pseudonymisations-ID',
+    'Pseudonymiserings-ID', 'Pseudonymisointitunniste', 'Pseudonymization ID', 'Rahasia',
+    'Rahasia tiket', 'Salainen', 'Sarrera sekretua', 'Secret', 'Secret du billet', 'Secreto',
+    'Secreto de la entrada', 'Segredo', 'Segredo de bilhete', 'Segredo do ingresso', 'Sekret',
+    'Sekret biletu', 'Sekretua', 'Seudonimizazioaren IDa', 'Skrivnost vstopnice', 'Sır', 'Tajna',
+    'Tajna ulaznice', 'Tajné', 'Tajomstvo vstupenky', 'Ticket secret', 'Ticket-Code',
+    'Ticketgeheim', 'Titok', 'Álnevesítési azonosító', 'Μυστικό εισιτηρίου', 'Пароль квитка',
+    'Секрет', 'מזהה פיקודנימיזציה', 'סוד כרטיס', 'סודי', 'سر التذكرة', 'سري',
+    'معرف الاسم المستعار', 'รหัสนามแฝง', 'รหัสลับ', 'รหัสลับตั๋ว', 'シークレット',
+    'チケットシークレット', '仮名化ID', '假名 ID', '匿名化識別稱', '密钥', '秘密', '隱藏票',
+    '가명화  아이디', '티켓 기밀사항',
+})
+
 # fmt: on

@@ -29,17 +29,21 @@ import python_calamine
 
 from ..errors import EmptyInput, InputError
 from ..formats import FILE_TYPE_NAMES, claimed_type
-from ._headers import kind_of
+from . import _pretix_headers as pretix
+from ._headers import kind_of, pretix_order_emails
 
 __all__ = ["Table", "TableOptions", "TableOrigin", "json_text", "open_table"]
 
 _SNIFF_BYTES: Final = 64 * 1024
 _CHUNK: Final = 64 * 1024
 
-# pretix's combined Excel export ("Order data") has the sheets "Orders",
-# "Order positions" and "Order fees" (pretix/base/exporters/orderlist.py);
-# the people are in the positions.
-PREFERRED_SHEETS: Final = ("Order positions",)
+# pretix's "Order data" workbook has the sheets "Orders", "Order positions"
+# and "Order fees" (pretix/base/exporters/orderlist.py), named in the back
+# end's language; the people are in the positions, and the orders sheet's
+# plain "Name" and "Email" are the buyer's.  Excel cuts a title at 31
+# characters.
+_POSITIONS_SHEETS: Final = frozenset(t[:31] for t in pretix.POSITIONS_SHEET)
+_ORDERS_SHEETS: Final = frozenset(t[:31] for t in pretix.ORDERS_SHEET)
 
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -61,10 +65,11 @@ _SAVE_AS: Final = "save it as 'CSV UTF-8' or XLSX"
 class TableOptions:
     """How to read an input: which workbook sheet, and a CSV file's legacy encoding.
 
-    *sheet* defaults to pretix's "Order positions", else the first sheet with
-    a recognized column.  *encoding* (``cp1252``, ``mac_roman``, ...) is
-    needed for a CSV file that is not UTF-8, or UTF-16/32 with a byte-order
-    mark: it is never guessed.
+    *sheet* defaults to pretix's "Order positions" (in any language pretix
+    ships), else the sheet naming the most kinds of attendee identifier.
+    *encoding* (``cp1252``, ``mac_roman``, ...) is needed for a CSV file
+    that is not UTF-8, or UTF-16/32 with a byte-order mark: it is never
+    guessed.
     """
 
     sheet: str | None = None
@@ -82,6 +87,12 @@ class TableOrigin:
     format: str
     encoding: str | None = None
     sheet: str | None = None
+
+    def describe(self) -> str:
+        """What was read, for people to check: "sheet 'Bestellzeilen' of the XLSX workbook"."""
+        if self.sheet is None:
+            return f"a CSV file in {self.encoding}"
+        return f"sheet {self.sheet[:40]!r} of the {self.format.upper()} workbook"
 
     def where(self, position: int) -> str:
         """A row's position in words: "line 4" or "row 4 of sheet 'Orders'"."""
@@ -527,23 +538,35 @@ def _choose_sheet(book: python_calamine.CalamineWorkbook, wanted: str | None) ->
             return wanted
         listed = ", ".join(repr(n[:40]) for n in names)
         raise InputError(f"the workbook has no sheet named {wanted[:40]!r}; its sheets: {listed}")
-    for preferred in PREFERRED_SHEETS:
-        if preferred in names:
-            return preferred
+    for name in names:
+        if name in _POSITIONS_SHEETS:
+            return name
     # The sheet whose header names the most kinds of attendee identifier
     # (then of any identifier), the first of equals: Sessionize's sessions
     # sheet names its speakers, but its speakers sheet has their e-mails and
-    # handles too; a localized pretix workbook's orders sheet has only
-    # order-level columns.  With nothing recognized, the first sheet, where
-    # the column detection says what to do (--column, or --sheet).
+    # handles too.  pretix's orders sheet is never chosen by its columns.
+    # With nothing recognized, the first sheet, where the column detection
+    # says what to do (--column, or --sheet).
     best, most = (names[0] if names else ""), (0, 0)
     for name in names:
+        if name in _ORDERS_SHEETS:
+            continue
         header = next(iter(book.get_sheet_by_name(name).to_python(nrows=1)), [])
-        found = {kind for kind in map(kind_of, map(cell_text, header)) if kind}
-        score = (len({kind for kind, order in found if not order}), len(found))
+        score = _sheet_score([cell_text(value) for value in header])
         if score > most:
             best, most = name, score
     return best
+
+
+def _sheet_score(header: list[str]) -> tuple[int, int]:
+    """(kinds of attendee identifier, kinds of any) a header line names."""
+    order_emails = pretix_order_emails(header)
+    found = set()
+    for i, text in enumerate(header):
+        kind = kind_of(text)
+        if kind is not None:
+            found.add((kind[0], kind[1] or i in order_emails))
+    return len({kind for kind, order in found if not order}), len(found)
 
 
 def cell_text(value: object) -> str:
