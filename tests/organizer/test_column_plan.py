@@ -150,6 +150,26 @@ def test_a_first_line_with_an_address_is_no_header_line(first: str) -> None:
     assert "secret" not in message.lower()
 
 
+def test_a_first_line_whose_cell_recurs_in_its_column_is_no_header_line() -> None:
+    # No address to give it away: the role "Speaker" was read as a name
+    # header, the first attendee dropped and named in a warning.
+    text = "Grace Brewster Hopper,Speaker,Berlin\nAnn Lee,Speaker,Paris\nBob Stone,Attendee,Rome\n"
+    with pytest.raises(InputError) as refused:
+        read_csv(io.BytesIO(text.encode()))
+    message = str(refused.value)
+    assert "looks like a row of data, not a header line" in message
+    assert "column 2" in message
+    for cell in ("Grace", "Hopper", "Speaker", "Berlin"):
+        assert cell not in message
+
+
+def test_a_repeated_header_line_is_not_taken_for_data() -> None:
+    # Two exports pasted together repeat the whole header line: still a header.
+    plan, records = _read("Name,Email\nAda,ada@example.org\nName,Email\nBob,bob@example.org\n")
+    assert [c.kind for c in plan.columns] == ["name", "email"]
+    assert len(records) == 3
+
+
 def test_headers_that_mention_handles_are_still_headers() -> None:
     plan, _ = _read("Name,Twitter (@handle),Mastodon (e.g. @you@host)\nAda,@ada,@ada@h.example\n")
     assert [c.kind for c in plan.columns] == ["name", "twitter", "mastodon"]

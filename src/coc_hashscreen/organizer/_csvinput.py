@@ -137,13 +137,13 @@ def detect_columns(
     header ``"E-mail#2"`` is the second column headed "E-mail".  An explicit
     kind replaces detection of that kind at its level.
     """
-    _refuse_data_header(headers)
+    samples = [list(row) for row in sample_rows]
+    _refuse_data_header(headers, samples)
     explicit = explicit or {}
     columns, ignore = _explicit_columns(headers, explicit)
     overridden = _overridden(explicit)
     taken = {c.index for c in columns} | ignore
     order_emails = pretix_order_emails(headers)
-    samples = [list(row) for row in sample_rows]
     warnings: list[str] = []
     for i, header in enumerate(headers):
         found = kind_of(header)
@@ -174,14 +174,30 @@ def detect_columns(
     return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored, tuple(warnings))
 
 
-def _refuse_data_header(headers: Sequence[str]) -> None:
-    """A first line holding an address or handle is an attendee: refuse, never quote it."""
+def _refuse_data_header(headers: Sequence[str], samples: Sequence[Sequence[str]]) -> None:
+    """A first line that is an attendee is refused, never quoted.
+
+    It is one if it holds an address or handle, or if one of its cells
+    recurs below it in the same column ("Speaker" over "Speaker" and
+    "Attendee"): a header names its column, it is not one of its values.
+    A row repeating the whole header line (two exports pasted together)
+    does not count.
+    """
     if any(_DATA_CELL.fullmatch(h.strip()) for h in headers):
         raise InputError(
             "the first line holds an e-mail address, a handle or a web address: it is an "
             "attendee, and the first line must be a header line; add one naming the columns "
             "(for example name,email) above it"
         )
+    line = [h.strip().casefold() for h in headers]
+    rows = [[c.strip().casefold() for c in row] for row in samples]
+    for i, header in enumerate(line):
+        if header and any(row[: len(line)] != line and row[i : i + 1] == [header] for row in rows):
+            raise InputError(
+                f"the first line looks like a row of data, not a header line: its cell in "
+                f"column {i + 1} recurs below it in that column; add a header line naming the "
+                "columns (for example name,email) above it"
+            )
 
 
 def _detected(index: int, header: str, kind: str, fallback: bool) -> list[Column]:
