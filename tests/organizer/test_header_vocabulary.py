@@ -149,7 +149,7 @@ def test_pretix_exports_per_locale(header: str, expected: list[tuple[str, str, b
         ("Jméno", "given"), ("Příjmení", "family"), ("E-mailová adresa", "email"),
         ("Celé jméno", "name"),
         # Tito, Google Forms, Microsoft Forms, badges, pretalx
-        ("Registration Name", "name"), ("Registration Email", "email"),
+        ("Ticket Full Name", "name"), ("Ticket Email", "email"),
         ("Your full name", "name"), ("Email address", "email"),
         ("Your email address", "email"), ("Name", "name"),
         ("Name (as it should appear on your badge)", "name"),
@@ -172,3 +172,18 @@ def test_luma_guest_export_reads_the_name_not_the_ticket() -> None:
     plan = _plan("api_id,name,first_name,last_name,email,ticket_name,approval_status")
     assert ("name", "name", False) in plan
     assert all(header != "ticket_name" for _, header, _ in plan)
+
+
+def test_titos_registration_is_the_order() -> None:
+    # In Tito a registration is the order: its name and e-mail are the
+    # buyer's, whatever the ticket's holder is called.
+    assert kind_of("Registration Name") == ("name", True)
+    assert kind_of("Registration Email") == ("email", True)
+    assert kind_of("registration_email") == ("email", True)
+    plan = _plan("Ticket Full Name,Ticket Email,Registration Name,Registration Email")
+    assert plan == [
+        ("name", "Ticket Full Name", False),
+        ("email", "Ticket Email", False),
+        ("name", "Registration Name", True),
+        ("email", "Registration Email", True),
+    ]

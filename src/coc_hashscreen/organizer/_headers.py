@@ -49,7 +49,7 @@ _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
         "ticket full name", "participant name", "speaker name", "speaker",
         "display name", "your name", "registrant name", "delegate name", "badge name",
         "names", "speaker names", "speakers", "attendee names", "your full name",
-        "registration name", "name on badge", "full names",
+        "name on badge", "full names",
         # de fr es it nl pt pl sv da fi cs
         "vollständiger name", "voller name", "vor und nachname", "vor und zuname", "ihr name",
         "dein name", "teilnehmername", "name des teilnehmers",
@@ -82,7 +82,7 @@ _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
     "email": frozenset({
         "email", "email address", "mail", "attendee email", "ticket email", "speaker email",
         "participant email", "contact email", "your email", "emails", "email addresses",
-        "your email address", "registration email", "ticket email address",
+        "your email address", "ticket email address",
         "email adresse", "emailadresse", "ihre email adresse", "deine email adresse",
         "courriel", "adresse email", "adresse courriel", "adresse électronique",
         "adresse mail", "votre adresse email", "votre email", "votre courriel",
@@ -110,10 +110,11 @@ _ATTENDEE: Final[Mapping[str, frozenset[str]]] = {
 # Screened for every row, but a hit through one is an order-contact match,
 # never a strong one on the attendee (ADR 0017).
 _FALLBACK: Final[Mapping[str, frozenset[str]]] = {
-    "name": frozenset({"order name", "invoice address name", "buyer name"}),
+    # Tito's registration is the order: its name and e-mail are the buyer's.
+    "name": frozenset({"order name", "invoice address name", "buyer name", "registration name"}),
     "given": frozenset({"buyer first name", "invoice address name given name"}),
     "family": frozenset({"buyer last name", "invoice address name family name"}),
-    "email": frozenset({"order email", "buyer email", "purchaser email"}),
+    "email": frozenset({"order email", "buyer email", "purchaser email", "registration email"}),
 }
 
 # Custom questions such as "What's your GitHub username?" or "Twitter handle
