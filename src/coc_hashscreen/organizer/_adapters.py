@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any, Final
 
 from ..errors import InputError
-from ._headers import kind_of
+from ._headers import SECRET_FIELDS, is_secret_field, is_yes_no, kind_of
 from ._records import ScreenRecord
 
 __all__ = [
@@ -49,45 +48,9 @@ EMAIL: Final = "Email"
 ORDER_NAME: Final = "Order name"
 ORDER_EMAIL: Final = "Order email"
 
-# Fields that admit their holder or open the order: never passed through.
-SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
-    {
-        "pretix": frozenset(
-            {
-                "secret",
-                "pseudonymization_id",
-                "url",
-                "payments",
-                "downloads",
-                "pdf_data",
-                "web_secret",
-            }
-        ),
-        "pretalx": frozenset(),
-        "tito": frozenset(
-            {
-                "slug",
-                "unique_url",
-                "url",
-                "admin_url",
-                "qr_url",
-                "registration_slug",
-                "registration",
-            }
-        ),
-        "eventbrite": frozenset({"barcodes", "barcode", "resource_uri"}),
-        "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
-    }
-)
-# A flat object may come from any of them.
-_ANY_SECRET: Final = frozenset().union(*SECRET_FIELDS.values())
-
 # Keys of flat records that name a ticket type, not a person (Luma's
 # ``ticket_name`` is "Standard"), whatever the header vocabulary says.
 _NOT_NAMES: Final = frozenset({"ticket_name", "ticketName"})
-
-# Answers that are a choice, not a handle ("Print my Twitter handle on my badge").
-_FLAGS: Final = frozenset({"true", "false", "yes", "no", "on", "off"})
 
 
 class _Fields:
@@ -97,14 +60,15 @@ class _Fields:
         self.values: dict[str, list[str]] = {}
 
     def add(self, key: str, value: object) -> None:
-        for text in _texts(value):
-            self.values.setdefault(key, []).append(text)
+        # An empty field is kept too: pretix's plain "Email" is the order's
+        # because an "Attendee email" field is there, filled or not.
+        self.values.setdefault(key, []).extend(_texts(value))
 
     def answer(self, questions: Iterable[object], value: object) -> None:
         """An answer, under the first of its question's texts the vocabulary knows."""
         for question in questions:
             if isinstance(question, str) and kind_of(question) is not None:
-                if not any(t.strip().lower() in _FLAGS for t in _texts(value)):
+                if not any(is_yes_no(t) for t in _texts(value)):
                     self.add(question, value)
                 return
 
@@ -138,7 +102,7 @@ def _kept(platform: str, keep: Iterable[str], *sources: Mapping[str, Any]) -> di
     """The fields named in *keep*, from the first source that has each."""
     kept: dict[str, Any] = {}
     for name in keep:
-        if name in SECRET_FIELDS.get(platform, _ANY_SECRET):
+        if name in SECRET_FIELDS.get(platform, ()) or is_secret_field(name):
             raise InputError(
                 f"{name[:40]!r} holds a ticket secret or a link that opens the order; it is "
                 "never passed through to a report"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
@@ -29,11 +28,12 @@ from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
     holds_several_names,
+    is_secret_field,
+    is_yes_no,
     kind_of,
     pretix_order_emails,
     services_named,
 )
-from ._pretix_headers import YES_NO as PRETIX_YES_NO
 from ._records import ScreenRecord
 from ._tables import TableOptions, TableOrigin, open_table
 
@@ -95,25 +95,6 @@ class ColumnPlan:
 SAMPLE_ROWS: Final = 200
 
 
-def _answer(text: str) -> str:
-    """A yes/no answer folded: "SÍ", "Sí" and "si" agree; Turkish "HAYIR" is "hayır"."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("ı", "i"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-# Answers of a yes/no question: a column of only these is never screened,
-# whatever its header says ("Print my Twitter handle on my badge").
-# pretix's own words for yes and no in every locale it ships, and the
-# usual spellings of spreadsheets and forms.
-_YES_NO: Final = frozenset(
-    map(_answer, {
-        *PRETIX_YES_NO,
-        "yes", "no", "y", "n", "true", "false", "1", "0", "x", "on", "off", "ja", "nein",
-        "oui", "non", "sí", "si", "sim", "não", "nao", "tak", "nie", "ano", "ne",
-        "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘", "-",
-    })
-)  # fmt: skip
-
 # A first line that holds an e-mail address, a handle or a web address is
 # an attendee, not a header line.
 _DATA_CELL: Final = re.compile(
@@ -153,7 +134,7 @@ def detect_columns(
         if (kind, fallback) in overridden:
             continue
         values = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
-        if values and all(_answer(v) in _YES_NO for v in values):
+        if values and all(is_yes_no(v) for v in values):
             warnings.append(
                 f"column {_quoted(header)} holds only yes/no answers; it is not screened"
             )
@@ -417,6 +398,11 @@ def _kept_columns(headers: Sequence[str], keep: Sequence[str]) -> list[tuple[str
         positions.setdefault(header.strip(), i)
     kept: list[tuple[str, int]] = []
     for header in keep:
+        if is_secret_field(header):
+            raise InputError(
+                f"{header[:40]!r} holds a ticket secret or a link that opens the order; it is "
+                "never passed through to a report"
+            )
         if header.strip() not in positions:
             # The header asked for is the caller's; the file's are not quoted.
             raise InputError(

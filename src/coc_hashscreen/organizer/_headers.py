@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Final
 
 from ..core import KINDS
@@ -19,8 +20,11 @@ from . import _pretix_headers as pretix
 
 __all__ = [
     "COLUMN_KINDS",
+    "SECRET_FIELDS",
     "combine",
     "holds_several_names",
+    "is_secret_field",
+    "is_yes_no",
     "kind_of",
     "normalize_header",
     "pretix_order_emails",
@@ -40,6 +44,81 @@ def normalize_header(header: str) -> str:
     lowered = unicodedata.normalize("NFKC", header).casefold()
     lowered = re.sub(r"(?<![^\W\d_])e[-_ ]?mail", "email", lowered)
     return " ".join(re.findall(r"[^\W_]+", lowered))
+
+
+# Fields that admit their holder or open the order: never passed through.
+SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "pretix": frozenset(
+            {
+                "secret",
+                "pseudonymization_id",
+                "url",
+                "payments",
+                "downloads",
+                "pdf_data",
+                "web_secret",
+            }
+        ),
+        "pretalx": frozenset(),
+        "tito": frozenset(
+            {
+                "slug",
+                "unique_url",
+                "url",
+                "admin_url",
+                "qr_url",
+                "registration_slug",
+                "registration",
+            }
+        ),
+        "eventbrite": frozenset({"barcodes", "barcode", "resource_uri"}),
+        "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
+    }
+)
+# The same as headers, in every spelling: the platforms' field names, pretix's
+# export headers in every locale ("Ticket secret", "Geheimnis"), and the
+# usual words of other exports.
+_SECRET_HEADERS: Final = frozenset(
+    map(normalize_header, {
+        *frozenset().union(*SECRET_FIELDS.values()), *pretix.SECRET,
+        "secret", "ticket secret", "qr code", "qr code secret", "barcode", "barcodes",
+        "ticket barcode", "check in code", "pseudonymization id",
+    })
+)  # fmt: skip
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether a field or column holds a ticket secret or a link that opens the order.
+
+    Such a field is never passed through to a report, even when asked for.
+    """
+    return normalize_header(name) in _SECRET_HEADERS
+
+
+def _answer(text: str) -> str:
+    """A yes/no answer folded: "SÍ", "Sí" and "si" agree; Turkish "HAYIR" is "hayır"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("ı", "i"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Answers of a yes/no question: never read as an identifier, whatever the
+# question says ("Print my Twitter handle on my badge").  pretix's own words
+# for yes and no in every locale it ships, and the usual spellings of
+# spreadsheets and forms.
+_YES_NO: Final = frozenset(
+    map(_answer, {
+        *pretix.YES_NO,
+        "yes", "no", "y", "n", "true", "false", "1", "0", "x", "on", "off", "ja", "nein",
+        "oui", "non", "sí", "si", "sim", "não", "nao", "tak", "nie", "ano", "ne",
+        "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘", "-",
+    })
+)  # fmt: skip
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether *text* is an answer to a yes/no question, in any language pretix uses."""
+    return _answer(text) in _YES_NO
 
 
 # Headers of attendee-level columns, after `normalize_header`.

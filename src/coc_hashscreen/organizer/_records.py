@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import KINDS
-from ._headers import combine, kind_of
+from ._headers import combine, is_secret_field, is_yes_no, kind_of, pretix_order_emails
 
 __all__ = ["ScreenRecord"]
+
+_HANDLES = frozenset({"github", "twitter", "mastodon"})
 
 
 def _values(value: object) -> tuple[object, ...]:
@@ -118,18 +120,28 @@ class ScreenRecord:
         ``mastodon`` in any case, and every header CSV detection knows
         (``"E-mail"``, ``"Email Address"``, ``"Full Name"``, ``"firstName"``
         with ``"lastName"``, ``"GitHub username"``...) hold identifiers, one
-        value or a list.  A key holding neither text nor a list of texts (a
-        flag such as ``"speaker": True``) is passed through.
+        value or a list; a yes/no answer under a handle's key is dropped, and
+        pretix's plain ``"Email"`` beside ``"Attendee email"`` is order-level,
+        as in a CSV file.  Any other key (a flag such as ``"speaker": True``)
+        is passed through, except ticket secrets (``"secret"``,
+        ``"Ticket secret"``, ...), which never reach a report.
         """
         found: list[tuple[str, bool, list[str]]] = []
         ref: dict[str, Any] = {}
-        for key, value in data.items():
+        keys = [key if isinstance(key, str) else "" for key in data]
+        order_emails = pretix_order_emails(keys)
+        for i, (key, value) in enumerate(data.items()):
             kind = kind_of(key) if isinstance(key, str) else None
             values = _texts(value)
-            if kind is None or values is None:
+            if kind is not None and values is not None:
+                # A yes/no answer under a handle's question is a choice, not
+                # a handle; a plain "Email" beside pretix's "Attendee email"
+                # is the order's, as in a CSV file.
+                if kind[0] in _HANDLES:
+                    values = [v for v in values if not is_yes_no(v)]
+                found.append((kind[0], kind[1] or i in order_emails, values))
+            elif not (isinstance(key, str) and is_secret_field(key)):
                 ref[key] = value
-            else:
-                found.append((kind[0], kind[1], values))
         return cls.from_found(found, ref=ref)
 
 
