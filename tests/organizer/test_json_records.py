@@ -370,3 +370,52 @@ def test_every_adapter_is_public_and_in_the_guide() -> None:
     for name in _adapters.__all__:
         assert name in organizer.__all__, name
         assert f"`{name}" in guide or f"{name}(" in guide, name
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        {"count": 250, "next": "https://pretix.example/api/v1/?page=2", "results": [{}]},
+        {"count": 250, "next": None, "results": [{"name": "Ann"}]},
+        {"pagination": {"has_more_items": True}, "attendees": [{"profile": {}}]},
+        {"entries": [{"guest": {}}], "has_more": True, "next_cursor": "abc"},
+        {"tickets": [{"_type": "ticket"}], "meta": {"next_page": 2}},
+    ],
+    ids=["pretix-next", "pretalx-count", "eventbrite", "luma", "tito"],
+)
+def test_one_page_of_a_longer_listing_is_refused(page: dict[str, Any]) -> None:
+    # Its other pages' people would go unscreened, with nothing said.
+    with pytest.raises(InputError) as refused:
+        read_json(json.dumps(page).encode())
+    assert "more pages follow" in str(refused.value)
+
+
+def test_the_last_page_of_a_listing_is_read() -> None:
+    page = {"count": 1, "next": None, "results": [{"name": "Ann Other", "email": "a@example.org"}]}
+    assert len(read_json(json.dumps(page).encode()).people) == 1
+
+
+def test_a_field_to_keep_that_no_record_has_is_refused() -> None:
+    data = json.dumps([{"name": "Ann Other", "email": "a@example.org", "ticket": "T1"}]).encode()
+    assert [r.ref for r in read_json(data, keep=["ticket"]).people] == [{"row": 1, "ticket": "T1"}]
+    for reader in (
+        lambda: read_json(data, keep=["tikcet"]),
+        lambda: read_json(data).records(keep=["tikcet"]),
+    ):
+        with pytest.raises(InputError) as refused:
+            reader()
+        assert "has a field 'tikcet' to keep" in str(refused.value)
+
+
+def test_a_text_with_a_byte_order_mark_reads_as_its_bytes_do() -> None:
+    text = '\ufeff[{"name": "Ann Other", "email": "a@example.org"}]'
+    assert read_json(text).people == read_json(text.encode("utf-8")).people
+
+
+def test_flat_objects_without_names_or_emails_are_warned_of() -> None:
+    assert read_json(b'[{"name": "Ann", "email": "a@example.org"}]').warnings == ()
+    (only,) = read_json(b'[{"name": "Ann"}]').warnings
+    assert "no field of attendee e-mail addresses" in only
+    (only,) = read_json(b'[{"Email": "a@example.org", "Buyer name": "B"}]').warnings
+    assert "no field of attendee names" in only
+    assert read_json(json.dumps(TITO_TICKETS).encode()).warnings == ()

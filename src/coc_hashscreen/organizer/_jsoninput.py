@@ -33,6 +33,8 @@ from ._records import ScreenRecord
 __all__ = ["JsonRecords", "read_json", "read_json_records"]
 
 _Adapter = Callable[..., ScreenRecord]
+_FLAT: Final = frozenset({"flat objects"})
+_NAME_KINDS: Final = frozenset({"name", "given", "family"})
 
 # Top-level keys of the documents we know: {"tickets": [...]} and the like.
 _WRAPPERS: Final[Mapping[str, tuple[str, _Adapter]]] = {
@@ -62,10 +64,16 @@ class JsonRecords(Closing):
     def plan(self) -> JsonRecords:
         return self
 
+    notes: tuple[str, ...] = ()
+
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Nothing to warn of: a platform's adapter knows where its people's fields are."""
-        return ()
+        """What to check, as `ColumnPlan.warnings`: flat objects without names or e-mails.
+
+        A platform's adapter knows where its people's fields are; flat
+        objects are read by their keys, which may miss a kind.
+        """
+        return self.notes
 
     def describe(self) -> list[str]:
         """One line for people to check the detection, as `ColumnPlan.describe`."""
@@ -78,7 +86,7 @@ class JsonRecords(Closing):
         """The people's records; *keep* names fields to pass through (never ticket secrets)."""
         if not keep or self.document is None:
             return iter(self.people)
-        return iter(_dispatch(self.document, tuple(keep), self.role)[1])
+        return iter(_kept_records(self.document, tuple(keep), self.role)[1])
 
     def close(self) -> None:
         pass
@@ -105,17 +113,62 @@ def read_json(
     secrets); rows are numbered from 1 in document order.
     """
     document = _parse(data)
-    keep = tuple(keep)
-    platform, records = _dispatch(document, keep, role)
+    platform, records = _kept_records(document, tuple(keep), role)
     if not records:
         raise InputError(
             f"the JSON document ({platform}) holds no records; export the attendees or "
             "speakers again, with at least one"
         )
-    return JsonRecords(platform, tuple(records), document, role)
+    return JsonRecords(platform, tuple(records), document, role, _flat_warnings(document))
+
+
+def _flat_warnings(document: object) -> tuple[str, ...]:
+    """Warnings for a list of flat objects with no name or no attendee e-mail field.
+
+    Keys are not quoted: keys of an unknown document can be attendee data.
+    """
+    items = document.get("results") if isinstance(document, dict) else document
+    if not isinstance(items, list) or _platform_of(items) not in _FLAT:
+        return ()
+    found = {kind_of(k) for item in items for k in item if isinstance(k, str)}
+    warnings = []
+    if not any(kind is not None and kind[0] in _NAME_KINDS and not kind[1] for kind in found):
+        warnings.append(
+            "no field of attendee names was recognized in the JSON objects; only the "
+            "fields recognized are screened (see the organizer guide for the names read)"
+        )
+    if ("email", False) not in found:
+        warnings.append(
+            "no field of attendee e-mail addresses was recognized in the JSON objects; "
+            "only the fields recognized are screened"
+        )
+    return tuple(warnings)
+
+
+def _platform_of(items: list[Any]) -> str | None:
+    try:
+        return _platform(items)[0] if all(isinstance(i, dict) for i in items) else None
+    except InputError:
+        return None
+
+
+def _kept_records(
+    document: object, keep: tuple[str, ...], role: str | None
+) -> tuple[str, list[ScreenRecord]]:
+    """`_dispatch`, refusing a field to keep that no record has (a misspelling)."""
+    platform, records = _dispatch(document, keep, role)
+    for name in keep:
+        if records and not any(name in record.ref for record in records):
+            raise InputError(
+                f"no record of the JSON document ({platform}) has a field {name[:40]!r} to "
+                "keep; check its spelling against the platform's field names"
+            )
+    return platform, records
 
 
 def _parse(data: bytes | str) -> Any:
+    if isinstance(data, str):
+        data = data.removeprefix("\ufeff")  # as json.loads does for bytes
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
@@ -138,6 +191,7 @@ def _dispatch(
     document: object, keep: tuple[str, ...], role: str | None
 ) -> tuple[str, list[ScreenRecord]]:
     if isinstance(document, dict):
+        _refuse_a_partial_page(document)
         if isinstance(document.get("event"), dict) and "orders" in document["event"]:
             return "pretix 'Order data (JSON)' export", pretix_export_records(
                 document, keep=keep, role=role
@@ -158,6 +212,34 @@ def _dispatch(
         f"the JSON document is {_kind(document)}, not a list of people or a platform's "
         "export; see the organizer guide for the platforms it reads"
     )
+
+
+def _refuse_a_partial_page(document: dict[str, Any]) -> None:
+    """Refuse one page of a longer API listing: its other pages' people would go unscreened.
+
+    pretix and pretalx pages have ``next`` (and ``count``), Eventbrite's
+    ``pagination.has_more_items``, Luma's ``has_more``, Tito's
+    ``meta.next_page``.
+    """
+    results = document.get("results")
+    count = document.get("count")
+    more = (
+        bool(document.get("next"))
+        or (isinstance(count, int) and isinstance(results, list) and count > len(results))
+        or bool(_obj(document.get("pagination")).get("has_more_items"))
+        or document.get("has_more") is True
+        or _obj(document.get("meta")).get("next_page") is not None
+    )
+    if more:
+        raise InputError(
+            "this is one page of an API listing and more pages follow: the people on them "
+            "would not be screened; put the records of every page into one JSON list, or "
+            "take the platform's export, and screen that"
+        )
+
+
+def _obj(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _list_of(
