@@ -373,3 +373,28 @@ def test_localized_pretix_workbook_reads_the_positions_not_the_orders(world: Wor
     renamed = {"Sheet A": orders, "Sheet B": positions, "Sheet C": fees}
     with read_table(write_xlsx(world.tmp / "pretix-xx.xlsx", renamed)) as source:
         assert source.origin.sheet == "Sheet B"
+
+
+def test_a_zip_of_a_version_zipfile_does_not_know_is_one_line(tmp_path: Path) -> None:
+    data = bytearray(
+        write_xlsx(tmp_path / "book.xlsx", {"Sheet1": [["Name"], ["Ada"]]}).read_bytes()
+    )
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        data[at + 6 : at + 8] = b"\xff\x00"  # "version needed to extract": 25.5
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert "damaged or truncated zip file" in _refusal(bytes(data))
+
+
+def test_a_panic_in_the_native_reader_prints_nothing_of_its_own(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A truncated XLS makes calamine's Rust code panic; its message went to
+    # standard error before our one line.
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    sheets: dict[str, list[list[str]]] = {"Empty": [], "S": [["Name", "Email"], ["Ann", "a@x.org"]]}
+    whole = write_xls(tmp_path / "book.xls", sheets).read_bytes()
+    assert "XLS file could not be read" in _refusal(whole[:-18])
+    captured = capfd.readouterr()
+    assert "panicked" not in captured.err
+    assert "RUST_BACKTRACE" not in captured.err

@@ -16,10 +16,13 @@ names silently.  Errors never quote a cell.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
+import os
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -211,7 +214,9 @@ def _workbook_format(sample: bytes, handle: IO[bytes]) -> str | None:
     try:
         with zipfile.ZipFile(handle) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        # NotImplementedError: a "version needed" or compression zipfile
+        # does not know; RuntimeError: an encrypted member.
         raise InputError(
             "this is a damaged or truncated zip file (as XLSX and ODS files are); export it again"
         ) from None
@@ -501,11 +506,12 @@ def _csv_rows(
 
 def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(handle)
-        name = _choose_sheet(book, wanted)
-        sheet = book.get_sheet_by_name(name)
-        first_row = sheet.start[0] if sheet.start else 0
-        cells = sheet.to_python(skip_empty_area=True)
+        with _native_stderr_silenced():
+            book = python_calamine.CalamineWorkbook.from_filelike(handle)
+            name = _choose_sheet(book, wanted)
+            sheet = book.get_sheet_by_name(name)
+            first_row = sheet.start[0] if sheet.start else 0
+            cells = sheet.to_python(skip_empty_area=True)
     except InputError:
         raise
     except python_calamine.PasswordError:
@@ -529,6 +535,30 @@ def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
         ) from None
     rows = [(first_row + i + 1, [cell_text(value) for value in row]) for i, row in enumerate(cells)]
     return Table(TableOrigin(fmt, sheet=name), lambda: iter(rows))
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Standard error closed to native code while calamine reads.
+
+    A panic in calamine's Rust code (a truncated XLS) prints its message,
+    and with RUST_BACKTRACE a backtrace, straight to file descriptor 2
+    before Python sees the exception; the exception becomes our one line,
+    and the panic's text must not come before it.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _choose_sheet(book: python_calamine.CalamineWorkbook, wanted: str | None) -> str:
