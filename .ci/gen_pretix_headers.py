@@ -121,7 +121,9 @@ def main(wheel: str) -> str:
     lines += _frozenset("ORDER_EMAIL", "pretix's plain \"Email\": the order's e-mail", iter(emails))
     lines += _frozenset("ORDER_CODE", 'pretix\'s "Order code"', iter(codes))
     lines += _frozenset("YES_NO", 'pretix\'s "Yes" and "No" (its yes/no answers)', iter(answers))
-    lines += _frozenset("POSITIONS_SHEET", 'the "Order positions" sheet (the people)', iter(positions))
+    lines += _frozenset(
+        "POSITIONS_SHEET", 'the "Order positions" sheet (the people)', iter(positions)
+    )
     lines += _frozenset("ORDERS_SHEET", 'the "Orders" sheet (the buyers)', iter(orders))
     lines += _frozenset("SECRET", "ticket secrets and pseudonymization IDs", iter(secrets))
     lines += ["# fmt: on", ""]
