@@ -33,6 +33,7 @@ import python_calamine
 from ..errors import EmptyInput, InputError
 from ..formats import FILE_TYPE_NAMES, claimed_type
 from . import _pretix_headers as pretix
+from ._encodings import LINE_END, SAVE_AS, sample_text, text_encoding, undecodable
 from ._headers import kind_of, pretix_order_emails
 
 __all__ = ["Table", "TableOptions", "TableOrigin", "json_text", "open_table"]
@@ -48,20 +49,10 @@ _CHUNK: Final = 64 * 1024
 _POSITIONS_SHEETS: Final = frozenset(t[:31] for t in pretix.POSITIONS_SHEET)
 _ORDERS_SHEETS: Final = frozenset(t[:31] for t in pretix.ORDERS_SHEET)
 
-_BOMS: Final = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPE: Final = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
-# A line end; a CR at the end of a chunk waits for the next (it may be CRLF).
-_LINE_END: Final = re.compile(r"\r\n|\r(?!\Z)|\n")
 _MAX_LINE: Final = 16 * 2**20
 _JSON_START: Final = re.compile(r'\s*(?:\{\s*["}]|\[\s*(?:[\[{"\]]|-?\d|true|false|null))')
-_SAVE_AS: Final = "save it as 'CSV UTF-8' or XLSX"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,29 +136,18 @@ class Table:
 
 def open_table(handle: IO[bytes], options: TableOptions = TableOptions()) -> Table:
     """The table in *handle* (a seekable binary file), whatever it holds."""
-    try:
-        sample = handle.read(_SNIFF_BYTES)
-        handle.seek(0)
-    except (io.UnsupportedOperation, OSError):
-        raise InputError("the input must be a regular, seekable file") from None
-    workbook = _workbook_format(sample, handle)
-    if workbook is not None:
-        return _sheet_table(handle, workbook, options.sheet)
-    _refuse_containers(sample)
-    text_encoding = _text_encoding(sample, options.encoding)
-    text_sample = _sample_text(sample, text_encoding)
+    sniffed = _sniff(handle, options.encoding)
+    if isinstance(sniffed, str):
+        return _sheet_table(handle, sniffed, options.sheet)
+    codec, text_sample = sniffed
     if _looks_like_json(text_sample):
-        raise _json_in_table()
+        raise InputError(
+            "this is a JSON document, not a table; read it with read_input (as screen does) "
+            "or read_json"
+        )
     dialect = _dialect(text_sample)
-    origin = TableOrigin("csv", encoding=codecs.lookup(text_encoding).name)
-    return Table(origin, lambda: _csv_rows(handle, text_encoding, dialect))
-
-
-def _json_in_table() -> InputError:
-    return InputError(
-        "this is a JSON document, not a table; read it with read_input (as screen does) or "
-        "read_json"
-    )
+    origin = TableOrigin("csv", encoding=codecs.lookup(codec).name)
+    return Table(origin, lambda: _csv_rows(handle, codec, dialect))
 
 
 def json_text(handle: IO[bytes], encoding: str | None = None) -> str | None:
@@ -177,26 +157,38 @@ def json_text(handle: IO[bytes], encoding: str | None = None) -> str | None:
     refuses what this accepts): a workbook or container is no JSON, and the
     text encoding is found as for a CSV file.  The handle is left at 0.
     """
+    sniffed = _sniff(handle, encoding)
+    if isinstance(sniffed, str) or not _looks_like_json(sniffed[1]):
+        return None
+    codec = sniffed[0]
+    try:
+        return codecs.decode(handle.read(), codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the JSON document is not valid {codecs.lookup(codec).name} "
+            f"(byte {exc.start + 1}); export it again"
+        ) from None
+    finally:
+        handle.seek(0)
+
+
+def _sniff(handle: IO[bytes], encoding: str | None) -> str | tuple[str, str]:
+    """A workbook's format, or a text file's codec and decoded sample; else refused.
+
+    What `open_table` and `json_text` both need to know first: other
+    containers and undecodable text are refused here.  The handle is left at 0.
+    """
     try:
         sample = handle.read(_SNIFF_BYTES)
         handle.seek(0)
     except (io.UnsupportedOperation, OSError):
         raise InputError("the input must be a regular, seekable file") from None
-    if _workbook_format(sample, handle) is not None:
-        return None
+    workbook = _workbook_format(sample, handle)
+    if workbook is not None:
+        return workbook
     _refuse_containers(sample)
-    text_encoding = _text_encoding(sample, encoding)
-    if not _looks_like_json(_sample_text(sample, text_encoding)):
-        return None
-    try:
-        return codecs.decode(handle.read(), text_encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"the JSON document is not valid {codecs.lookup(text_encoding).name} "
-            f"(byte {exc.start + 1}); export it again"
-        ) from None
-    finally:
-        handle.seek(0)
+    codec = text_encoding(sample, encoding)
+    return codec, sample_text(sample, codec)
 
 
 # ---------------------------------------------------------------------------
@@ -261,10 +253,10 @@ def _refuse_containers(sample: bytes) -> None:
     if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
         raise InputError(
             "this is a web page (HTML), not a spreadsheet, as some 'Excel' exports are; open "
-            f"it in a spreadsheet program and {_SAVE_AS}"
+            f"it in a spreadsheet program and {SAVE_AS}"
         )
     if head.startswith(b"<?xml"):
-        raise InputError(f"this is an XML file, not a CSV file or spreadsheet; {_SAVE_AS}")
+        raise InputError(f"this is an XML file, not a CSV file or spreadsheet; {SAVE_AS}")
     if b'"coc-hashscreen ' in sample[:4096] and sample.lstrip().startswith(b"{"):
         raise InputError("this is a coc-hashscreen key file, not an attendee list")
 
@@ -272,144 +264,6 @@ def _refuse_containers(sample: bytes) -> None:
 def _looks_like_json(text: str) -> bool:
     """A JSON document or JSON Lines: an object or array of values, not a header line."""
     return _JSON_START.match(text) is not None
-
-
-# ---------------------------------------------------------------------------
-# encodings
-
-
-def _text_encoding(sample: bytes, named: str | None) -> str:
-    """The codec to read *sample*'s file with, or an error saying what it looks like."""
-    bom = next((codec for mark, codec in _BOMS if sample.startswith(mark)), None)
-    if named is not None:
-        return _named_encoding(sample, named, bom)
-    if bom is not None:
-        return bom
-    if b"\x00" in sample:
-        raise InputError(_binary_advice(sample))
-    if not sample.isascii():
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        except UnicodeDecodeError as exc:
-            raise _undecodable(sample, exc.start, "utf-8") from None
-    return "utf-8"
-
-
-_NAMES: Final = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8",
-    "utf-16": "UTF-16",
-    "utf-32": "UTF-32",
-    "cp1252": "Windows-1252",
-    "mac-roman": "MacRoman",
-    "iso8859-1": "Latin-1",
-}
-
-
-def _undecodable(
-    data: bytes, bad: int, encoding: str, first_line: int = 1, before: str = ""
-) -> InputError:
-    """The error for bytes *encoding* cannot decode at *bad*: the line, and what to do."""
-    text = before + data[: max(bad, 0)].decode(encoding, errors="replace")
-    line = first_line + len(_LINE_END.findall(text))
-    name = _NAMES.get(codecs.lookup(encoding).name, encoding)
-    if name.startswith("UTF"):
-        return InputError(f"line {line} is not valid {name}: {legacy_advice(data)}")
-    return InputError(
-        f"line {line} is not valid {name}; check --encoding (Excel's 'CSV' is cp1252 on "
-        "Windows, mac_roman on a Mac), or save the file as 'CSV UTF-8'"
-    )
-
-
-def _named_encoding(sample: bytes, named: str, bom: str | None) -> str:
-    try:
-        info = codecs.lookup(named)
-    except LookupError:
-        raise InputError(
-            f"unknown encoding {named[:30]!r}; use e.g. cp1252, mac_roman, latin-1 or utf-8"
-        ) from None
-    if not getattr(info, "_is_text_encoding", True):
-        raise InputError(f"{named[:30]!r} is not a text encoding; use e.g. cp1252 or mac_roman")
-    if bom is not None:
-        if _family(info.name) != _family(bom):
-            raise InputError(
-                f"the file starts with a {codecs.lookup(bom).name} byte-order mark, so it is not "
-                f"{info.name}; leave out --encoding"
-            )
-        return bom
-    if not sample.isascii() and _is_single_byte(info.name):
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        except UnicodeDecodeError:
-            return info.name
-        # Valid UTF-8 with non-ASCII read as a legacy encoding would turn
-        # every accented letter into two wrong ones.
-        raise InputError(f"the file is UTF-8, not {info.name}; leave out --encoding")
-    return info.name
-
-
-def _family(codec: str) -> tuple[str, ...]:
-    """ "utf-16-le", "utf-16" and "UTF16" are one family; so are "utf-8" and "utf-8-sig"."""
-    return tuple(codecs.lookup(codec).name.split("-")[:2])
-
-
-def _is_single_byte(codec: str) -> bool:
-    return len("é".encode(codec, errors="replace")) == 1
-
-
-def _binary_advice(sample: bytes) -> str:
-    even, odd = sample[0::2], sample[1::2]
-    if even and odd and (odd.count(0) > len(odd) // 2 or even.count(0) > len(even) // 2):
-        return (
-            "this looks like UTF-16 text without a byte-order mark; save it as 'CSV UTF-8' "
-            "or as Unicode Text"
-        )
-    return f"this is a binary file, not a CSV file or spreadsheet; {_SAVE_AS}"
-
-
-# Punctuation that Windows-1252 puts in 0x80-0x9F and text often has.
-_PUNCTUATION: Final = frozenset("‘’‚“”„–—…€•·«»°´¨ˆ˜™")
-
-
-def legacy_advice(data: bytes) -> str:
-    """What non-UTF-8 text looks like, and what to do: one clause, quoting nothing."""
-    if _plausibility(data, "mac_roman") > _plausibility(data, "cp1252"):
-        return (
-            "this looks like MacRoman text, Excel's 'CSV' on a Mac; save it as 'CSV UTF-8' or "
-            "pass --encoding mac_roman"
-        )
-    has_c1 = any(0x80 <= b <= 0x9F for b in data)
-    name = "Windows-1252" if has_c1 else "Windows-1252 or Latin-1"
-    return (
-        f"this looks like {name} text, Excel's 'CSV' on Windows; save it as 'CSV UTF-8' or "
-        "pass --encoding cp1252"
-    )
-
-
-def _plausibility(data: bytes, codec: str) -> int:
-    """How many non-ASCII characters read as *codec* fit where they stand.
-
-    A lower-case letter or common punctuation fits; an upper-case letter fits
-    at the start of a word or in an all-capitals word ("JosŽ" and "MŸller"
-    are MacRoman read as Windows-1252).  Undecodable bytes count against.
-    """
-    text = f" {data.decode(codec, errors='replace')} "
-    return sum(
-        1 if _fits(text[i - 1], char, text[i + 1]) else -1
-        for i, char in enumerate(text)
-        if not char.isascii()
-    )
-
-
-def _fits(before: str, char: str, after: str) -> bool:
-    if char == "\ufffd" or not (char.isalpha() or char in _PUNCTUATION):
-        return False
-    # An upper-case letter after a lower-case one, or inside a lower-case word.
-    return not (char.isupper() and (before.islower() or (before.isalpha() and after.islower())))
-
-
-def _sample_text(sample: bytes, encoding: str) -> str:
-    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
 
 
 # ---------------------------------------------------------------------------
@@ -454,13 +308,13 @@ def _text_lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
         try:
             new = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
-            raise _undecodable(chunk, exc.start, encoding, number, "".join(parts)) from None
+            raise undecodable(chunk, exc.start, encoding, number, "".join(parts)) from None
         if chunk and not _ends_a_line(parts, new):
             parts.append(new)
         else:
             text = "".join(parts) + new
             start = 0
-            for match in _LINE_END.finditer(text):
+            for match in LINE_END.finditer(text):
                 number += 1
                 yield text[start : match.end()]
                 start = match.end()
@@ -476,7 +330,7 @@ def _text_lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
 def _ends_a_line(parts: list[str], new: str) -> bool:
     """Whether *new* ends a line (or may: a held-back CR before an LF)."""
     return (
-        _LINE_END.search(new) is not None
+        LINE_END.search(new) is not None
         or new.startswith("\n")
         or bool(parts and parts[-1].endswith("\r"))
     )
@@ -531,7 +385,7 @@ def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
         )
         raise InputError(
             f"this {fmt.upper()} file could not be read ({why}); open it in a spreadsheet "
-            f"program and {_SAVE_AS}"
+            f"program and {SAVE_AS}"
         ) from None
     rows = [(first_row + i + 1, [cell_text(value) for value in row]) for i, row in enumerate(cells)]
     return Table(TableOrigin(fmt, sheet=name), lambda: iter(rows))
