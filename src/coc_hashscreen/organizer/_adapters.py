@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from ..errors import InputError
-from ._headers import SECRET_FIELDS, is_secret_field, is_yes_no, kind_of
+from ._headers import SECRET_FIELDS, is_yes_no, kind_of, refuse_secret_field
 from ._records import ScreenRecord
 
 __all__ = [
@@ -102,11 +101,7 @@ def _kept(platform: str, keep: Iterable[str], *sources: Mapping[str, Any]) -> di
     """The fields named in *keep*, from the first source that has each."""
     kept: dict[str, Any] = {}
     for name in keep:
-        if name in SECRET_FIELDS.get(platform, ()) or is_secret_field(name):
-            raise InputError(
-                f"{name[:40]!r} holds a ticket secret or a link that opens the order; it is "
-                "never passed through to a report"
-            )
+        refuse_secret_field(name)
         for source in sources:
             value = source.get(name)
             if name in source and (value is None or isinstance(value, str | int | float | bool)):

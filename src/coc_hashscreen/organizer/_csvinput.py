@@ -28,10 +28,10 @@ from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
     holds_several_names,
-    is_secret_field,
     is_yes_no,
     kind_of,
     pretix_order_emails,
+    refuse_secret_field,
     services_named,
 )
 from ._records import ScreenRecord
@@ -398,11 +398,7 @@ def _kept_columns(headers: Sequence[str], keep: Sequence[str]) -> list[tuple[str
         positions.setdefault(header.strip(), i)
     kept: list[tuple[str, int]] = []
     for header in keep:
-        if is_secret_field(header):
-            raise InputError(
-                f"{header[:40]!r} holds a ticket secret or a link that opens the order; it is "
-                "never passed through to a report"
-            )
+        refuse_secret_field(header)
         if header.strip() not in positions:
             # The header asked for is the caller's; the file's are not quoted.
             raise InputError(

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Final
 
 from ..core import KINDS
+from ..errors import InputError
 from . import _pretix_headers as pretix
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "kind_of",
     "normalize_header",
     "pretix_order_emails",
+    "refuse_secret_field",
     "services_named",
 ]
 
@@ -94,6 +96,15 @@ def is_secret_field(name: str) -> bool:
     Such a field is never passed through to a report, even when asked for.
     """
     return normalize_header(name) in _SECRET_HEADERS
+
+
+def refuse_secret_field(name: str) -> None:
+    """Refuse to keep a field or column that `is_secret_field` (a CSV column or a JSON field)."""
+    if is_secret_field(name):
+        raise InputError(
+            f"{name[:40]!r} holds a ticket secret or a link that opens the order; it is "
+            "never passed through to a report"
+        )
 
 
 def _answer(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Final
 from ..core import Closing
 from ..errors import InputError
 from ._adapters import (
+    _obj,
     eventbrite_attendee_record,
     flat_record,
     luma_guest_record,
@@ -33,7 +34,8 @@ from ._records import ScreenRecord
 __all__ = ["JsonRecords", "read_json", "read_json_records"]
 
 _Adapter = Callable[..., ScreenRecord]
-_FLAT: Final = frozenset({"flat objects"})
+# What `_list_of` calls a list of flat objects, whole or one page of it.
+_FLAT: Final = frozenset({"flat objects", "an API page of flat objects"})
 _NAME_KINDS: Final = frozenset({"name", "given", "family"})
 
 # Top-level keys of the documents we know: {"tickets": [...]} and the like.
@@ -119,16 +121,16 @@ def read_json(
             f"the JSON document ({platform}) holds no records; export the attendees or "
             "speakers again, with at least one"
         )
-    return JsonRecords(platform, tuple(records), document, role, _flat_warnings(document))
+    return JsonRecords(platform, tuple(records), document, role, _flat_warnings(platform, document))
 
 
-def _flat_warnings(document: object) -> tuple[str, ...]:
+def _flat_warnings(platform: str, document: object) -> tuple[str, ...]:
     """Warnings for a list of flat objects with no name or no attendee e-mail field.
 
     Keys are not quoted: keys of an unknown document can be attendee data.
     """
     items = document.get("results") if isinstance(document, dict) else document
-    if not isinstance(items, list) or _platform_of(items) not in _FLAT:
+    if platform not in _FLAT or not isinstance(items, list):
         return ()
     found = {kind_of(k) for item in items for k in item if isinstance(k, str)}
     warnings = []
@@ -143,13 +145,6 @@ def _flat_warnings(document: object) -> tuple[str, ...]:
             "only the fields recognized are screened"
         )
     return tuple(warnings)
-
-
-def _platform_of(items: list[Any]) -> str | None:
-    try:
-        return _platform(items)[0] if all(isinstance(i, dict) for i in items) else None
-    except InputError:
-        return None
 
 
 def _kept_records(
@@ -236,10 +231,6 @@ def _refuse_a_partial_page(document: dict[str, Any]) -> None:
             "would not be screened; put the records of every page into one JSON list, or "
             "take the platform's export, and screen that"
         )
-
-
-def _obj(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _list_of(
