@@ -196,10 +196,33 @@ def test_too_many_fields_names_the_line() -> None:
         _records(data)
 
 
-def test_unclosed_quote_names_the_line() -> None:
+def test_overlong_quoted_cell_names_the_line() -> None:
     data = b'Name,Email\nJane,jane@example.org\n"Broken,john@example.org\n' + b"x" * 200_000
-    with pytest.raises(InputError, match=r"line \d+ is not valid CSV"):
+    with pytest.raises(InputError, match=r"cell starting on line 3 is longer than"):
         _records(data)
+
+
+@pytest.mark.parametrize("rows_after", [0, 1, 5])
+def test_a_stray_opening_quote_is_refused_not_swallowed(rows_after: int) -> None:
+    # Read leniently, everything after the stray quote is one name cell and
+    # none of those people is screened.
+    after = b"".join(b"Person %d,p%d@example.org\n" % (i, i) for i in range(rows_after))
+    data = b'Name,Email\nJane,jane@example.org\n"Alice,alice@example.org\n' + after
+    with pytest.raises(InputError, match="quoted cell starting on line 3 is never closed") as info:
+        _records(data)
+    assert "alice" not in str(info.value).casefold()
+
+
+def test_a_stray_quote_closed_later_names_both_lines() -> None:
+    data = b'Name,Email\n"Alice,alice@example.org\nCarol,c@example.org\n"Bob",b@example.org\n'
+    with pytest.raises(InputError, match="starting on line 2 runs to line 4"):
+        _records(data)
+
+
+def test_quoted_cells_with_line_breaks_and_quotes_still_read() -> None:
+    data = b'Name,Email,Note\n"Smith, Jane",jane@example.org,"two\nlines ""quoted"""\n'
+    (record,) = _records(data)
+    assert record.names == ("Smith, Jane",)
 
 
 def test_empty_file() -> None:

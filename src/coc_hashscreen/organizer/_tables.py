@@ -289,6 +289,9 @@ def _dialect(sample: str) -> type[csv.Dialect]:
 
     Dialect.delimiter = delimiter
     Dialect.skipinitialspace = True
+    # Strict: a stray opening quote would otherwise make one cell of every
+    # line up to the next quote, or to the end, and screen none of them.
+    Dialect.strict = True
     return Dialect
 
 
@@ -348,10 +351,28 @@ def _csv_rows(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(
-                f"line {reader.line_num} is not valid CSV ({exc}); check its quotes"
-            ) from None
+            raise _quote_error(exc, start, reader.line_num) from None
         yield start, row
+
+
+def _quote_error(exc: csv.Error, start: int, end: int) -> InputError:
+    """A CSV error in words: where a quoted cell starts and where reading gave up."""
+    if "end of data" in str(exc):
+        return InputError(
+            f"a quoted cell starting on line {start} is never closed (a stray quote?); the "
+            "rest of the file would be one cell, so check the quotes on that line"
+        )
+    if "field larger" in str(exc):
+        return InputError(
+            f"a cell starting on line {start} is longer than {csv.field_size_limit():,} "
+            "characters (a stray quote?); check the quotes on that line"
+        )
+    if end > start:
+        return InputError(
+            f"a quoted cell starting on line {start} runs to line {end} and is followed by "
+            "more text there (a stray quote?); check the quotes on those lines"
+        )
+    return InputError(f"line {start} is not valid CSV ({exc}); check its quotes")
 
 
 # ---------------------------------------------------------------------------
