@@ -139,3 +139,37 @@ def test_annotate_a_workbook_input_keeps_its_rows(
         "ann@example.org",
     ]
     assert [r[-5] for r in written[1:]] == ["match", "", "match", "clear"]
+
+
+def test_buyer_matches_on_unscreened_rows_are_counted_apart(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pretix positions without attendee data: the buyer (listed) is all the
+    # rows hold, so they match as order contact but nobody in them is screened.
+    setup.csv.write_text(
+        "Order code,Attendee name,Attendee email,Email\n"
+        "A1,,,jose@example.org\nA2,,,jose@example.org\nA3,Dee Other,dee@example.org,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, *setup.screen())
+    assert code == 0, err
+    assert "0 of 1 screened record matched." in out
+    assert "2 more row(s) matched only through the order's contact" in out
+    code, out, _ = run(capsys, *setup.screen("--format", "json"))
+    data = json.loads(out)
+    assert (data["screened"], len(data["matches"]), data["matches_on_unscreened_rows"]) == (1, 2, 2)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_run_that_screened_nobody_fails(
+    setup: Setup, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # A header-less file whose first line ends in "X" (read as Twitter's
+    # header): no row has a usable identifier.
+    setup.csv.write_text("Ann Other,Acme Ltd,X\nBob Stone,Initech,\nCy Doe,Globex,\n")
+    code, _out, err = run(capsys, *setup.screen("--format", fmt))
+    assert code == 3
+    assert "none of the 2 row(s) had a usable name" in err
+    assert "Ann" not in err
+    assert "Acme" not in err
+    _no_traceback(err)

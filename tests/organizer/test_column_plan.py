@@ -74,6 +74,31 @@ def test_a_handle_column_with_real_handles_stays() -> None:
     assert not any("yes/no" in w for w in plan.warnings)
 
 
+@given(names=st.lists(st.sampled_from(["Jo", "Si", "Ja", "Da", "Po", "X", "Yes"]), min_size=3))
+def test_name_columns_are_never_judged_yes_no(names: list[str]) -> None:
+    rows = [[name, f"p{i}@example.org"] for i, name in enumerate(names)]
+    plan = detect_columns(["First name", "Email"], rows)
+    assert [c.kind for c in plan.columns] == ["given", "email"]
+    assert not any("yes/no" in w for w in plan.warnings)
+
+
+def test_a_few_no_answers_early_do_not_hide_handles_further_down() -> None:
+    # Two filled cells in a full sample say too little: the handles below it
+    # would be lost with the column.
+    rows = [[f"P{i}", f"p{i}@example.org", ""] for i in range(SAMPLE_ROWS + 100)]
+    rows[4][2], rows[40][2], rows[250][2] = "no", "-", "mallory"
+    text = "Name,Email,GitHub username (optional)\n" + "".join(",".join(r) + "\n" for r in rows)
+    plan, records = _read(text)
+    assert [c.kind for c in plan.columns] == ["name", "email", "github"]
+    assert records[250].github == ("mallory",)
+
+
+def test_a_short_table_is_judged_on_all_its_answers() -> None:
+    # The sample is the whole table: one "Yes" is all the column holds.
+    plan = detect_columns(["Name", "Show my Twitter on my badge"], [["Ada", "Yes"], ["Bob", ""]])
+    assert [c.kind for c in plan.columns] == ["name"]
+
+
 def test_detection_reads_only_the_documented_sample() -> None:
     rows = [["Ada", "yes"]] * SAMPLE_ROWS + [["Grace", "@grace"]]
     text = "Name,Twitter\n" + "".join(f"{a},{b}\n" for a, b in rows)
@@ -157,17 +182,43 @@ def test_a_first_line_whose_cell_recurs_in_its_column_is_no_header_line() -> Non
     with pytest.raises(InputError) as refused:
         read_csv(io.BytesIO(text.encode()))
     message = str(refused.value)
-    assert "looks like a row of data, not a header line" in message
-    assert "column 2" in message
+    assert "the first line must be a header line" in message
     for cell in ("Grace", "Hopper", "Speaker", "Berlin"):
         assert cell not in message
 
 
-def test_a_repeated_header_line_is_not_taken_for_data() -> None:
-    # Two exports pasted together repeat the whole header line: still a header.
-    plan, records = _read("Name,Email\nAda,ada@example.org\nName,Email\nBob,bob@example.org\n")
+def test_a_column_repeating_its_header_marks_rows_and_the_rest_is_screened() -> None:
+    # Tito's release column says "Ticket" under "Ticket"; a hand-made marker
+    # column says "Speaker" under "Speaker": neither makes the header line data.
+    text = (
+        "Number,Ticket,Speaker,Ticket Full Name,Ticket Email\n"
+        "1,Ticket,Speaker,Ada Lovelace,ada@example.org\n"
+        "2,Ticket,,Bob Stone,bob@example.org\n"
+    )
+    plan, records = _read(text)
+    assert [(c.kind, c.header) for c in plan.columns] == [
+        ("name", "Ticket Full Name"),
+        ("email", "Ticket Email"),
+    ]
+    assert any("'Speaker' holds its own header as a value" in w for w in plan.warnings)
+    assert [r.names for r in records] == [("Ada Lovelace",), ("Bob Stone",)]
+
+
+def test_a_marker_column_named_explicitly_is_screened() -> None:
+    text = "Speaker,Email\nSpeaker,ada@example.org\nBob Stone,bob@example.org\n"
+    plan, records = _read(text, columns={"name": ["Speaker"]})
     assert [c.kind for c in plan.columns] == ["name", "email"]
-    assert len(records) == 3
+    assert [r.names for r in records] == [("Speaker",), ("Bob Stone",)]
+
+
+@pytest.mark.parametrize("repeat", ["Name,Email", "Name,Email,Tshirt", " name , EMAIL ,"])
+def test_a_repeated_header_line_is_not_taken_for_data_nor_screened(repeat: str) -> None:
+    # Two exports pasted together repeat the header line, whole or in part.
+    plan, records = _read(
+        f"Name,Email,Tshirt\nAda,ada@example.org,M\n{repeat}\nBob,bob@example.org,L\n"
+    )
+    assert [c.kind for c in plan.columns] == ["name", "email"]
+    assert [(r.names, r.ref["row"]) for r in records] == [(("Ada",), 1), (("Bob",), 3)]
 
 
 def test_headers_that_mention_handles_are_still_headers() -> None:
@@ -282,3 +333,12 @@ def test_warnings_never_quote_a_cell(cells: Sequence[str]) -> None:
         for cell in cells:
             if all(cell not in h for h in headers) and cell.strip():
                 assert cell not in warning
+
+
+def test_with_only_handle_headers_the_first_line_is_never_listed() -> None:
+    # "X" is Twitter's new name, and also a tick in a header-less file whose
+    # first line is an attendee: its other cells are not listed as headers.
+    plan, _ = _read("Alice Smith,Acme Ltd,X\nBob Stone,Initech,\n")
+    assert [c.kind for c in plan.columns] == ["twitter"]
+    assert any("only handles" in w for w in plan.warnings)
+    assert not any("Alice" in w or "Acme" in w for w in plan.warnings)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..core import HashingOptions
-from ..errors import InputError
+from ..errors import EmptyInput, InputError
 from ..formats import write_atomic
 from ..organizer import (
     COLUMN_KINDS,
@@ -76,6 +76,14 @@ def _screen(args: argparse.Namespace) -> int:
     write_output(args.output, _FORMATS[args.format](report), private=True)
     if args.output and args.output != "-":
         info(args, f"{len(report.matches)} match(es); report written to {args.output}")
+    if report.screened == 0:
+        # The report is written (it lists the rows), but a run that screened
+        # nobody is never a success.
+        raise EmptyInput(
+            f"none of the {report.records:,} row(s) had a usable name, e-mail address or "
+            "handle, so nobody was screened; check the columns used (above) and name the "
+            "right ones with --column KIND=HEADER"
+        )
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
 
 

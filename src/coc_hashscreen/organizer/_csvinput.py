@@ -102,6 +102,7 @@ _DATA_CELL: Final = re.compile(
 )
 _NTH: Final = re.compile(r"(?P<header>.*\S)\s*#(?P<n>[1-9][0-9]*)")
 _NAME_KINDS: Final = frozenset({"name", "given", "family"})
+_HANDLES: Final = frozenset({"github", "twitter", "mastodon"})
 
 
 def detect_columns(
@@ -113,18 +114,21 @@ def detect_columns(
     """Map headers to kinds, from the header line and a sample of data rows.
 
     *sample_rows* are the first rows after the header (`SAMPLE_ROWS` of them
-    are read by `read_csv`; where they come from does not matter).
-    *explicit* maps ``KIND``, ``order-KIND`` or ``ignore`` to headers; a
-    header ``"E-mail#2"`` is the second column headed "E-mail".  An explicit
-    kind replaces detection of that kind at its level.
+    are read by `read_csv`; where they come from does not matter; fewer
+    means the table has no more).  *explicit* maps ``KIND``, ``order-KIND``
+    or ``ignore`` to headers; a header ``"E-mail#2"`` is the second column
+    headed "E-mail".  An explicit kind replaces detection of that kind at
+    its level, and a named column is screened whatever its cells hold.
     """
     samples = [list(row) for row in sample_rows]
-    _refuse_data_header(headers, samples)
+    _refuse_data_header(headers)
     explicit = explicit or {}
     columns, ignore = _explicit_columns(headers, explicit)
     overridden = _overridden(explicit)
     taken = {c.index for c in columns} | ignore
     order_emails = pretix_order_emails(headers)
+    data = [row for row in samples if not repeats_header(headers, row)]
+    whole = len(samples) < SAMPLE_ROWS
     warnings: list[str] = []
     for i, header in enumerate(headers):
         found = kind_of(header)
@@ -133,11 +137,10 @@ def detect_columns(
         kind, fallback = found[0], found[1] or i in order_emails
         if (kind, fallback) in overridden:
             continue
-        values = [row[i].strip() for row in samples if i < len(row) and row[i].strip()]
-        if values and all(is_yes_no(v) for v in values):
-            warnings.append(
-                f"column {_quoted(header)} holds only yes/no answers; it is not screened"
-            )
+        values = [row[i].strip() for row in data if i < len(row) and row[i].strip()]
+        why = _not_identifiers(kind, header, values, whole=whole)
+        if why is not None:
+            warnings.append(f"column {_quoted(header)} {why}; it is not screened")
             continue
         columns.extend(_detected(i, header.strip(), kind, fallback))
     if not columns:
@@ -155,30 +158,48 @@ def detect_columns(
     return ColumnPlan(tuple(sorted(columns, key=lambda c: c.index)), ignored, tuple(warnings))
 
 
-def _refuse_data_header(headers: Sequence[str], samples: Sequence[Sequence[str]]) -> None:
-    """A first line that is an attendee is refused, never quoted.
+def repeats_header(headers: Sequence[str], cells: Sequence[str]) -> bool:
+    """Whether a row repeats the header line (two exports pasted together).
 
-    It is one if it holds an address or handle, or if one of its cells
-    recurs below it in the same column ("Speaker" over "Speaker" and
-    "Attendee"): a header names its column, it is not one of its values.
-    A row repeating the whole header line (two exports pasted together)
-    does not count.
+    Every non-blank cell equals the header above it; such a row is no person.
     """
+    filled = [(i, cell.strip().casefold()) for i, cell in enumerate(cells) if cell.strip()]
+    return bool(filled) and all(
+        i < len(headers) and headers[i].strip().casefold() == cell for i, cell in filled
+    )
+
+
+def _not_identifiers(kind: str, header: str, values: Sequence[str], *, whole: bool) -> str | None:
+    """Why a column whose header names an identifier holds none, or None.
+
+    A column whose cells repeat its header ("Speaker" ticked "Speaker")
+    marks rows.  A handle question answered only yes or no ("Print my
+    Twitter handle on my badge") holds choices: judged by the whole column,
+    never a cell at a time ("jo" and "x" are handles too), and only on
+    three answers or more unless the sample is the whole table, so a few
+    "no"s at the top do not hide handles further down.  Names are never
+    judged so: "Jo" is a name.
+    """
+    if header.strip().casefold() in {v.casefold() for v in values}:
+        return "holds its own header as a value (it marks rows)"
+    if (
+        kind in _HANDLES
+        and values
+        and (whole or len(values) >= 3)
+        and all(is_yes_no(v) for v in values)
+    ):
+        return "holds only yes/no answers"
+    return None
+
+
+def _refuse_data_header(headers: Sequence[str]) -> None:
+    """A first line that holds an address or handle is an attendee: refused, never quoted."""
     if any(_DATA_CELL.fullmatch(h.strip()) for h in headers):
         raise InputError(
             "the first line holds an e-mail address, a handle or a web address: it is an "
             "attendee, and the first line must be a header line; add one naming the columns "
             "(for example name,email) above it"
         )
-    line = [h.strip().casefold() for h in headers]
-    rows = [[c.strip().casefold() for c in row] for row in samples]
-    for i, header in enumerate(line):
-        if header and any(row[: len(line)] != line and row[i : i + 1] == [header] for row in rows):
-            raise InputError(
-                f"the first line looks like a row of data, not a header line: its cell in "
-                f"column {i + 1} recurs below it in that column; add a header line naming the "
-                "columns (for example name,email) above it"
-            )
 
 
 def _detected(index: int, header: str, kind: str, fallback: bool) -> list[Column]:
@@ -252,8 +273,19 @@ def _position(headers: Sequence[str], wanted: str, key: str) -> int:
 
 
 def _coverage_warnings(columns: Sequence[Column], ignored: Sequence[str]) -> list[str]:
-    """Warnings for a plan without attendee names or without attendee e-mails."""
+    """Warnings for a plan without attendee names or without attendee e-mails.
+
+    The ignored headers are listed only when a name or e-mail column shows
+    the first line is a header line: with handle columns alone ("X") it may
+    be an attendee, whose cells are not quoted.
+    """
     own = {c.kind for c in columns if not c.fallback}
+    if not {c.kind for c in columns} & (_NAME_KINDS | {"email"}):
+        return [
+            "no column of names or e-mail addresses was recognized, only handles; if the "
+            "first line is not a header line, add one, and name columns with --column "
+            "KIND=HEADER"
+        ]
     listed = _listing(ignored)
     warnings = []
     if not own & _NAME_KINDS:
@@ -360,7 +392,11 @@ class CsvSource(Closing):
 
     def count(self) -> int:
         """Data rows in the file, for progress; a stream under way is not disturbed."""
-        return sum(1 for _, cells in self._table.rows() if any(cell.strip() for cell in cells))
+        return sum(
+            1
+            for _, cells in self._table.rows()
+            if any(cell.strip() for cell in cells) and not repeats_header(self.headers, cells)
+        )
 
     def rows(self) -> Iterator[list[str]]:
         """The data rows as cells, blank ones included, read afresh from the start
@@ -382,7 +418,7 @@ class CsvSource(Closing):
                     f"{self.origin.where(line)} has {len(cells)} fields but the header has "
                     f"{width}; check for an unquoted separator in a cell"
                 )
-            if not any(cell.strip() for cell in cells):
+            if not any(cell.strip() for cell in cells) or repeats_header(self.headers, cells):
                 continue  # a blank line keeps its row number but is no record
             ref: dict[str, object] = {"row": row_number, "line": line}
             if self.role:

@@ -122,7 +122,7 @@ _YES_NO: Final = frozenset(
         *pretix.YES_NO,
         "yes", "no", "y", "n", "true", "false", "1", "0", "x", "on", "off", "ja", "nein",
         "oui", "non", "sí", "si", "sim", "não", "nao", "tak", "nie", "ano", "ne",
-        "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘", "-",
+        "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘",
     })
 )  # fmt: skip
 

@@ -143,11 +143,16 @@ def report_to_table(report: ScreeningReport) -> str:
     ]
     if report.matches:
         lines += _match_lines(report)
-    count = len(report.matches)
+    count = len(report.matches) - report.unscreened_matches
     lines.append(
         f"{count:,} of {report.screened:,} screened record"
         f"{'s' if report.screened != 1 else ''} matched."
     )
+    if report.unscreened_matches:
+        lines.append(
+            f"{report.unscreened_matches:,} more row(s) matched only through the order's "
+            "contact (the buyer); the attendee in them was NOT screened."
+        )
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
     if report.unusable:
         count = report.unusable_count

@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import KINDS
-from ._headers import combine, is_secret_field, is_yes_no, kind_of, pretix_order_emails
+from ._headers import combine, is_secret_field, kind_of, pretix_order_emails
 
 __all__ = ["ScreenRecord"]
-
-_HANDLES = frozenset({"github", "twitter", "mastodon"})
 
 
 def _values(value: object) -> tuple[object, ...]:
@@ -120,10 +118,11 @@ class ScreenRecord:
         ``mastodon`` in any case, and every header CSV detection knows
         (``"E-mail"``, ``"Email Address"``, ``"Full Name"``, ``"firstName"``
         with ``"lastName"``, ``"GitHub username"``...) hold identifiers, one
-        value or a list; a yes/no answer under a handle's key is dropped, and
-        pretix's plain ``"Email"`` beside ``"Attendee email"`` is order-level,
-        as in a CSV file.  Any other key (a flag such as ``"speaker": True``)
-        is passed through, except ticket secrets (``"secret"``,
+        value or a list, taken as given (a record alone cannot tell a yes/no
+        answer from a handle; read a table with `read_input`, which judges
+        its columns whole); pretix's plain ``"Email"`` beside
+        ``"Attendee email"`` is order-level, as in a CSV file.  Any other key
+        (a flag such as ``"speaker": True``) is passed through, except ticket secrets (``"secret"``,
         ``"Ticket secret"``, ...), which never reach a report.
         """
         found: list[tuple[str, bool, list[str]]] = []
@@ -134,11 +133,10 @@ class ScreenRecord:
             kind = kind_of(key) if isinstance(key, str) else None
             values = _texts(value)
             if kind is not None and values is not None:
-                # A yes/no answer under a handle's question is a choice, not
-                # a handle; a plain "Email" beside pretix's "Attendee email"
-                # is the order's, as in a CSV file.
-                if kind[0] in _HANDLES:
-                    values = [v for v in values if not is_yes_no(v)]
+                # A plain "Email" beside pretix's "Attendee email" is the
+                # order's, as in a CSV file.  Values are taken as given: one
+                # record cannot tell a yes/no answer from a handle "jo" (a
+                # table's columns are judged whole by `detect_columns`).
                 found.append((kind[0], kind[1] or i in order_emails, values))
             elif not (isinstance(key, str) and is_secret_field(key)):
                 ref[key] = value

@@ -213,6 +213,8 @@ class ScreeningReport:
     lists the others: they were not screened, and are never dropped
     silently.  ``unusable`` and ``invalid`` keep the first `MAX_DETAILS`
     each; ``unusable_omitted`` and ``invalid_omitted`` count the rest.
+    ``unscreened_matches`` counts the matches on rows not screened: only
+    the order's contact (the buyer) matched, the person was not checked.
     """
 
     list: ListInfo
@@ -225,6 +227,7 @@ class ScreeningReport:
     clear: tuple[RecordRef, ...] | None = None
     unusable_omitted: int = 0
     invalid_omitted: int = 0
+    unscreened_matches: int = 0
 
     @property
     def unusable_count(self) -> int:
@@ -250,6 +253,7 @@ class ScreeningReport:
             ],
             "unusable_rows_omitted": self.unusable_omitted,
             "invalid_identifiers_omitted": self.invalid_omitted,
+            "matches_on_unscreened_rows": self.unscreened_matches,
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]

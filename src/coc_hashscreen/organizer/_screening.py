@@ -270,6 +270,7 @@ class _Run:
         self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
+        self.unscreened_matches = 0
         # The first MAX_DETAILS of each, and a count of the rest.
         self.unusable: list[RecordRef] = []
         self.invalid: list[InvalidValue] = []
@@ -363,6 +364,7 @@ class _Run:
             if not keys:
                 # Screened only through the order's contact, the person was
                 # not: listed as not screened, beside any order-contact match.
+                self.unscreened_matches += bool(hits)
                 if len(self.unusable) < MAX_DETAILS:
                     self.unusable.append(RecordRef(index, ref))
                 else:
@@ -394,4 +396,5 @@ class _Run:
             clear=tuple(self.clear) if self.include_clear else None,
             unusable_omitted=self.unusable_omitted,
             invalid_omitted=self.invalid_omitted,
+            unscreened_matches=self.unscreened_matches,
         )
