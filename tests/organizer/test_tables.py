@@ -375,6 +375,27 @@ def test_localized_pretix_workbook_reads_the_positions_not_the_orders(world: Wor
         assert source.origin.sheet == "Sheet B"
 
 
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        {"Orders": [["Order code", "Name", "Email"], ["A1", "Pat Buyer", "pat@example.org"]]},
+        {
+            "Bestellungen": [["Bestellnummer", "Name", "E-Mail"], ["A1", "Pat", "p@example.org"]],
+            "Gebühren": [["Bestellnummer", "Gebührentyp"], ["A1", "Zahlung"]],
+        },
+    ],
+)
+def test_pretix_orders_sheet_is_never_read_as_the_attendees(
+    tmp_path: Path, sheets: dict[str, list[list[str]]]
+) -> None:
+    path = write_xlsx(tmp_path / "orders.xlsx", sheets)
+    with pytest.raises(InputError, match="only sheet with names is pretix's orders sheet"):
+        read_table(path)
+    # Named, it is read: the organizer chose to screen the buyers.
+    with read_table(path, sheet=next(iter(sheets))) as source:
+        assert len(list(source.records())) == 1
+
+
 def test_a_zip_of_a_version_zipfile_does_not_know_is_one_line(tmp_path: Path) -> None:
     data = bytearray(
         write_xlsx(tmp_path / "book.xlsx", {"Sheet1": [["Name"], ["Ada"]]}).read_bytes()

@@ -450,16 +450,22 @@ def _choose_sheet(book: python_calamine.CalamineWorkbook, wanted: str | None) ->
     # (then of any identifier), the first of equals: Sessionize's sessions
     # sheet names its speakers, but its speakers sheet has their e-mails and
     # handles too.  pretix's orders sheet is never chosen by its columns.
-    # With nothing recognized, the first sheet, where the column detection
-    # says what to do (--column, or --sheet).
-    best, most = (names[0] if names else ""), (0, 0)
-    for name in names:
-        if name in _ORDERS_SHEETS:
-            continue
+    # With nothing recognized, the first such sheet, where the column
+    # detection says what to do (--column, or --sheet); but never pretix's
+    # orders sheet in place of its positions.
+    candidates = [name for name in names if name not in _ORDERS_SHEETS]
+    best, most = (candidates[0] if candidates else ""), (0, 0)
+    for name in candidates:
         header = next(iter(book.get_sheet_by_name(name).to_python(nrows=1)), [])
         score = _sheet_score([cell_text(value) for value in header])
         if score > most:
             best, most = name, score
+    if most == (0, 0) and len(candidates) < len(names):
+        raise InputError(
+            "the only sheet with names is pretix's orders sheet, whose names and e-mails are "
+            "the buyers', not the attendees'; export the order data with its order positions "
+            "sheet, or pass --sheet to screen the buyers"
+        )
     return best
 
 
