@@ -419,3 +419,53 @@ def test_a_panic_in_the_native_reader_prints_nothing_of_its_own(
     captured = capfd.readouterr()
     assert "panicked" not in captured.err
     assert "RUST_BACKTRACE" not in captured.err
+
+
+_CELLS = st.text(
+    st.characters(codec="utf-8", exclude_characters='"', exclude_categories=("Cs", "Cc")),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+    rows=st.lists(st.tuples(_CELLS, _CELLS, st.sampled_from(["", "x"]), st.booleans()), min_size=1),
+    encoding=st.sampled_from(["utf-8", "utf-16"]),
+)
+def test_ragged_files_keep_their_separator(
+    sep: str, rows: list[tuple[str, str, str, bool]], encoding: str
+) -> None:
+    # Spreadsheets leave out trailing empty cells ("Unicode Text" is
+    # UTF-16 with tabs): lines of different lengths still split on the
+    # header's separator, and cells holding other separators stay whole.
+    def quoted(cell: str) -> str:
+        return f'"{cell}"' if any(c in cell for c in ",;\t|") or cell != cell.strip() else cell
+
+    lines = [sep.join(["Name", "Email", "Notes", "Ticket"])]
+    for i, (name, note, ticket, ragged) in enumerate(rows):
+        cells = [quoted(f"P{i} {name}"), f"p{i}@example.org", quoted(note), ticket]
+        while ragged and len(cells) > 2 and cells[-1] in ("", '""'):
+            cells.pop()
+        lines.append(sep.join(cells))
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    records = _records(data)
+    assert [r.emails for r in records] == [(f"p{i}@example.org",) for i in range(len(rows))]
+    assert [r.names for r in records] == [
+        ((f"P{i} {name}".strip()),) for i, (name, *_) in enumerate(rows)
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name;Email;Note;Ticket\nAda;ada@example.org\nBob;bob@example.org;hi\n",
+        "Name;Email;Note\nAda, Jr;ada@example.org\nBob;bob@example.org\n",
+        "Name\tEmail\tNote\r\nAda\tada@example.org\r\n\t\r\nBob\tbob@example.org\r\n",
+        "Name|Email\nAda|ada@example.org\nBob|bob@example.org|\n",
+    ],
+)
+def test_ragged_lines_python_s_sniffer_gave_up_on(text: str, encoding: str) -> None:
+    records = _records(text.encode(encoding))
+    assert [r.emails for r in records] == [("ada@example.org",), ("bob@example.org",)]

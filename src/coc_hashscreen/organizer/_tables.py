@@ -271,28 +271,47 @@ def _looks_like_json(text: str) -> bool:
 
 
 def _dialect(sample: str) -> type[csv.Dialect]:
-    """RFC 4180 quoting, with the separator detected from the sample.
+    """RFC 4180 quoting, strict, with the separator found by `_separator`.
 
-    Only the separator is sniffed: the sniffer can take an apostrophe in a
-    name ("Robert 'Bob' Smith") for the quote character, which would split
-    quoted cells and move e-mail addresses out of their column.  Spaces
-    after a separator are skipped, so ``a, "b, c"`` is two cells (cells are
-    stripped anyway).
+    Spaces after a separator are skipped, so ``a, "b, c"`` is two cells
+    (cells are stripped anyway).
     """
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
 
     class Dialect(csv.excel):
         pass
 
-    Dialect.delimiter = delimiter
+    Dialect.delimiter = _separator(sample)
     Dialect.skipinitialspace = True
     # Strict: a stray opening quote would otherwise make one cell of every
     # line up to the next quote, or to the end, and screen none of them.
     Dialect.strict = True
     return Dialect
+
+
+_SEPARATORS: Final = ",;\t|"
+_QUOTED: Final = re.compile(r'"[^"]*"')
+
+
+def _separator(sample: str) -> str:
+    """The separator of a CSV sample: the one its header line uses most.
+
+    The header line is where every column is named, so it holds the most
+    separators; data lines may end early (spreadsheets leave out trailing
+    empty cells), which is why Python's sniffer, wanting the same count on
+    every line, gave up on ragged semicolon and tab files and fell back to a
+    comma.  Quoted text is not counted; a tie goes to the separator that
+    the data lines use as often as the header.  Never the quote character
+    either: an apostrophe in "Robert 'Bob' Smith" stays in the name.
+    """
+    lines = [_QUOTED.sub("", line) for line in LINE_END.split(sample)[:50] if line.strip()]
+    if not lines:
+        return ","
+    counts = {sep: lines[0].count(sep) for sep in _SEPARATORS}
+    most = max(counts.values())
+    tied = [sep for sep in _SEPARATORS if counts[sep] == most]
+    if most == 0:
+        return ","
+    return max(tied, key=lambda sep: sum(line.count(sep) == most for line in lines[1:]))
 
 
 def _text_lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
