@@ -75,10 +75,15 @@ def test_content_decides_not_the_file_name(
         (
             json.dumps(PRETIX),
             ("--column", "email=Email"),
-            "a column mapping (--column) is for tables",
+            "naming columns (--column, --no-column) is for tables",
         ),
-        (json.dumps(PRETIX), ("--no-column", "Email"), "a column mapping (--column) is for tables"),
-        (json.dumps(PRETIX), ("--sheet", "Orders"), "a sheet is for tables"),
+        (
+            json.dumps(PRETIX),
+            ("--no-column", "Email"),
+            "naming columns (--column, --no-column) is for tables",
+        ),
+        (json.dumps(PRETIX), ("--sheet", "Orders"), "a sheet (--sheet) is for tables"),
+        (json.dumps(PRETIX), ("--keep-column", "event.name"), "no record of the JSON document"),
         (json.dumps(PRETIX), ("--annotate", "out.csv"), "--annotate writes a table back"),
         (json.dumps(PRETIX), ("--keep-column", "secret"), "'secret' holds a ticket secret"),
     ],

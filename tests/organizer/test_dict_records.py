@@ -92,10 +92,42 @@ def test_secrets_in_a_dict_never_reach_a_report(world: World) -> None:
         assert "speaker" in text
 
 
-@pytest.mark.parametrize("header", ["Secret", "Ticket secret", "Pseudonymization ID", "Geheimnis"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Secret",
+        "Ticket secret",
+        "Pseudonymization ID",
+        "Geheimnis",
+        "Ticket URL",
+        "Unique Ticket URL",
+        "Order link",
+        "Manage registration URL",
+        "QR code",
+        "check_in_qr_code",
+        "Barcode #",
+        "Access token",
+    ],
+)
 def test_keep_column_refuses_a_secret_column(header: str) -> None:
     data = f"Attendee name,Attendee email,{header}\nAda,ada@example.org,s3cr3t\n".encode()
     with read_csv(io.BytesIO(data)) as source, pytest.raises(InputError) as refused:
         list(source.records(keep=[header]))
     assert "never passed through to a report" in str(refused.value)
     assert "s3cr3t" not in str(refused.value)
+
+
+@pytest.mark.parametrize("header", ["URL", "Website URL", "Registration", "Payments", "Slug"])
+def test_columns_that_only_share_a_platform_s_field_name_are_kept(header: str) -> None:
+    # pretix's order "url" opens the order, but a CSV column "URL" is
+    # usually a speaker's website; platform field names count only for
+    # records of that platform (and for dicts of unknown origin).
+    data = f"Attendee name,Attendee email,{header}\nAda,ada@example.org,kept\n".encode()
+    with read_csv(io.BytesIO(data)) as source:
+        (record,) = source.records(keep=[header])
+    assert record.ref[header] == "kept"
+
+
+def test_a_dict_of_unknown_origin_drops_every_platform_s_secret_field_names() -> None:
+    row = {"name": "Ada", "url": "u", "slug": "s", "payments": [], "Website URL": "w"}
+    assert ScreenRecord.from_mapping(row).ref == {"Website URL": "w"}

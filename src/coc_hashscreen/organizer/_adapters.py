@@ -101,7 +101,7 @@ def _kept(platform: str, keep: Iterable[str], *sources: Mapping[str, Any]) -> di
     """The fields named in *keep*, from the first source that has each."""
     kept: dict[str, Any] = {}
     for name in keep:
-        refuse_secret_field(name)
+        refuse_secret_field(name, platform)
         for source in sources:
             value = source.get(name)
             if name in source and (value is None or isinstance(value, str | int | float | bool)):
@@ -349,7 +349,8 @@ def flat_record(
     for key, value in item.items():
         if isinstance(key, str) and kind_of(key) is not None and key not in _NOT_NAMES:
             fields.add(key, value)
-    return fields.record(_ref(ref, _kept("flat", keep, item)))
+    # Of no known platform: any platform's secret field names count.
+    return fields.record(_ref(ref, _kept("*", keep, item)))
 
 
 def records_of(

@@ -78,29 +78,51 @@ SECRET_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "luma": frozenset({"check_in_qr_code", "qr_code_url"}),
     }
 )
-# The same as headers, in every spelling: the platforms' field names, pretix's
-# export headers in every locale ("Ticket secret", "Geheimnis"), and the
-# usual words of other exports.
+# Headers of such columns, in every spelling: pretix's export headers in
+# every locale ("Ticket secret", "Geheimnis") and the usual words of other
+# exports.  Not the platforms' bare field names: in a CSV file "URL" is
+# often a speaker's website, "Registration" a date and "Payments" a sum.
 _SECRET_HEADERS: Final = frozenset(
     map(normalize_header, {
-        *frozenset().union(*SECRET_FIELDS.values()), *pretix.SECRET,
+        *pretix.SECRET,
         "secret", "ticket secret", "qr code", "qr code secret", "barcode", "barcodes",
-        "ticket barcode", "check in code", "pseudonymization id",
+        "ticket barcode", "check in code", "pseudonymization id", "ticket code",
     })
+)  # fmt: skip
+_SECRET_WORDS: Final = frozenset({"secret", "barcode", "barcodes", "qr", "token"})
+# A link to a ticket or an order opens it: "Ticket URL", "Unique Order
+# Link", "Manage registration URL", "Check-in QR code URL".
+_LINKS: Final = frozenset({"url", "urls", "link", "links"})
+_OPENED: Final = frozenset(
+    {"ticket", "tickets", "order", "registration", "unique", "manage", "edit", "download",
+     "magic", "admin", "check", "booking", "pdf"}
 )  # fmt: skip
 
 
-def is_secret_field(name: str) -> bool:
+def is_secret_field(name: str, platform: str | None = None) -> bool:
     """Whether a field or column holds a ticket secret or a link that opens the order.
 
     Such a field is never passed through to a report, even when asked for.
+    A header is judged by its words; *platform*'s own field names
+    (`SECRET_FIELDS`) count as well when a record of it is read, or of any
+    platform (``"*"``) for a dict whose platform is not known.
     """
-    return normalize_header(name) in _SECRET_HEADERS
+    if platform is not None:
+        fields = SECRET_FIELDS.values() if platform == "*" else [SECRET_FIELDS.get(platform, set())]
+        if any(name in names for names in fields):
+            return True
+    header = normalize_header(name)
+    words = set(header.split())
+    return (
+        header in _SECRET_HEADERS
+        or bool(words & _SECRET_WORDS)
+        or bool(words & _LINKS and words & _OPENED)
+    )
 
 
-def refuse_secret_field(name: str) -> None:
+def refuse_secret_field(name: str, platform: str | None = None) -> None:
     """Refuse to keep a field or column that `is_secret_field` (a CSV column or a JSON field)."""
-    if is_secret_field(name):
+    if is_secret_field(name, platform):
         raise InputError(
             f"{name[:40]!r} holds a ticket secret or a link that opens the order; it is "
             "never passed through to a report"

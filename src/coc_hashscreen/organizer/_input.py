@@ -45,7 +45,10 @@ def read_input(
         options = TableOptions(sheet=sheet, encoding=encoding)
         return CsvSource(handle, owned=True, columns=columns, role=role, options=options)
     handle.close()
-    for given, option in ((columns, "a column mapping (--column)"), (sheet, "a sheet")):
+    for given, option in (
+        (columns, "naming columns (--column, --no-column)"),
+        (sheet, "a sheet (--sheet)"),
+    ):
         if given:
             raise InputError(
                 f"{option} is for tables; a JSON document is read by its platform's field "

@@ -156,7 +156,8 @@ def _kept_records(
         if records and not any(name in record.ref for record in records):
             raise InputError(
                 f"no record of the JSON document ({platform}) has a field {name[:40]!r} to "
-                "keep; check its spelling against the platform's field names"
+                "keep; fields kept are a record's own text or number fields, not nested "
+                "ones, so check its spelling against the platform's field names"
             )
     return platform, records
 

@@ -138,7 +138,7 @@ class ScreenRecord:
                 # record cannot tell a yes/no answer from a handle "jo" (a
                 # table's columns are judged whole by `detect_columns`).
                 found.append((kind[0], kind[1] or i in order_emails, values))
-            elif not (isinstance(key, str) and is_secret_field(key)):
+            elif not (isinstance(key, str) and is_secret_field(key, "*")):
                 ref[key] = value
         return cls.from_found(found, ref=ref)
 
