@@ -168,7 +168,11 @@ def add_parser(sub: Subparsers) -> None:
             "Nothing leaves this machine."
         ),
     )
-    p.add_argument("input", metavar="INPUT", help="attendee or speaker list: CSV, XLSX, XLS or ODS")
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="attendee or speaker list: CSV, XLSX, XLS or ODS, or a platform's JSON export",
+    )
     p.add_argument("--list", required=True, metavar="LIST", help="the committee's hashed list")
     p.add_argument("--grant", required=True, metavar="GRANT", help="your grant for its epoch")
     p.add_argument(
@@ -191,7 +195,7 @@ def add_parser(sub: Subparsers) -> None:
         type=column,
         action="append",
         metavar="KIND=HEADER",
-        help="use column HEADER for KIND, overriding detection (repeatable); "
+        help="tables: use column HEADER for KIND, overriding detection (repeatable); "
         f"kinds: {', '.join(COLUMN_KINDS)}; order-KIND marks the column as "
         "order-level (the buyer's); HEADER#N is the Nth column headed HEADER",
     )
@@ -199,31 +203,32 @@ def add_parser(sub: Subparsers) -> None:
         "--no-column",
         action="append",
         metavar="HEADER",
-        help="do not screen column HEADER (or HEADER#N) even if detected (repeatable)",
+        help="tables: do not screen column HEADER (or HEADER#N) even if detected (repeatable)",
     )
     p.add_argument(
         "--sheet",
         metavar="NAME",
-        help="the workbook sheet to read (default: pretix's 'Order positions', else the "
+        help="workbooks: the sheet to read (default: pretix's 'Order positions', else the "
         "sheet naming the most kinds of identifier)",
     )
     p.add_argument(
         "--encoding",
         metavar="NAME",
-        help="a CSV file's legacy encoding, e.g. cp1252 or mac_roman (never guessed)",
+        help="a CSV or JSON file's legacy encoding, e.g. cp1252 or mac_roman (never guessed)",
     )
     p.add_argument("--role", help="passed through to the report, e.g. attendee or speaker")
     p.add_argument(
         "--keep-column",
         action="append",
         metavar="HEADER",
-        help="carry column HEADER (e.g. an order code) into the report (repeatable)",
+        help="carry column HEADER (e.g. an order code), or a JSON record's field, into "
+        "the report (repeatable)",
     )
     p.add_argument(
         "--annotate",
         metavar="OUT",
         type=_annotate_path,
-        help="also write INPUT back to OUT (.csv, or .xlsx with the xlsx extra) with "
+        help="tables: also write INPUT back to OUT (.csv, or .xlsx with the xlsx extra) with "
         "result columns appended (mode 0600)",
     )
     p.add_argument("--include-clear", action="store_true", help="also list rows that did not match")
