@@ -108,7 +108,11 @@ def is_secret_field(name: str, platform: str | None = None) -> bool:
     platform (``"*"``) for a dict whose platform is not known.
     """
     if platform is not None:
-        fields = SECRET_FIELDS.values() if platform == "*" else [SECRET_FIELDS.get(platform, set())]
+        fields: Iterable[frozenset[str]] = (
+            SECRET_FIELDS.values()
+            if platform == "*"
+            else [SECRET_FIELDS.get(platform, frozenset())]
+        )
         if any(name in names for names in fields):
             return True
     header = normalize_header(name)
