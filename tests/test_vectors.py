@@ -34,6 +34,7 @@ def _load(name: str) -> dict[str, Any]:
 
 
 NORMALIZATION = _load("normalization-v1.json")
+NORMALIZATION_V2 = _load("normalization-v2.json")
 HASHING = _load("hashing-v1.json")
 
 
@@ -41,17 +42,32 @@ HASHING = _load("hashing-v1.json")
 def test_normalization_vector(case: dict[str, Any]) -> None:
     if "error" in case:
         with pytest.raises(InvalidIdentifier) as info:
-            canonical(case["kind"], case["input"])
+            canonical(case["kind"], case["input"], profile="v1")
         assert info.value.rule == case["error"]
     else:
-        assert canonical(case["kind"], case["input"]) == case["canonical"]
-        assert sorted(variants(case["kind"], case["input"])) == case["variants"]
+        assert canonical(case["kind"], case["input"], profile="v1") == case["canonical"]
+        assert sorted(variants(case["kind"], case["input"], profile="v1")) == case["variants"]
 
 
-def test_normalization_vectors_cover_every_kind_and_refusals() -> None:
-    kinds = {c["kind"] for c in NORMALIZATION["cases"]}
+@pytest.mark.parametrize("case", NORMALIZATION_V2["cases"], ids=lambda c: f"{c['kind']}")
+def test_normalization_v2_vector(case: dict[str, Any]) -> None:
+    # The canonical form is what organizers compute: frozen.  The variants
+    # are the committee's and may grow, never lose one.
+    if "error" in case:
+        with pytest.raises(InvalidIdentifier) as info:
+            canonical(case["kind"], case["input"], profile="v2")
+        assert info.value.rule == case["error"]
+    else:
+        assert canonical(case["kind"], case["input"], profile="v2") == case["canonical"]
+        found = variants(case["kind"], case["input"], profile="v2")
+        assert set(case["variants_include"]) <= found
+
+
+@pytest.mark.parametrize("data", [NORMALIZATION, NORMALIZATION_V2], ids=["v1", "v2"])
+def test_normalization_vectors_cover_every_kind_and_refusals(data: dict[str, Any]) -> None:
+    kinds = {c["kind"] for c in data["cases"]}
     assert kinds == {"name", "email", "github", "twitter", "mastodon"}
-    assert any("error" in c for c in NORMALIZATION["cases"])
+    assert any("error" in c for c in data["cases"])
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     python tests/vectors/generate.py normalization > tests/vectors/normalization-v1.json
+    python tests/vectors/generate.py normalization-v2 > tests/vectors/normalization-v2.json
     python tests/vectors/generate.py hashing > tests/vectors/hashing-v1.json
     python tests/vectors/generate.py formats > tests/vectors/formats-v1.json
     python tests/vectors/generate.py reports > tests/vectors/reports-v1.json
@@ -101,8 +102,8 @@ def normalization() -> dict[str, Any]:
     for kind, value in NORMALIZATION_INPUTS:
         case: dict[str, Any] = {"kind": kind, "input": value}
         try:
-            case["canonical"] = canonical(kind, value)
-            case["variants"] = sorted(variants(kind, value))
+            case["canonical"] = canonical(kind, value, profile="v1")
+            case["variants"] = sorted(variants(kind, value, profile="v1"))
         except InvalidIdentifier as exc:
             case["error"] = exc.rule
         cases.append(case)
@@ -110,6 +111,75 @@ def normalization() -> dict[str, Any]:
         "description": "canonical() and variants() under normalization profile v1",
         "produced_by": _produced_by("normalization"),
         "profile": "v1",
+        "cases": cases,
+    }
+
+
+# One or more inputs per rule of profile v2 (docs/normalization.md), and
+# every v1 input.
+NORMALIZATION_V2_INPUTS: list[tuple[str, str]] = [
+    *NORMALIZATION_INPUTS,
+    ("name", "JosÃ© GarcÃ­a"),
+    ("name", "JosÃƒÂ© GarcÃƒÂ­a"),
+    ("name", "Ã…sa Ã˜stergÃ¥rd"),
+    ("name", "Ёлкин Фёдор"),
+    ("name", "王小明"),
+    ("name", "王明"),
+    ("name", "欧阳娜娜"),
+    ("name", "曾国藩"),
+    ("name", "王 小明"),
+    ("name", "김서연"),
+    ("name", "남궁민수"),
+    ("name", "김 서연"),
+    ("name", "さとう ゆうこ"),
+    ("name", "オオノ コウジ"),
+    ("name", "Anne-Marie Dupont"),
+    ("name", "Xiao-Ming Wang"),
+    ("name", "FNU Rahman"),
+    ("name", "Priya LNU"),
+    ("name", "Ludwig van Beethoven"),
+    ("name", "Ursula von der Leyen"),
+    ("name", "Luis Fernández de Córdoba"),
+    ("name", "Ahmed bin Rashid al Maktoum"),
+    ("name", "Pedro y Gómez"),
+    ("name", "Robert J. Smith"),
+    ("name", "K. S. Ramesh"),
+    ("name", "Phillip Lloyd"),
+    ("name", "Hugh Herr"),
+    ("name", "Md Karim"),
+    ("name", "Dr. Md Karim"),
+    ("name", "Karim, Dr. Md"),
+    ("name", "Jo\u17b4hn Sm\u17b5ith"),
+    ("name", "Jo\u115fhn\ufe0f Smith\U000e0041"),
+    ("name", "\u13abohn Smith"),
+    ("name", "S\u057dsan Smith"),
+    ("name", "J\u03c3hn Smith"),
+    ("name", "\u0408\u043e\u04bb\u0578 Smith"),
+    ("name", "Вера Smith"),
+    ("name", "Вера Иванова"),
+    ("name", "FNU"),
+    ("email", "Jo\u17b4hn@example.com"),
+    ("github", "\u13abohn-dev"),
+    ("twitter", "\u0251da_l"),
+    ("mastodon", "@\u057dsan@mastodon.social"),
+]
+
+
+def normalization_v2() -> dict[str, Any]:
+    """Profile v2: canonical forms frozen; variants listed are a floor (they may grow)."""
+    cases: list[dict[str, Any]] = []
+    for kind, value in NORMALIZATION_V2_INPUTS:
+        case: dict[str, Any] = {"kind": kind, "input": value}
+        try:
+            case["canonical"] = canonical(kind, value, profile="v2")
+            case["variants_include"] = sorted(variants(kind, value, profile="v2"))
+        except InvalidIdentifier as exc:
+            case["error"] = exc.rule
+        cases.append(case)
+    return {
+        "description": "canonical() (frozen) and variants() (at least these) under profile v2",
+        "produced_by": _produced_by("normalization-v2"),
+        "profile": "v2",
         "cases": cases,
     }
 
@@ -547,6 +617,7 @@ def _produced_by(what: str) -> str:
 
 GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "normalization": normalization,
+    "normalization-v2": normalization_v2,
     "hashing": hashing,
     "formats": formats,
     "reports": reports,

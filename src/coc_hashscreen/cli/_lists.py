@@ -87,6 +87,8 @@ def print_published(result: PublishResult, output: str, trust: TrustFile) -> Non
             out(f"  {os.fspath(path)}")
     elif result.rotated and header.epoch > 1:
         out("No active organizers: no grants were issued.")
+    for note in result.name_notes:
+        out(f"Note: {safe(note)}", stream=sys.stderr)
     if result.scrub_pending:
         out(
             "Warning: another program has the register open, so the old epoch key is not "

@@ -32,6 +32,7 @@ from ..core import (
     Progress,
     Strength,
     key_check,
+    variant_notes,
     variants,
 )
 from ..errors import InputError, ScrubPending
@@ -103,6 +104,9 @@ class PublishResult:
     # True when a rotation could not yet scrub the old epoch key from the
     # register's files (another program holds it open): run expunge later.
     scrub_pending: bool = False
+    # What the committee should know about its records' published names
+    # ("CASE-1: a name has more spellings than ..."), case references only.
+    name_notes: tuple[str, ...] = field(default=())
 
 
 def merge_entries(
@@ -127,6 +131,16 @@ def merge_entries(
                 if current is None or _precedes(candidate, current):
                     merged[(identifier.kind, key)] = candidate
     return merged
+
+
+def name_notes(records: Sequence[Record], *, profile: str = PROFILE) -> tuple[str, ...]:
+    """`variant_notes` for every listed name, each after its record's case reference."""
+    return tuple(
+        f"{record.case_ref}: {note}"
+        for record in records
+        for identifier in record.identifiers
+        for note in variant_notes(identifier.kind, identifier.value, profile=profile)
+    )
 
 
 def _precedes(candidate: EntryPayload, current: EntryPayload) -> bool:
@@ -245,6 +259,7 @@ def publish(
         grants=grants,
         grant_failures=failures,
         scrub_pending=scrub_pending,
+        name_notes=name_notes(records, profile=epoch.profile),
     )
 
 

@@ -63,6 +63,9 @@ from ._normalize import (
     canonical,
     check_kind,
     check_profile,
+    explain_variants,
+    has_mixed_scripts,
+    variant_notes,
     variants,
 )
 from ._text import (
@@ -113,6 +116,7 @@ __all__ = [
     "check_case_ref",
     "check_kind",
     "check_profile",
+    "explain_variants",
     "check_text",
     "clean_text",
     "display_name",
@@ -129,6 +133,8 @@ __all__ = [
     "resolve_now",
     "short_id",
     "timestamp",
+    "has_mixed_scripts",
+    "variant_notes",
     "variants",
     "worker_count",
 ]

@@ -1,9 +1,12 @@
-"""Normalization profile ``v1``: identifiers to canonical forms.
+"""Normalization profiles: identifiers to canonical forms.
 
 Pure functions, no I/O.  The output of a profile for a given input must never
 change once released: the committee hashes canonical forms into a published
 list and organizers must compute the very same strings.  A change of output is
-a new profile (``v2``), with its own frozen vectors in ``tests/vectors/``.
+a new profile, with its own frozen vectors in ``tests/vectors/``.  Profile
+``v1`` is this module's; ``v2`` (the default for new lists, ADR 0020) takes
+its names from `_names_v2` and its variants from `_variants_v2`, and reads
+e-mail addresses and handles as v1 does after its own cleaning.
 
 The rules, with examples and known limits, are in ``docs/normalization.md``.
 """
@@ -19,6 +22,7 @@ from typing import Final
 from unidecode import unidecode
 
 from ..errors import InvalidIdentifier, UnknownKind
+from . import _names_v2, _variants_v2
 
 __all__ = [
     "KINDS",
@@ -28,11 +32,14 @@ __all__ = [
     "canonical",
     "check_kind",
     "check_profile",
+    "explain_variants",
+    "has_mixed_scripts",
+    "variant_notes",
     "variants",
 ]
 
-PROFILE: Final = "v1"
-PROFILES: Final = frozenset({PROFILE})
+PROFILE: Final = "v2"
+PROFILES: Final = frozenset({"v1", "v2"})
 KINDS: Final = ("name", "email", "github", "twitter", "mastodon")
 # A match on one of these identifies an account, not a string that many
 # people may share; a match on a name alone is "name-only".
@@ -108,14 +115,16 @@ def check_profile(profile: str) -> str:
     return profile
 
 
-def _clean(kind: str, value: str) -> str:
-    """NFKC, then drop invisible characters and unify whitespace.
+def _clean(kind: str, value: str, profile: str = "v1") -> str:
+    """NFKC, then drop invisible characters and unify whitespace (v2: `_names_v2.clean`).
 
     Format characters (zero-width space and joiners, bidi controls, soft
     hyphen, tag characters), controls, surrogates, private-use and unassigned
     code points are dropped wherever they are; every kind of whitespace
     becomes one ASCII space.
     """
+    if profile != "v1":
+        return _names_v2.clean(kind, value)
     if not isinstance(value, str):
         raise _fail(kind, f"expected text, got {type(value).__name__}")
     if len(value) > MAX_INPUT_CHARS:
@@ -265,9 +274,9 @@ _GMAIL_DOMAINS: Final = frozenset({"gmail.com", "googlemail.com"})
 _LOCAL_SPECIALS: Final = frozenset("!#$%&'*/=?^_`{|}~-.")
 
 
-def _canonical_email(value: str) -> str:
+def _canonical_email(value: str, profile: str = "v1") -> str:
     kind = "email"
-    text = _fold(_clean(kind, value)).strip()
+    text = _fold(_clean(kind, value, profile)).strip()
     if text.startswith("mailto:"):
         text = text[len("mailto:") :]
     if text.startswith("<") and text.endswith(">"):
@@ -307,10 +316,14 @@ def _canonical_email(value: str) -> str:
 _URL: Final = re.compile(r"(?:https?://)?(?P<host>[^/?#]+)(?P<path>/[^?#]*)?(?:[?#].*)?")
 
 
-def _handle_text(kind: str, value: str) -> str:
+def _handle_text(kind: str, value: str, profile: str) -> str:
     # Handles are ASCII on every service we know, so a look-alike letter
-    # can only mean the Latin letter it imitates.
-    text = _fold(_clean(kind, value)).translate(_CONFUSABLES).strip()
+    # can only mean the Latin letter it imitates: v1 knows 36 of them, v2
+    # Unicode's whole table.
+    if profile == "v1":
+        text = _fold(_clean(kind, value)).translate(_CONFUSABLES).strip()
+    else:
+        text = _fold(_names_v2.unconfuse_handle(_clean(kind, value, profile))).strip()
     if not text:
         raise _fail(kind, "empty")
     if " " in text:
@@ -334,8 +347,10 @@ def _profile_path(kind: str, text: str, hosts: frozenset[str]) -> str | None:
     return segments[0]
 
 
-def _handle(kind: str, value: str, hosts: frozenset[str], syntax: re.Pattern[str]) -> str:
-    text = _handle_text(kind, value)
+def _handle(
+    kind: str, value: str, hosts: frozenset[str], syntax: re.Pattern[str], profile: str
+) -> str:
+    text = _handle_text(kind, value, profile)
     user = _profile_path(kind, text, hosts)
     if user is None:
         user = text
@@ -355,17 +370,17 @@ _TWITTER_USER: Final = re.compile(r"[a-z0-9_]{1,15}")
 _MASTODON_USER: Final = re.compile(r"[a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?")
 
 
-def _canonical_github(value: str) -> str:
-    return _handle("github", value, _GITHUB_HOSTS, _GITHUB_USER)
+def _canonical_github(value: str, profile: str = "v1") -> str:
+    return _handle("github", value, _GITHUB_HOSTS, _GITHUB_USER, profile)
 
 
-def _canonical_twitter(value: str) -> str:
-    return _handle("twitter", value, _TWITTER_HOSTS, _TWITTER_USER)
+def _canonical_twitter(value: str, profile: str = "v1") -> str:
+    return _handle("twitter", value, _TWITTER_HOSTS, _TWITTER_USER, profile)
 
 
-def _canonical_mastodon(value: str) -> str:
+def _canonical_mastodon(value: str, profile: str = "v1") -> str:
     kind = "mastodon"
-    text = _handle_text(kind, value).removeprefix("acct:")
+    text = _handle_text(kind, value, profile).removeprefix("acct:")
     if "/" not in text:
         user, at, host = text.removeprefix("@").partition("@")
         if not at:
@@ -390,8 +405,14 @@ def _canonical_mastodon(value: str) -> str:
 # ---------------------------------------------------------------------------
 # public entry points
 
-_CANONICAL: Final[dict[str, Callable[[str], str]]] = {
-    "name": _canonical_name,
+def _canonical_name_of(value: str, profile: str = "v1") -> str:
+    if profile == "v1":
+        return _canonical_name(value)
+    return _names_v2.canonical_name(value)
+
+
+_CANONICAL: Final[dict[str, Callable[[str, str], str]]] = {
+    "name": _canonical_name_of,
     "email": _canonical_email,
     "github": _canonical_github,
     "twitter": _canonical_twitter,
@@ -412,18 +433,65 @@ def canonical(kind: str, value: str, *, profile: str = PROFILE) -> str:
     nothing usable is left or the syntax is wrong for the kind.
     """
     check_profile(profile)
-    return _CANONICAL[check_kind(kind)](value)
+    return _CANONICAL[check_kind(kind)](value, profile)
 
 
 def variants(kind: str, value: str, *, profile: str = PROFILE) -> frozenset[str]:
     """Every key the committee publishes for one of a record's identifiers.
 
-    Always contains ``canonical(kind, value)``.  Names of three or more
-    tokens add first + last name without the middle names; other kinds have
+    Always contains ``canonical(kind, value, profile=profile)``.  Under v1,
+    names of three or more tokens add first + last name without the middle
+    names; under v2, names get the spellings of `_variants_v2` (each key
+    with the rule that made it: `explain_variants`).  Other kinds have
     exactly one key.  Variants exist on the committee side only, so that an
     organizer still pays one Argon2 call per identifier.
     """
     check_profile(profile)
-    if check_kind(kind) == "name":
+    if check_kind(kind) != "name":
+        return frozenset({_CANONICAL[kind](value, profile)})
+    if profile == "v1":
         return _name_variants(value)
-    return frozenset({_CANONICAL[kind](value)})
+    return frozenset(_variants_v2.name_variants(value))
+
+
+def has_mixed_scripts(value: str) -> bool:
+    """Whether a name still mixes Latin with another script once look-alikes read as Latin.
+
+    Such a name ("Jоhn" with a letter no table maps) may be an attempt to
+    dodge screening: worth a look by a person.  Profile v2's rule.
+    """
+    return _names_v2.has_mixed_scripts(value)
+
+
+def variant_notes(kind: str, value: str, *, profile: str = PROFILE) -> tuple[str, ...]:
+    """What the committee should know about an identifier's variants, one line each.
+
+    A name whose spellings reach `MAX_NAME_KEYS` publishes only the first of
+    them; a name in Han characters gets no Japanese readings without the
+    ``japanese`` extra.  Empty for other kinds and for profile v1.
+    """
+    check_profile(profile)
+    if check_kind(kind) != "name" or profile == "v1":
+        return ()
+    notes = []
+    if len(_variants_v2.name_variants(value)) >= _variants_v2.MAX_NAME_KEYS:
+        notes.append(
+            f"a name has more spellings than the {_variants_v2.MAX_NAME_KEYS} keys published "
+            "for it; the most likely ones are published"
+        )
+    if _names_v2.has_han(value) and not _variants_v2.japanese.available():
+        notes.append(
+            "a name in Han characters is published without its Japanese readings; install "
+            "coc-hashscreen[japanese] to add them"
+        )
+    return tuple(notes)
+
+
+def explain_variants(kind: str, value: str, *, profile: str = PROFILE) -> dict[str, str]:
+    """`variants`, each key with the rule that made it ("canonical" for the organizer's form)."""
+    check_profile(profile)
+    if check_kind(kind) == "name" and profile != "v1":
+        return dict(_variants_v2.name_variants(value))
+    found = variants(kind, value, profile=profile)
+    first = canonical(kind, value, profile=profile)
+    return {key: "canonical" if key == first else "first and last name" for key in found}
