@@ -114,3 +114,13 @@ def test_keep_column_passes_a_json_field_through(
     assert code == 0, err
     assert [m["ref"] for m in json.loads(out)["matches"]] == [{"code": "A1B2C"}, {"code": "A1B2C"}]
     assert SECRET not in out
+
+
+def test_a_json_input_that_screened_nobody_fails_with_json_advice(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup.csv.write_text(json.dumps([{"name": "", "email": ""}, {"company": "Acme"}]))
+    code, _out, err = run(capsys, *setup.screen())
+    assert code == 3
+    assert "nobody was screened; check the platform's export" in err
+    assert "--column" not in err

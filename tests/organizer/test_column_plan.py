@@ -54,7 +54,8 @@ def _casings(word: str) -> st.SearchStrategy[str]:
     blanks=st.integers(0, 3),
 )
 def test_yes_no_columns_are_never_hashed(header: str, answers: list[str], blanks: int) -> None:
-    rows = [["Ada Lovelace", answer] for answer in answers] + [["Grace Hopper", ""]] * blanks
+    rows = [[f"Person {i}", answer] for i, answer in enumerate(answers)]
+    rows += [[f"Blank {i}", ""] for i in range(blanks)]
     plan = detect_columns(["Full name", header], rows)
     assert [c.index for c in plan.columns] == [0]
     assert any("yes/no" in w and repr(header) in w for w in plan.warnings)
@@ -82,15 +83,25 @@ def test_name_columns_are_never_judged_yes_no(names: list[str]) -> None:
     assert not any("yes/no" in w for w in plan.warnings)
 
 
-def test_a_few_no_answers_early_do_not_hide_handles_further_down() -> None:
-    # Two filled cells in a full sample say too little: the handles below it
-    # would be lost with the column.
+@pytest.mark.parametrize("early", [["no"], ["no", "No", "n"], ["no"] * 40])
+def test_no_answers_in_the_sample_do_not_hide_handles_further_down(early: list[str]) -> None:
+    # The sample says yes/no; the whole column, read again, holds handles.
     rows = [[f"P{i}", f"p{i}@example.org", ""] for i in range(SAMPLE_ROWS + 100)]
-    rows[4][2], rows[40][2], rows[250][2] = "no", "-", "mallory"
+    for i, answer in enumerate(early):
+        rows[i * 3][2] = answer
+    rows[250][2], rows[280][2] = "mallory", "-"
     text = "Name,Email,GitHub username (optional)\n" + "".join(",".join(r) + "\n" for r in rows)
     plan, records = _read(text)
     assert [c.kind for c in plan.columns] == ["name", "email", "github"]
+    assert not any("yes/no" in w for w in plan.warnings)
     assert records[250].github == ("mallory",)
+    # A placeholder is no handle, and not an unreadable one either.
+    assert records[280].github == ()
+    # Judged on the sample alone (detect_columns without all_rows), the
+    # column is yes/no.
+    sample = rows[:SAMPLE_ROWS]
+    alone = detect_columns(["Name", "Email", "GitHub username (optional)"], sample)
+    assert [c.kind for c in alone.columns] == ["name", "email"]
 
 
 def test_a_short_table_is_judged_on_all_its_answers() -> None:
@@ -99,11 +110,13 @@ def test_a_short_table_is_judged_on_all_its_answers() -> None:
     assert [c.kind for c in plan.columns] == ["name"]
 
 
-def test_detection_reads_only_the_documented_sample() -> None:
-    rows = [["Ada", "yes"]] * SAMPLE_ROWS + [["Grace", "@grace"]]
+def test_detection_samples_the_first_rows_and_reads_them_again() -> None:
+    rows = [[f"Ada {i}", "yes"] for i in range(SAMPLE_ROWS)] + [["Grace", "@grace"]]
     text = "Name,Twitter\n" + "".join(f"{a},{b}\n" for a, b in rows)
     plan, records = _read(text)
-    assert [c.kind for c in plan.columns] == ["name"]  # decided on the first SAMPLE_ROWS
+    # The sample looked yes/no; the whole column holds a handle, so it stays.
+    assert [c.kind for c in plan.columns] == ["name", "twitter"]
+    assert records[-1].twitter == ("@grace",)
     assert len(records) == SAMPLE_ROWS + 1
     # The sampled rows are read again as records, with their own line numbers.
     assert [r.ref["line"] for r in records[:3]] == [2, 3, 4]
@@ -342,3 +355,15 @@ def test_with_only_handle_headers_the_first_line_is_never_listed() -> None:
     assert [c.kind for c in plan.columns] == ["twitter"]
     assert any("only handles" in w for w in plan.warnings)
     assert not any("Alice" in w or "Acme" in w for w in plan.warnings)
+
+
+def test_a_name_column_of_two_values_is_a_category_not_people() -> None:
+    # A header-less file: its first line's "Speaker" read as a name header
+    # over rows of roles; every person would be screened as "Attendee".
+    rows = "".join(f"Person {i},{'Speaker' if i % 3 else 'Attendee'},City {i}\n" for i in range(6))
+    with pytest.raises(InputError, match="the first line must be a header line"):
+        _read("Ann Other,Speaker,Berlin\n" + rows)
+    rows3 = [["Ann", "ann@example.org"], ["Name", "x@example.org"], ["Bo", "bo@example.org"]]
+    plan = detect_columns(["Name", "Email"], rows3)
+    # One stray cell equal to the header is not a marker column.
+    assert [c.kind for c in plan.columns] == ["name", "email"]

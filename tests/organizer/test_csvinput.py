@@ -349,3 +349,85 @@ def test_a_refused_header_closes_the_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(InputError):
         read_csv(path)
     assert [h.closed for h in opened] == [True]
+
+
+def test_a_stray_quote_closed_by_an_inch_mark_is_refused() -> None:
+    # The quote on line 2 closes cleanly at 5'11" on line 4: strict reading
+    # alone lets the rows between become one name cell.
+    data = (
+        b'Name,Email,Height\n"Ann Other,ann@example.org,170cm\nBo Stone,bo@example.org,6ft\n'
+        b"Cy Zed,cy@example.org,5'11\"\nDee Q,dee@example.org,160cm\n"
+    )
+    with pytest.raises(InputError, match="row starting on line 2 runs over several lines") as e:
+        _records(data)
+    assert "ann" not in str(e.value).casefold()
+
+
+def test_a_swallowed_row_in_a_name_cell_is_refused_even_with_every_field() -> None:
+    data = b'Name,Email\n"Ann Other,ann@example.org\nBo Stone",bo@example.org\n'
+    with pytest.raises(InputError, match="runs over several lines"):
+        _records(data)
+
+
+def test_multi_line_cells_that_swallowed_nothing_are_read() -> None:
+    data = (
+        b'Name,Email,Address\nAnn,ann@example.org,"1 Main St\nSpringfield, IL"\n'
+        b'"Bo\nStone",bo@example.org,\n'
+    )
+    assert [r.emails for r in _records(data)] == [("ann@example.org",), ("bo@example.org",)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '"Ann Other" ,ann@example.org',
+        'Ann Other,"ann@example.org" ',
+        '"Ann Other"  ,  "ann@example.org"',
+    ],
+)
+def test_a_space_after_a_closing_quote_is_read(row: str) -> None:
+    (record,) = _records(f"Name,Email\n{row}\n".encode())
+    assert (record.names, record.emails) == (("Ann Other",), ("ann@example.org",))
+
+
+def test_text_after_a_closing_quote_is_still_an_error() -> None:
+    with pytest.raises(InputError, match=r"line 2 is not valid CSV"):
+        _records(b'Name,Email\n"Ann" Other,ann@example.org\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "headers"),
+    [
+        (
+            "Name;E-Mail;Dietary needs (vegan, vegetarian, other)\nAnn;ann@example.org;vegan\n",
+            ("Name", "E-Mail", "Dietary needs (vegan, vegetarian, other)"),
+        ),
+        (
+            "E-mail (work, private);Name\r\nann@example.org;Ann\r\n",
+            ("E-mail (work, private)", "Name"),
+        ),
+        (
+            "Timestamp\tEmail Address\tName\tWhich days (Mon, Tue, Wed)?\r\n"
+            "2026-01-01\tann@example.org\tAnn\tMon, Tue\r\n",
+            ("Timestamp", "Email Address", "Name", "Which days (Mon, Tue, Wed)?"),
+        ),
+        ('"Please confirm\nthat you agree";Name;Email\nyes;Ann;ann@example.org\n', None),
+        ("Name, Email\nAnn, ann@example.org\n", ("Name", "Email")),
+        ("Name;Email\nSmith, Ann;ann@example.org\n", ("Name", "Email")),
+    ],
+)
+def test_the_separator_is_not_fooled_by_punctuation_in_headers(
+    text: str, headers: tuple[str, ...] | None
+) -> None:
+    with read_csv(io.BytesIO(text.encode("utf-16" if "\t" in text else "utf-8"))) as source:
+        if headers is not None:
+            assert source.headers == headers
+        (record,) = source.records()
+    assert record.emails == ("ann@example.org",)
+
+
+@pytest.mark.parametrize("placeholder", ["-", "n/a", "None", "—", "?"])
+def test_placeholders_are_blank_not_unreadable_identifiers(placeholder: str) -> None:
+    data = f"Name,Email,GitHub\nAnn,ann@example.org,{placeholder}\nBo,{placeholder},bo\n"
+    first, second = _records(data.encode())
+    assert (first.github, second.emails) == ((), ())

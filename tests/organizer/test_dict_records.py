@@ -107,6 +107,14 @@ def test_secrets_in_a_dict_never_reach_a_report(world: World) -> None:
         "check_in_qr_code",
         "Barcode #",
         "Access token",
+        "Password",
+        "PIN",
+        "Access code",
+        "Zoom join link",
+        "Cancellation URL",
+        "Invoice URL",
+        "Ticket PDF",
+        "Ticket download",
     ],
 )
 def test_keep_column_refuses_a_secret_column(header: str) -> None:
@@ -117,7 +125,10 @@ def test_keep_column_refuses_a_secret_column(header: str) -> None:
     assert "s3cr3t" not in str(refused.value)
 
 
-@pytest.mark.parametrize("header", ["URL", "Website URL", "Registration", "Payments", "Slug"])
+@pytest.mark.parametrize(
+    "header",
+    ["URL", "Website URL", "Registration", "Payments", "Slug", "Order code", "Ticket type"],
+)
 def test_columns_that_only_share_a_platform_s_field_name_are_kept(header: str) -> None:
     # pretix's order "url" opens the order, but a CSV column "URL" is
     # usually a speaker's website; platform field names count only for
@@ -131,3 +142,14 @@ def test_columns_that_only_share_a_platform_s_field_name_are_kept(header: str) -
 def test_a_dict_of_unknown_origin_drops_every_platform_s_secret_field_names() -> None:
     row = {"name": "Ada", "url": "u", "slug": "s", "payments": [], "Website URL": "w"}
     assert ScreenRecord.from_mapping(row).ref == {"Website URL": "w"}
+
+
+def test_platform_answers_to_name_questions_are_never_judged_yes_no() -> None:
+    ticket = {
+        "name": "",
+        "email": "jo@example.org",
+        "responses": {"full-name": "Jo", "twitter-handle": "No"},
+    }
+    record = tito_ticket_record(ticket)
+    assert record.names == ("Jo",)
+    assert record.twitter == ()

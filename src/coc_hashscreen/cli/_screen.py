@@ -79,12 +79,22 @@ def _screen(args: argparse.Namespace) -> int:
     if report.screened == 0:
         # The report is written (it lists the rows), but a run that screened
         # nobody is never a success.
-        raise EmptyInput(
-            f"none of the {report.records:,} row(s) had a usable name, e-mail address or "
-            "handle, so nobody was screened; check the columns used (above) and name the "
-            "right ones with --column KIND=HEADER"
-        )
+        raise EmptyInput(_nobody_screened(report.records, json_input=annotated is None))
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+def _nobody_screened(records: int, *, json_input: bool) -> str:
+    if records == 0:
+        return "the input has no data rows, so nobody was screened; export the list again"
+    advice = (
+        "check the platform's export has the people's names or e-mail addresses"
+        if json_input
+        else "check the columns used (above) and name the right ones with --column KIND=HEADER"
+    )
+    return (
+        f"none of the {records:,} row(s) had a usable name, e-mail address or handle, so "
+        f"nobody was screened; {advice}"
+    )
 
 
 def _column_mapping(args: argparse.Namespace) -> dict[str, list[str]]:

@@ -50,6 +50,7 @@ ORDER_EMAIL: Final = "Order email"
 # Keys of flat records that name a ticket type, not a person (Luma's
 # ``ticket_name`` is "Standard"), whatever the header vocabulary says.
 _NOT_NAMES: Final = frozenset({"ticket_name", "ticketName"})
+_HANDLES: Final = frozenset({"github", "twitter", "mastodon"})
 
 
 class _Fields:
@@ -64,11 +65,19 @@ class _Fields:
         self.values.setdefault(key, []).extend(_texts(value))
 
     def answer(self, questions: Iterable[object], value: object) -> None:
-        """An answer, under the first of its question's texts the vocabulary knows."""
+        """An answer, under the first of its question's texts the vocabulary knows.
+
+        A yes/no answer to a handle question ("Print my Twitter handle on my
+        badge": "Yes", pretix's "True") is a choice, not a handle.  Answers
+        come one at a time here, so this is judged per answer, for handle
+        questions only: an answer "Jo" to a name question is a name.
+        """
         for question in questions:
-            if isinstance(question, str) and kind_of(question) is not None:
-                if not any(is_yes_no(t) for t in _texts(value)):
-                    self.add(question, value)
+            found = kind_of(question) if isinstance(question, str) else None
+            if found is not None:
+                texts = _texts(value)
+                if found[0] not in _HANDLES or not any(is_yes_no(t) for t in texts):
+                    self.add(str(question), value)
                 return
 
     def record(self, ref: Mapping[str, Any]) -> ScreenRecord:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -28,6 +28,7 @@ from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
     holds_several_names,
+    is_placeholder,
     is_yes_no,
     kind_of,
     pretix_order_emails,
@@ -100,6 +101,8 @@ SAMPLE_ROWS: Final = 200
 _DATA_CELL: Final = re.compile(
     r"[^\s@]+@[^\s@]+\.[^\s@]+|@[\w.-]+(?:@[\w.-]+)?|(?:https?://|www\.)\S+", re.IGNORECASE
 )
+_LINE_BREAK: Final = re.compile(r"[\r\n]")
+_SEPARATOR: Final = re.compile(r"[,;\t|]")
 _NTH: Final = re.compile(r"(?P<header>.*\S)\s*#(?P<n>[1-9][0-9]*)")
 _NAME_KINDS: Final = frozenset({"name", "given", "family"})
 _HANDLES: Final = frozenset({"github", "twitter", "mastodon"})
@@ -110,12 +113,15 @@ def detect_columns(
     sample_rows: Iterable[Sequence[str]] = (),
     *,
     explicit: Mapping[str, Sequence[str]] | None = None,
+    all_rows: Callable[[], Iterable[Sequence[str]]] | None = None,
 ) -> ColumnPlan:
     """Map headers to kinds, from the header line and a sample of data rows.
 
     *sample_rows* are the first rows after the header (`SAMPLE_ROWS` of them
-    are read by `read_csv`; where they come from does not matter; fewer
-    means the table has no more).  *explicit* maps ``KIND``, ``order-KIND``
+    are read by `read_csv`; where they come from does not matter).
+    *all_rows*, if given, reads every data row again: a column the sample
+    shows to hold only yes/no answers is then judged whole, so answers
+    further down that are handles keep it.  *explicit* maps ``KIND``, ``order-KIND``
     or ``ignore`` to headers; a header ``"E-mail#2"`` is the second column
     headed "E-mail".  An explicit kind replaces detection of that kind at
     its level, and a named column is screened whatever its cells hold.
@@ -128,7 +134,6 @@ def detect_columns(
     taken = {c.index for c in columns} | ignore
     order_emails = pretix_order_emails(headers)
     data = [row for row in samples if not repeats_header(headers, row)]
-    whole = len(samples) < SAMPLE_ROWS
     warnings: list[str] = []
     for i, header in enumerate(headers):
         found = kind_of(header)
@@ -137,8 +142,12 @@ def detect_columns(
         kind, fallback = found[0], found[1] or i in order_emails
         if (kind, fallback) in overridden:
             continue
-        values = [row[i].strip() for row in data if i < len(row) and row[i].strip()]
-        why = _not_identifiers(kind, header, values, whole=whole)
+        values = _column(data, i)
+        why = _not_identifiers(kind, header, values)
+        if why == _YES_NO and all_rows is not None:
+            rows = (row for row in all_rows() if not repeats_header(headers, row))
+            if not all(is_yes_no(value) for value in _column(rows, i)):
+                why = None
         if why is not None:
             warnings.append(f"column {_quoted(header)} {why}; it is not screened")
             continue
@@ -169,26 +178,38 @@ def repeats_header(headers: Sequence[str], cells: Sequence[str]) -> bool:
     )
 
 
-def _not_identifiers(kind: str, header: str, values: Sequence[str], *, whole: bool) -> str | None:
+def _column(rows: Iterable[Sequence[str]], index: int) -> list[str]:
+    """The filled cells of one column, placeholders ("-", "n/a") left out."""
+    return [
+        cell
+        for row in rows
+        if index < len(row) and (cell := row[index].strip()) and not is_placeholder(cell)
+    ]
+
+
+_YES_NO: Final = "holds only yes/no answers"
+
+
+def _not_identifiers(kind: str, header: str, values: Sequence[str]) -> str | None:
     """Why a column whose header names an identifier holds none, or None.
 
-    A column whose cells repeat its header ("Speaker" ticked "Speaker")
-    marks rows.  A handle question answered only yes or no ("Print my
-    Twitter handle on my badge") holds choices: judged by the whole column,
-    never a cell at a time ("jo" and "x" are handles too), and only on
-    three answers or more unless the sample is the whole table, so a few
-    "no"s at the top do not hide handles further down.  Names are never
-    judged so: "Jo" is a name.
+    A column whose every cell repeats its header ("Speaker" ticked
+    "Speaker") marks rows.  A column of full names with at most two
+    different cells, five or more of them or its header among them, holds
+    a category ("Speaker", "Attendee": a header-less file's first line
+    read as headers), not people.  A
+    handle question answered only yes or no ("Print my Twitter handle on
+    my badge") holds choices: judged by the whole column, never a cell at
+    a time ("jo" and "x" are handles too), and never for names ("Jo").
     """
-    if header.strip().casefold() in {v.casefold() for v in values}:
+    folded = {v.casefold() for v in values}
+    if folded == {header.strip().casefold()}:
         return "holds its own header as a value (it marks rows)"
-    if (
-        kind in _HANDLES
-        and values
-        and (whole or len(values) >= 3)
-        and all(is_yes_no(v) for v in values)
-    ):
-        return "holds only yes/no answers"
+    header_among = header.strip().casefold() in folded
+    if kind == "name" and len(folded) <= 2 and (len(values) >= 5 or header_among):
+        return f"holds only {len(folded)} different value(s) (a category, not names)"
+    if kind in _HANDLES and values and all(is_yes_no(v) for v in values):
+        return _YES_NO
     return None
 
 
@@ -333,7 +354,7 @@ def _fitting(value: str, among: Sequence[str]) -> tuple[str, ...]:
 
 def _split(kind: str, cell: str, among: Sequence[str] = (), several: bool = False) -> list[str]:
     cell = cell.strip()
-    if not cell:
+    if not cell or is_placeholder(cell):
         return []
     if several:
         # pretalx joins co-speakers with a line break or ", " (its two choices).
@@ -376,7 +397,12 @@ class CsvSource(Closing):
         # Detection reads the first rows; records() reads them again (a
         # table can be read more than once).
         sample = itertools.islice(self._table.rows(), SAMPLE_ROWS)
-        self.plan = detect_columns(self.headers, (row for _, row in sample), explicit=columns)
+        self.plan = detect_columns(
+            self.headers,
+            (row for _, row in sample),
+            explicit=columns,
+            all_rows=lambda: (row for _, row in self._table.rows()),
+        )
         # After the columns: a header line that is really an attendee is
         # reported as such, not as an empty list.
         self._table.require_rows()
@@ -420,11 +446,42 @@ class CsvSource(Closing):
                 )
             if not any(cell.strip() for cell in cells) or repeats_header(self.headers, cells):
                 continue  # a blank line keeps its row number but is no record
+            if self.origin.sheet is None:
+                _refuse_a_swallowing_quote(cells, width, self.plan.columns, line)
             ref: dict[str, object] = {"row": row_number, "line": line}
             if self.role:
                 ref["role"] = self.role
             ref.update((header, _cell(cells, i)) for header, i in kept)
             yield ScreenRecord.from_found(_values(cells, self.plan.columns), ref=ref)
+
+
+def _refuse_a_swallowing_quote(
+    cells: Sequence[str], width: int, columns: Sequence[Column], line: int
+) -> None:
+    """Refuse a CSV row that a stray quote ran over several lines.
+
+    A stray opening quote that a later quote closes (an inch mark in
+    ``5'11"``) reads cleanly, as one cell holding the rows between: the
+    row then has fewer fields than the header, or a name, address or
+    handle cell holds a line break and a separator, the rows it swallowed
+    (pretalx's list of speaker names, one a line, excepted).
+    """
+    if not any(_LINE_BREAK.search(cell) for cell in cells):
+        return
+    broken = any(
+        not column.several and _swallowed(_cell(cells, column.index)) for column in columns
+    )
+    if broken or len(cells) < width:
+        raise InputError(
+            f"the row starting on line {line} runs over several lines"
+            + (" with fewer fields than the header" if len(cells) < width else "")
+            + " (a stray quote?); check the quotes from that line on"
+        )
+
+
+def _swallowed(cell: str) -> bool:
+    """Whether an identifier cell holds a line break and a separator: rows, not a value."""
+    return bool(_LINE_BREAK.search(cell) and _SEPARATOR.search(cell))
 
 
 def _kept_columns(headers: Sequence[str], keep: Sequence[str]) -> list[tuple[str, int]]:

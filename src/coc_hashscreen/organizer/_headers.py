@@ -24,6 +24,7 @@ __all__ = [
     "SECRET_FIELDS",
     "combine",
     "holds_several_names",
+    "is_placeholder",
     "is_secret_field",
     "is_yes_no",
     "kind_of",
@@ -89,13 +90,16 @@ _SECRET_HEADERS: Final = frozenset(
         "ticket barcode", "check in code", "pseudonymization id", "ticket code",
     })
 )  # fmt: skip
-_SECRET_WORDS: Final = frozenset({"secret", "barcode", "barcodes", "qr", "token"})
+_SECRET_WORDS: Final = frozenset(
+    {"secret", "barcode", "barcodes", "qr", "token", "password", "passcode", "pin"}
+)
 # A link to a ticket or an order opens it: "Ticket URL", "Unique Order
 # Link", "Manage registration URL", "Check-in QR code URL".
 _LINKS: Final = frozenset({"url", "urls", "link", "links"})
 _OPENED: Final = frozenset(
     {"ticket", "tickets", "order", "registration", "unique", "manage", "edit", "download",
-     "magic", "admin", "check", "booking", "pdf"}
+     "magic", "admin", "check", "booking", "pdf", "join", "cancel", "cancellation", "invoice",
+     "receipt", "login", "access", "personal", "wallet"}
 )  # fmt: skip
 
 
@@ -121,6 +125,8 @@ def is_secret_field(name: str, platform: str | None = None) -> bool:
         header in _SECRET_HEADERS
         or bool(words & _SECRET_WORDS)
         or bool(words & _LINKS and words & _OPENED)
+        or ({"ticket", "tickets"} & words and bool({"download", "pdf"} & words))
+        or {"access", "code"} <= words
     )
 
 
@@ -151,6 +157,15 @@ _YES_NO: Final = frozenset(
         "kyllä", "ei", "nej", "nee", "checked", "unchecked", "✓", "✔", "✗", "✘",
     })
 )  # fmt: skip
+
+
+# What people put in a field they have nothing for: the same as blank.
+_PLACEHOLDERS: Final = frozenset({"-", "--", "---", "–", "—", "n/a", "n.a.", "none", "/", "?", "."})
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a cell says "nothing here" ("-", "n/a", "none"): read as blank."""
+    return text.strip().casefold() in _PLACEHOLDERS
 
 
 def is_yes_no(text: str) -> bool:

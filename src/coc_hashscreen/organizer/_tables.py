@@ -293,25 +293,41 @@ _QUOTED: Final = re.compile(r'"[^"]*"')
 
 
 def _separator(sample: str) -> str:
-    """The separator of a CSV sample: the one its header line uses most.
+    """The separator of a CSV sample, from its header line and the lines below it.
 
-    The header line is where every column is named, so it holds the most
-    separators; data lines may end early (spreadsheets leave out trailing
-    empty cells), which is why Python's sniffer, wanting the same count on
-    every line, gave up on ragged semicolon and tab files and fell back to a
-    comma.  Quoted text is not counted; a tie goes to the separator that
-    the data lines use as often as the header.  Never the quote character
-    either: an apostrophe in "Robert 'Bob' Smith" stays in the name.
+    Candidates are the separators the header line uses (quoted text left
+    out, even across lines), not counting a comma or semicolon followed by a
+    space, which is punctuation in a question ("Dietary needs (vegan,
+    vegetarian)") unless nothing else separates the headers.  Among them,
+    the one most data lines use exactly as often as the header wins, then
+    the one the header uses most.  Python's sniffer wanted the same count
+    on every line, so it gave up on files whose rows leave out their
+    trailing empty cells (Excel's semicolon CSV, UTF-16 "Unicode Text").
+    Never the quote character: an apostrophe in "Robert 'Bob' Smith" stays
+    in the name.
     """
-    lines = [_QUOTED.sub("", line) for line in LINE_END.split(sample)[:50] if line.strip()]
+    unquoted = _QUOTED.sub("", sample)
+    lines = [line for line in LINE_END.split(unquoted)[:50] if line.strip()]
     if not lines:
         return ","
-    counts = {sep: lines[0].count(sep) for sep in _SEPARATORS}
-    most = max(counts.values())
-    tied = [sep for sep in _SEPARATORS if counts[sep] == most]
-    if most == 0:
+    header, data = lines[0], lines[1:]
+    counts = {sep: _bare_count(header, sep) for sep in _SEPARATORS}
+    if not any(counts.values()):
+        counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    candidates = [sep for sep in _SEPARATORS if counts[sep]]
+    if not candidates:
         return ","
-    return max(tied, key=lambda sep: sum(line.count(sep) == most for line in lines[1:]))
+    return max(
+        candidates,
+        key=lambda sep: (sum(_bare_count(line, sep) == counts[sep] for line in data), counts[sep]),
+    )
+
+
+def _bare_count(line: str, sep: str) -> int:
+    """How often *sep* occurs in *line*, not counting ", " and "; " (punctuation)."""
+    if sep in ",;":
+        return line.count(sep) - line.count(sep + " ")
+    return line.count(sep)
 
 
 def _text_lines(handle: IO[bytes], encoding: str) -> Iterator[str]:
@@ -361,17 +377,50 @@ def _ends_a_line(parts: list[str], new: str) -> bool:
 def _csv_rows(
     handle: IO[bytes], encoding: str, dialect: type[csv.Dialect]
 ) -> Iterator[tuple[int, list[str]]]:
-    """Every row (the header too) with the line it starts on."""
-    reader = csv.reader(_text_lines(handle, encoding), dialect)
+    """Every row (the header too) with the line it starts on.
+
+    Read strictly, so a stray quote is an error rather than a cell running
+    on to the next quote; but a one-line row whose only fault is a space
+    after a closing quote (``"Ann Other" ,ann@example.org``, from a hand-
+    edited file) is read as a lenient reader reads it.
+    """
+    recent: list[str] = []  # the lines of the row being read
+
+    def lines() -> Iterator[str]:
+        for line in _text_lines(handle, encoding):
+            recent.append(line)
+            yield line
+
+    reader = csv.reader(lines(), dialect)
     while True:
         start = reader.line_num + 1
+        recent.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise _quote_error(exc, start, reader.line_num) from None
+            if reader.line_num != start or "end of data" in str(exc):
+                raise _quote_error(exc, start, reader.line_num) from None
+            row = _lenient_row(recent, dialect, exc, start)
         yield start, row
+
+
+def _lenient_row(
+    lines: list[str], dialect: type[csv.Dialect], exc: csv.Error, start: int
+) -> list[str]:
+    """A one-line row read leniently, if its only fault is text after a closing quote.
+
+    Only spaces may follow a closing quote: ``"Ann" Smith`` stays an error.
+    """
+    line = "".join(lines)
+    if re.search(r'"[ \t]+[^ \t\r\n' + re.escape(dialect.delimiter) + r"]", line):
+        raise _quote_error(exc, start, start)
+
+    class Lenient(dialect):  # type: ignore[valid-type,misc]
+        strict = False
+
+    return next(csv.reader([line], Lenient), [])
 
 
 def _quote_error(exc: csv.Error, start: int, end: int) -> InputError:
