@@ -60,7 +60,7 @@ from functools import cached_property
 
 from unidecode import unidecode
 
-from .spellings import bounded_spellings, letters_only
+from ._bounded import bounded_spellings, letters_only
 
 # The English reading, which every scheme starts from.
 _BASE: Mapping[str, str] = {

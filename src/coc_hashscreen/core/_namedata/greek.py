@@ -38,7 +38,7 @@ from collections.abc import Mapping
 
 from unidecode import unidecode
 
-from .spellings import bounded_spellings, letters_only
+from ._bounded import bounded_spellings, letters_only
 
 _ELOT: Mapping[str, str] = {
     "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
