@@ -6,10 +6,11 @@ Japanese passports and most people write them.  What ``kana_romaji``
 returns is frozen with normalization profile v2.  ``kana_variants`` serves
 only the committee and may grow.
 
-Sources: modified Hepburn (Kenkyusha's 3rd edition, 1954, as in ANSI Z39.11
-and BS 4812), with ん always n and っ written by doubling the consonant (tch
-before ch); the extended katakana combinations (ティ ti, ファ fa, ヴァ va)
-as in the Hepburn tables of the Japanese passport office, compiled by hand.
+Sources: modified Hepburn (Kenkyusha's dictionary, 3rd edition, 1954),
+except that ん is always n, with no apostrophe before a vowel (しんいち
+shinichi), as in passports; っ is written by doubling the consonant (tch
+before ch); the extended katakana combinations for loanwords (ティ ti,
+ファ fa, ヴァ va) as in the usual Hepburn tables.  Tables compiled by hand.
 """
 
 from __future__ import annotations
