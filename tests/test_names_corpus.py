@@ -1,0 +1,102 @@
+"""The labelled name corpus of benchmarks/bench_names.py stays honest.
+
+Shape only: what the profiles achieve on it is the benchmark's business.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import coc_hashscreen
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+# The categories the corpus documents (names_corpus.py's docstring), in order.
+DOCUMENTED = (
+    "formatting", "case", "accents", "word_order", "honorifics", "homoglyphs",
+    "english_nicknames", "hypocorisms", "special_letters", "middle_names",
+    "compound_surnames", "hyphenation", "chinese", "korean", "japanese",
+    "cyrillic", "greek", "arabic", "indian_initials", "particles", "o_mac",
+    "polish_feminine", "typos", "unicode_normalization", "mojibake",
+)  # fmt: skip
+
+
+def _corpus() -> ModuleType:
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    return importlib.import_module("names_corpus")
+
+
+def test_the_categories_are_exactly_the_documented_ones() -> None:
+    corpus = _corpus()
+    assert corpus.CATEGORIES == DOCUMENTED
+    in_docstring = re.findall(r"^([a-z_]+)$", corpus.__doc__ or "", re.MULTILINE)
+    assert tuple(in_docstring) == DOCUMENTED
+    assert {pair.category for pair in corpus.PAIRS} == set(DOCUMENTED)
+
+
+def test_every_category_has_at_least_20_pairs_and_the_corpus_500() -> None:
+    pairs = _corpus().PAIRS
+    sizes = Counter(pair.category for pair in pairs)
+    assert min(sizes.values()) >= 20, sizes
+    assert len(pairs) >= 500
+
+
+def test_no_pair_is_two_identical_strings_and_none_repeats() -> None:
+    pairs = _corpus().PAIRS
+    assert [p for p in pairs if p.register == p.attendee] == []
+    assert [p for p in pairs if not p.register.strip() or not p.attendee.strip()] == []
+    spellings = Counter((p.register, p.attendee) for p in pairs)
+    assert [pair for pair, count in spellings.items() if count > 1] == []
+
+
+def test_mojibake_pairs_are_utf8_read_as_windows_1252() -> None:
+    for pair in _corpus().PAIRS:
+        if pair.category == "mojibake":
+            assert pair.attendee == pair.register.encode("utf-8").decode("cp1252"), pair
+
+
+def test_the_json_mode_returns_every_figure() -> None:
+    # The package under test, not whichever one the child would find first.
+    package_root = Path(coc_hashscreen.__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), str(BENCHMARKS)])}
+    small = ["--seeds", "2", "--register", "20", "--attendees", "200"]
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_names.py"), "--json", *small],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert set(figures) == {"corpus", "population", "profiles", "canonical_time"}
+    assert figures["corpus"]["categories"] == list(DOCUMENTED)
+    assert figures["population"]["seeds"] == [0, 1]
+    assert set(figures["profiles"]) == {"v1", "v2"}
+    assert set(figures["canonical_time"]) == {"v1_microseconds", "ratio_v2_v1"}
+    for name, profile in figures["profiles"].items():
+        if not profile["available"]:
+            assert name != "v1"
+            assert profile["reason"]
+            assert figures["canonical_time"]["ratio_v2_v1"] is None
+            continue
+        recall = profile["recall"]
+        assert list(recall["by_category"]) == list(DOCUMENTED)
+        assert recall["overall"]["total"] == figures["corpus"]["pairs"]
+        for share in [*recall["by_category"].values(), recall["overall"]]:
+            assert set(share) == {"matched", "total", "percent"}
+            assert 0 <= share["matched"] <= share["total"]
+        assert len(profile["false_matches"]["by_seed"]) == 2
+        assert set(profile["false_matches"]["per_10000"]) == {"mean", "min", "max", "stdev"}
+        for keys in profile["keys_per_register_name"].values():
+            assert keys["max"] >= 1
+            assert keys["mean"] > 0
