@@ -13,16 +13,18 @@ of a name so that more of the spellings a careful person would flag agree
 3. in a word that mixes Latin with another script, or that is wholly made
    of look-alikes beside a Latin word, look-alike letters read as the
    Latin letters they imitate (Unicode's confusables, UTS #39);
-4. case folded; Cyrillic ё read as е;
+4. bracketed text left out ("(she/her)", "[Speaker]"); case folded;
 5. a one-word Han or Hangul name split into surname and joined given
    name; other Han and Hangul words and kana romanized whole (kana long
-   vowels simplified); everything else transliterated to ASCII;
+   vowels simplified); Greek as ELOT 743 (passports); known Arabic-script
+   names in their usual spelling; Cyrillic with ё read as е; everything
+   transliterated to ASCII;
 6. apostrophes dropped and hyphenated parts joined (``Anne-Marie`` =
    ``Annemarie``);
 7. placeholders (FNU, LNU, NFN, NLN) dropped; honorifics dropped at the
-   start or the end while two words remain; name particles dropped when
-   two other words remain; one-letter initials dropped when two longer
-   words remain; doubled letters collapsed;
+   start or the end while two words remain; doubled letters collapsed;
+   name particles dropped when two other words remain; one-letter
+   initials dropped when two longer words remain;
 8. the words sorted.
 """
 
@@ -35,7 +37,7 @@ from typing import Final
 from unidecode import unidecode
 
 from ..errors import InvalidIdentifier
-from ._namedata import confusables, han, hangul, kana
+from ._namedata import arabic, confusables, greek, han, hangul, kana
 
 __all__ = [
     "HONORIFICS",
@@ -63,12 +65,18 @@ HONORIFICS: Final = frozenset(
         "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "mstr", "sir", "dame",
         "rev", "mme", "mlle", "herr", "frau", "jr", "sr", "ii", "iii", "iv",
         "phd", "md", "dphil", "msc", "bsc", "esq",
+        # v2: academic and courtesy titles of other languages, where they
+        # stand before or after a name ("Dipl.-Ing.", "Dott.ssa", "Sra.",
+        # "pani", "Engr.", "drs.", "Dr. med.").
+        "dipl", "ing", "mag", "mgr", "inz", "avv", "dott", "ssa", "med", "sra", "srta",
+        "pani", "engr", "drs", "mba", "univ", "sig", "sigra",
     }
 )  # fmt: skip
 # Not "van": it is also a Vietnamese middle name ("Nguyen Van Anh").
+# "dela" is "della" with its doubled letter collapsed, as `finish` sees it.
 PARTICLES: Final = frozenset(
-    {"von", "der", "de", "del", "della", "di", "da", "dos", "du", "des", "al", "el", "bin",
-     "ibn", "zu", "ter", "y"}
+    {"von", "der", "de", "del", "della", "dela", "di", "da", "dos", "du", "des", "al", "el",
+     "bin", "ibn", "zu", "ter", "y"}
 )  # fmt: skip
 # What forms put in an empty name field: first/last name unknown, no
 # first/last name.
@@ -92,6 +100,7 @@ _APOSTROPHES: Final = re.compile(r"['`]")
 # A hyphen (or dash) between two letters or digits joins them.
 _JOINING_DASH: Final = re.compile(r"(?<=[a-z0-9])[-\u2010\u2011\u2012\u2013]+(?=[a-z0-9])")
 _DOUBLED: Final = re.compile(r"([a-z])\1+")
+_BRACKETED: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 # Mojibake is UTF-8 read as a single-byte code page: its lead bytes show as
 # Ã, Â, Å, Ä, Ð, Ñ and the like, followed by what its continuation bytes
 # look like there.
@@ -166,11 +175,22 @@ def _has_latin(word: str) -> bool:
     return any(_is_latin(ch) for ch in _letters(word))
 
 
+def _prototype(ch: str) -> str | None:
+    """The ASCII a non-Latin letter imitates, whatever its case.
+
+    Looked up as the capital of its case-folded form first (names start with
+    a capital, so "Ν" and "ν" both read "n", as in v1), then as that form:
+    the result is the same for "В" and "в", "Ꮶ" and "ꮶ".
+    """
+    folded = ch.casefold()
+    if len(folded) != 1:
+        return confusables.PROTOTYPES.get(ch)
+    return confusables.PROTOTYPES.get(folded.upper()) or confusables.PROTOTYPES.get(folded)
+
+
 def _all_lookalikes(word: str) -> bool:
     letters = _letters(word)
-    return bool(letters) and all(
-        not _is_latin(ch) and ch in confusables.PROTOTYPES for ch in letters
-    )
+    return bool(letters) and all(not _is_latin(ch) and _prototype(ch) for ch in letters)
 
 
 def _unconfuse_word(word: str, *, beside_latin: bool) -> str:
@@ -178,9 +198,7 @@ def _unconfuse_word(word: str, *, beside_latin: bool) -> str:
     beside Latin words): "Ꭻohn", "Sսsan", and "Јоһո" next to "Smith"."""
     if not (_has_latin(word) or (beside_latin and _all_lookalikes(word))):
         return word
-    return "".join(
-        ch if _is_latin(ch) else confusables.PROTOTYPES.get(ch, ch) for ch in word
-    )
+    return "".join(ch if _is_latin(ch) else _prototype(ch) or ch for ch in word)
 
 
 def _unconfuse(text: str) -> str:
@@ -204,7 +222,7 @@ def has_mixed_scripts(value: str) -> bool:
 
 def unconfuse_handle(text: str) -> str:
     """Look-alike letters in a handle as the ASCII they imitate: handles are ASCII."""
-    return "".join(confusables.PROTOTYPES.get(ch, ch) for ch in text)
+    return "".join(ch if ch.isascii() else _prototype(ch) or ch for ch in text)
 
 
 # ---------------------------------------------------------------------------
@@ -212,7 +230,9 @@ def unconfuse_handle(text: str) -> str:
 
 
 def _romanized(word: str, *, alone: bool) -> str:
-    """One folded word in ASCII: Han, Hangul and kana by their rules, the rest by unidecode."""
+    """One folded word in ASCII: Han, Hangul, kana, Greek and Arabic by their rules, the
+    rest by unidecode (Cyrillic with ё read as е)."""
+    word = word.replace("ё", "е")
     if alone:
         split = han.han_name(word) or hangul.hangul_name(word)
         if split is not None:
@@ -226,7 +246,19 @@ def _romanized(word: str, *, alone: bool) -> str:
     if is_han(word):
         # Han characters of one word are one word ("小明" = "xiaoming").
         return "".join(unidecode(ch).strip() for ch in word)
+    if _script(word) == "GREEK":
+        # ELOT 743, the spelling of Greek passports: η is i ("Dimitra").
+        return greek.romanize(word, "elot743") or unidecode(word)
+    if arabic.is_arabic(word):
+        # A known name in its usual spelling; unidecode gives consonants only.
+        return arabic.arabic_name_key(word) or unidecode(word)
     return unidecode(word)
+
+
+def _script(word: str) -> str | None:
+    """The script of every letter of *word* by its Unicode name's first word, if one."""
+    scripts = {unicodedata.name(ch, "?").split(" ")[0] for ch in _letters(word)}
+    return scripts.pop() if len(scripts) == 1 else None
 
 
 def is_han(word: str) -> bool:
@@ -241,8 +273,12 @@ def has_han(value: str) -> bool:
 
 
 def unicode_parts(value: str) -> list[list[str]]:
-    """A name as comma-separated parts of folded Unicode words, look-alikes read as Latin."""
-    text = _fold(_unconfuse(clean("name", value))).replace("ё", "е")
+    """A name as comma-separated parts of folded Unicode words, look-alikes read as Latin.
+
+    Bracketed text is left out: pronouns, roles and nicknames ("(she/her)",
+    "[Speaker]", "(Bob)") are not the name.
+    """
+    text = _fold(_unconfuse(_BRACKETED.sub(" ", clean("name", value))))
     parts = [[w for w in chunk.split(" ") if w] for chunk in text.split(",")]
     return [part for part in parts if part]
 
@@ -291,17 +327,19 @@ def trim(parts: list[list[str]]) -> list[str]:
 
 
 def finish(tokens: list[str]) -> str | None:
-    """The key of a name's words: particles and initials dropped, doubled letters
-    collapsed, sorted; None if nothing is left.
+    """The key of a name's words: doubled letters collapsed, particles and initials
+    dropped, sorted; None if nothing is left.
 
     Particles go when two other words remain, one-letter initials when two
     longer words remain: enough is left to tell people apart.
     """
+    # Doubled letters first, so that what the later rules see is what a
+    # second pass would see ("aa" is an initial once collapsed).
+    tokens = [_DOUBLED.sub(r"\1", t) for t in tokens]
     if sum(t not in PARTICLES for t in tokens) >= 2:
         tokens = [t for t in tokens if t not in PARTICLES]
     if sum(len(t) > 1 for t in tokens) >= 2:
         tokens = [t for t in tokens if len(t) > 1]
-    tokens = [_DOUBLED.sub(r"\1", t) for t in tokens]
     return " ".join(sorted(tokens)) or None
 
 

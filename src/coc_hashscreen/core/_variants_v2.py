@@ -53,11 +53,19 @@ _SPECIAL: Final[dict[str, tuple[str, ...]]] = {
     "č": ("c", "ch"), "š": ("s", "sh"), "ž": ("z", "zh"), "ć": ("c", "ch"),
     "ğ": ("g", "gh"), "ő": ("o", "oe"), "ű": ("u", "ue"), "đ": ("d", "dj"),
     "ț": ("t", "ts"), "ř": ("r", "rz"), "ł": ("l", "w"),
+    # Japanese long vowels in Hepburn with macrons ("Ōno": Ono, Ohno, Oono).
+    "ō": ("o", "oh", "ou", "oo"), "ū": ("u", "uu"),
 }  # fmt: skip
 _MAX_LETTER_CHOICES: Final = 16
 # German transcriptions of umlauts, read back ("Mueller" is "Müller").
 _SPELLED_UMLAUT: Final = re.compile(r"(?<=[b-df-hj-np-tv-z])([aou])e")
 _POLISH: Final = (("ska", "ski"), ("cka", "cki"), ("dzka", "dzki"))
+# Words that stand between given names and surnames without being either:
+# the organizer's particles, and those it keeps ("van" is also a Vietnamese
+# middle name) but a surname's end is never.
+_SURNAME_LINKS: Final = v2.PARTICLES | {"van", "la", "le", "las", "los", "den", "ten", "do", "das"}
+# Products of per-word spellings (every word of the name at once).
+_MAX_PRODUCT: Final = 48
 _MAX_SUBNAME_WORDS: Final = 7
 
 
@@ -170,7 +178,7 @@ def word_spellings(word: str, *, alone: bool) -> list[tuple[tuple[str, ...], str
 
 def _last_two(tokens: Sequence[str]) -> list[int]:
     """Where the last two surnames are: the last two words that are not particles."""
-    return [i for i, t in enumerate(tokens) if t not in v2.PARTICLES][-2:]
+    return [i for i, t in enumerate(tokens) if t not in _SURNAME_LINKS][-2:]
 
 
 def _subnames(tokens: Sequence[str]) -> Iterator[list[str]]:
@@ -187,6 +195,9 @@ def _subnames(tokens: Sequence[str]) -> Iterator[list[str]]:
         for size in range(len(middle), -1, -1):
             for chosen in itertools.combinations(middle, size):
                 yield [tokens[0], *(tokens[i] for i in chosen), tokens[end]]
+    # Someone who goes by a middle name: "Joseph Anthony Ruiz" as "Anthony Ruiz".
+    if tokens[1] not in _SURNAME_LINKS and 1 < _last_two(tokens)[-1]:
+        yield [tokens[1], tokens[_last_two(tokens)[-1]]]
 
 
 def _joined(tokens: Sequence[str]) -> Iterator[tuple[list[str], str]]:
@@ -216,11 +227,24 @@ def _word_forms(token: str) -> Iterator[tuple[list[str], str]]:
         yield ["mc", token[2:]], "mc/mac"
     elif token.startswith("mac") and len(token) > 5:
         yield ["mc" + token[3:]], "mc/mac"
+        yield ["mac", token[3:]], "mc/mac"
+    for other in _KOREAN_SURNAMES.get(token, ()):
+        yield [other], "korean surname"
     for feminine, masculine in _POLISH:
         if token.endswith(feminine):
             yield [token[: -len(feminine)] + masculine], "polish surname"
         elif token.endswith(masculine):
             yield [token[: -len(masculine)] + feminine], "polish surname"
+
+
+# Each Latin spelling of a Korean surname and the others ("Gim" is "Kim").
+_KOREAN_SURNAMES: Final[dict[str, tuple[str, ...]]] = {
+    spelled: tuple(other for other in spellings if other != spelled)
+    for spellings in hangul.SURNAMES.values()
+    if len(spellings) > 1
+    for spelled in spellings
+    if len(spelled) > 1
+}
 
 
 def _initials_joined(tokens: Sequence[str]) -> list[str] | None:
@@ -238,9 +262,11 @@ def _initials_joined(tokens: Sequence[str]) -> list[str] | None:
     return out if out != list(tokens) else None
 
 
-def _shapes(tokens: list[str]) -> Iterator[tuple[list[str], str]]:
+def _shapes(tokens: list[str], *, latin: bool) -> Iterator[tuple[list[str], str]]:
     yield tokens, ""
-    for sub in _subnames(tokens):
+    # A Han, Hangul or kana given name is one unit: 王淑英 without 淑 is
+    # another person, so sub-names are for names in Latin letters.
+    for sub in _subnames(tokens) if latin else ():
         yield sub, "sub-name"
     yield from _joined(tokens)
     for i, token in enumerate(tokens):
@@ -309,12 +335,45 @@ def _coherent(
                 for i, (_, w) in enumerate(words)
             ]
             yield choice, f"{label} romanization ({scheme})"
-    expanded = [
-        tuple(v2.word_tokens(max(_letter_spellings(w), key=len, default=w)))
-        for _, w in words
-    ]
-    if expanded != list(base):
-        yield expanded, "special letters"
+    yield from _products(words, base)
+
+
+def _products(
+    words: Sequence[tuple[int, str]], base: Sequence[tuple[str, ...]]
+) -> Iterator[tuple[list[tuple[str, ...]], str]]:
+    """Special letters spelled out, and Japanese readings, in every word at once.
+
+    A name's words change together ("Çağrı Kılıç" as "Chagri Kilich",
+    "伊藤 翔太" as "Shota Ito"); bounded by `_MAX_PRODUCT`.
+    """
+    for rule, spell in (
+        ("special letters", _letter_options),
+        ("japanese reading", _readings),
+        ("romanization", _romanizations),
+    ):
+        options = [spell(w) or [base[i]] for i, (_, w) in enumerate(words)]
+        if all(len(o) == 1 for o in options):
+            continue
+        for choice in itertools.islice(itertools.product(*options), _MAX_PRODUCT):
+            if list(choice) != list(base):
+                yield list(choice), rule
+
+
+def _letter_options(word: str) -> list[tuple[str, ...]]:
+    return [tuple(v2.word_tokens(spelled)) for spelled in _letter_spellings(word)]
+
+
+def _romanizations(word: str) -> list[tuple[str, ...]]:
+    """A Cyrillic or Greek word's romanizations, the first few: each word of a name may
+    follow another scheme ("Philippos Kiriakidis")."""
+    found = sorted(cyrillic.romanizations(word) | greek.romanizations(word))
+    return [(spelled,) for spelled in found[:8]]
+
+
+def _readings(word: str) -> list[tuple[str, ...]]:
+    if not v2.is_han(word):
+        return []
+    return [tuple(reading.split()) for reading in sorted(japanese.readings(word))]
 
 
 def name_variants(value: str, *, cap: int = MAX_NAME_KEYS) -> dict[str, str]:
@@ -329,10 +388,10 @@ def name_variants(value: str, *, cap: int = MAX_NAME_KEYS) -> dict[str, str]:
     sequences, latin = _sequences(value)
     trimmed = [(v2.trim([list(p) for p in parts]), rule) for parts, rule in sequences]
     for tokens, rule in trimmed:
-        for shape, shape_rule in _shapes(tokens):
+        for shape, shape_rule in _shapes(tokens, latin=latin):
             keys.add(shape, _rule(rule, shape_rule))
     for tokens, rule in trimmed:
-        for shape, shape_rule in [(tokens, ""), *_first_last(tokens)]:
+        for shape, shape_rule in [(tokens, ""), *(_first_last(tokens) if latin else [])]:
             for form, form_rule in _given_forms(shape, latin=latin):
                 keys.add(form, _rule(rule, shape_rule, form_rule))
     return keys.found
