@@ -35,18 +35,21 @@ def test_doc_examples(path: Path) -> None:
     assert result.failed == 0
 
 
-def _example_rows(section: str) -> list[tuple[str, str]]:
+def _example_rows(heading: str) -> list[tuple[str, str]]:
     text = (DOCS / "normalization.md").read_text(encoding="utf-8")
-    body = text.split(f"## `{section}`", 1)[1].split("\n## ", 1)[0]
+    body = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^\| `(.+?)`(?: \(.*?\))? \| `(.+?)` \|$", body, flags=re.MULTILINE)
 
 
-@pytest.mark.parametrize("kind", ["name", "email"])
-def test_normalization_tables(kind: str) -> None:
-    rows = _example_rows(kind)
+@pytest.mark.parametrize(
+    ("heading", "kind", "profile"),
+    [("`name`", "name", "v2"), ("`email`", "email", "v2"), ("Profile v1", "name", "v1")],
+)
+def test_normalization_tables(heading: str, kind: str, profile: str) -> None:
+    rows = _example_rows(heading)
     assert len(rows) >= 6
     for value, expected in rows:
-        assert canonical(kind, value) == expected, value
+        assert canonical(kind, value, profile=profile) == expected, value
 
 
 def test_security_doc_names_real_tests() -> None:

@@ -420,14 +420,44 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_normalize(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "normalize", "name", "  Dr. GARCÍA, José ")
     assert (code, out) == (0, "garcia jose\n")
-    code, out, _ = run(capsys, "normalize", "name", "José María García", "--variants", "--json")
+    # Profile v1 on request, as a v1 list computes it.
+    code, out, _ = run(
+        capsys, "normalize", "name", "José María García", "--variants", "--json", "--profile", "v1"
+    )
     assert json.loads(out) == {
         "kind": "name",
+        "profile": "v1",
         "canonical": "garcia jose maria",
-        "variants": ["garcia jose", "garcia jose maria"],
+        "variants": [
+            {"key": "garcia jose", "rule": "first and last name"},
+            {"key": "garcia jose maria", "rule": "canonical"},
+        ],
     }
-    code, out, _ = run(capsys, "normalize", "name", "José María García", "--variants")
-    assert out == "garcia jose maria\n  variant: garcia jose\n"
+    code, out, _ = run(
+        capsys, "normalize", "name", "José María García", "--variants", "--profile", "v1"
+    )
+    assert out == "garcia jose maria\n  variant: garcia jose  (first and last name)\n"
+
+
+def test_normalize_variants_name_the_rule_of_each_key(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "normalize", "name", "Robert Müller", "--variants", "--json")
+    data = json.loads(out)
+    assert (code, data["profile"], data["canonical"]) == (0, "v2", "muler robert")
+    rules = {v["key"]: v["rule"] for v in data["variants"]}
+    assert rules["muler robert"] == "canonical"
+    assert rules["bob muler"] == "nickname"
+    assert rules["mueler robert"] == "special letters"
+    code, out, _ = run(capsys, "normalize", "name", "Robert Müller", "--variants")
+    assert out.splitlines()[0] == "muler robert"
+    assert "  variant: bob muler  (nickname)" in out.splitlines()
+
+
+def test_normalize_notes_a_name_that_still_mixes_scripts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "normalize", "name", "Jo\u0436n Smith")
+    assert code == 0
+    assert "mixes Latin with another script" in out
 
 
 def test_normalize_error_is_one_line_without_the_value(capsys: pytest.CaptureFixture[str]) -> None:

@@ -84,7 +84,9 @@ def test_hyphenated_parts_are_joined(a: str, b: str) -> None:
     assert v2(a) == v2(b)
 
 
-@pytest.mark.parametrize("name", ["FNU Okafor", "Chidi LNU", "NFN Okafor Chidi", "Chidi NLN Okafor"])
+@pytest.mark.parametrize(
+    "name", ["FNU Okafor", "Chidi LNU", "NFN Okafor Chidi", "Chidi NLN Okafor"]
+)
 def test_placeholders_are_dropped(name: str) -> None:
     assert "fnu" not in v2(name).split()
     assert v2(name).split() == sorted({"okafor", "chidi"} & set(v2(name).split()))
@@ -134,9 +136,7 @@ def test_doubled_letters_collapse() -> None:
         ("Dr. Okoro, Ada", "ada okoro"),
     ],
 )
-def test_honorifics_go_only_from_the_edges_while_two_words_remain(
-    name: str, expected: str
-) -> None:
+def test_honorifics_go_only_from_the_edges_while_two_words_remain(name: str, expected: str) -> None:
     assert v2(name) == expected
 
 

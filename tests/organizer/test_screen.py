@@ -114,7 +114,7 @@ def test_list_from_another_committee(world: World, tmp_path: Path) -> None:
 
 def test_unknown_profile(world: World) -> None:
     header = parse_header(world)
-    document = {**header.to_dict(), "profile": "v2"}
+    document = {**header.to_dict(), "profile": "v9"}
     header_json = dump(document)
     payload = struct.pack(">I", len(header_json)) + header_json + bytes(64 * 108)
     with pytest.raises(UnknownProfile, match="upgrade"):

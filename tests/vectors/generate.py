@@ -279,6 +279,8 @@ def formats() -> dict[str, Any]:
             EpochKey(HASHING_KEY, HASHING_SALT, params), series=root.key_id, epoch=1
         ),
         entry_count=64,
+        # The frozen list was made under v1; the header says so.
+        profile="v1",
     )
     people = [
         (

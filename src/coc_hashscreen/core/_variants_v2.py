@@ -181,7 +181,7 @@ def _last_two(tokens: Sequence[str]) -> list[int]:
     return [i for i, t in enumerate(tokens) if t not in _SURNAME_LINKS][-2:]
 
 
-def _subnames(tokens: Sequence[str]) -> Iterator[list[str]]:
+def _subnames(tokens: Sequence[str], *, as_written: bool = True) -> Iterator[list[str]]:
     """Every sub-name that keeps the first word and ends in one of the last two surnames.
 
     "Luis Fernández de Córdoba" gives "Luis Fernández" and "Luis Córdoba"
@@ -195,8 +195,10 @@ def _subnames(tokens: Sequence[str]) -> Iterator[list[str]]:
         for size in range(len(middle), -1, -1):
             for chosen in itertools.combinations(middle, size):
                 yield [tokens[0], *(tokens[i] for i in chosen), tokens[end]]
-    # Someone who goes by a middle name: "Joseph Anthony Ruiz" as "Anthony Ruiz".
-    if tokens[1] not in _SURNAME_LINKS and 1 < _last_two(tokens)[-1]:
+    # Someone who goes by a middle name: "Joseph Anthony Ruiz" as "Anthony
+    # Ruiz"; only for the name as written, where the second word is no half
+    # of a hyphenated surname that a spelling split off.
+    if as_written and tokens[1] not in _SURNAME_LINKS and 1 < _last_two(tokens)[-1]:
         yield [tokens[1], tokens[_last_two(tokens)[-1]]]
 
 
@@ -262,11 +264,13 @@ def _initials_joined(tokens: Sequence[str]) -> list[str] | None:
     return out if out != list(tokens) else None
 
 
-def _shapes(tokens: list[str], *, latin: bool) -> Iterator[tuple[list[str], str]]:
+def _shapes(
+    tokens: list[str], *, latin: bool, as_written: bool
+) -> Iterator[tuple[list[str], str]]:
     yield tokens, ""
     # A Han, Hangul or kana given name is one unit: 王淑英 without 淑 is
     # another person, so sub-names are for names in Latin letters.
-    for sub in _subnames(tokens) if latin else ():
+    for sub in _subnames(tokens, as_written=as_written) if latin else ():
         yield sub, "sub-name"
     yield from _joined(tokens)
     for i, token in enumerate(tokens):
@@ -388,7 +392,7 @@ def name_variants(value: str, *, cap: int = MAX_NAME_KEYS) -> dict[str, str]:
     sequences, latin = _sequences(value)
     trimmed = [(v2.trim([list(p) for p in parts]), rule) for parts, rule in sequences]
     for tokens, rule in trimmed:
-        for shape, shape_rule in _shapes(tokens, latin=latin):
+        for shape, shape_rule in _shapes(tokens, latin=latin, as_written=not rule):
             keys.add(shape, _rule(rule, shape_rule))
     for tokens, rule in trimmed:
         for shape, shape_rule in [(tokens, ""), *(_first_last(tokens) if latin else [])]:
