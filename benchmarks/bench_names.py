@@ -1,6 +1,7 @@
 """Name matching per normalization profile: recall on labelled pairs, false matches, cost.
 
-    python benchmarks/bench_names.py [--json] [--seeds 5] [--register 300] [--attendees 10000]
+    python benchmarks/bench_names.py [--json] [--holdout] [--seeds 5] [--register 300]
+                                     [--attendees 10000]
 
 An attendee name A matches a register name R under profile P when
 ``canonical("name", A, profile=P) in variants("name", R, profile=P)``; an
@@ -8,7 +9,9 @@ An attendee name A matches a register name R under profile P when
 (v1, and v2 once this release implements it):
 
 - recall on `names_corpus` (pairs a careful human screener would flag as
-  one person), per category and overall;
+  one person), per category and overall; with ``--holdout``, on
+  `_names_holdout` instead, pairs written without sight of the corpus or of
+  the v2 rules;
 - false name-only matches per 10,000 attendees: a Faker population of
   unrelated people from 21 locales, a register of --register names and
   --attendees other people, averaged over --seeds seeds, with the spread;
@@ -30,10 +33,11 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from _names_holdout import HOLDOUT
 from _names_population import LOCALES, Population, population
 from coc_hashscreen.core import canonical, variants
 from coc_hashscreen.errors import InvalidIdentifier, UnknownProfile
-from names_corpus import CATEGORIES, PAIRS
+from names_corpus import CATEGORIES, PAIRS, Pair
 
 PROFILES = ("v1", "v2")
 TIMING_ROUNDS = 3
@@ -69,17 +73,17 @@ def _share(matched: int, total: int) -> Figures:
     return {"matched": matched, "total": total, "percent": round(100 * matched / total, 1)}
 
 
-def recall(profile: str) -> Figures:
+def recall(profile: str, pairs: Sequence[Pair] = PAIRS) -> Figures:
     """Matched pairs of the corpus, per category and overall."""
     matched = dict.fromkeys(CATEGORIES, 0)
     total = dict.fromkeys(CATEGORIES, 0)
-    for pair in PAIRS:
+    for pair in pairs:
         total[pair.category] += 1
         if _canonical(pair.attendee, profile) in _variants(pair.register, profile):
             matched[pair.category] += 1
     return {
         "by_category": {c: _share(matched[c], total[c]) for c in CATEGORIES},
-        "overall": _share(sum(matched.values()), len(PAIRS)),
+        "overall": _share(sum(matched.values()), len(pairs)),
     }
 
 
@@ -121,8 +125,12 @@ def canonical_time(names: Sequence[str], profiles: Sequence[str]) -> dict[str, f
     return best
 
 
-def measure(seeds: int, register: int, attendees: int) -> Figures:
-    """Every figure the benchmark prints, as one JSON-ready structure."""
+def measure(seeds: int, register: int, attendees: int, *, holdout: bool = False) -> Figures:
+    """Every figure the benchmark prints, as one JSON-ready structure.
+
+    With *holdout*, recall and the corpus's keys are on `HOLDOUT`.
+    """
+    pairs = HOLDOUT if holdout else PAIRS
     reasons = {profile: unavailable(profile) for profile in PROFILES}
     running = [profile for profile in PROFILES if reasons[profile] is None]
     populations = [population(seed, register, attendees) for seed in range(seeds)]
@@ -134,20 +142,24 @@ def measure(seeds: int, register: int, attendees: int) -> Figures:
         counts = [false_matches(people, profile) for people in populations]
         profiles[profile] = {
             "available": True,
-            "recall": recall(profile),
+            "recall": recall(profile, pairs),
             "false_matches": {
                 "by_seed": counts,
                 "per_10000": _spread([10_000 * n / attendees for n in counts]),
             },
             "keys_per_register_name": {
                 "population": _keys((n for p in populations for n in p.register), profile),
-                "corpus": _keys((pair.register for pair in PAIRS), profile),
+                "corpus": _keys((pair.register for pair in pairs), profile),
             },
         }
     seconds = canonical_time(populations[0].attendees, running)
     baseline = seconds.get("v1")
     return {
-        "corpus": {"pairs": len(PAIRS), "categories": list(CATEGORIES)},
+        "corpus": {
+            "name": "holdout" if holdout else "names_corpus",
+            "pairs": len(pairs),
+            "categories": list(CATEGORIES),
+        },
         "population": {
             "seeds": list(range(seeds)),
             "register": register,
@@ -168,8 +180,9 @@ def _cell(share: Figures) -> str:
     return f"{share['matched']:>3}/{share['total']:<3} {share['percent']:5.1f}%"
 
 
-def _print_recall(running: Sequence[Figures], names: Sequence[str], pairs: int) -> None:
-    print(f"Recall on {pairs} labelled pairs ({len(CATEGORIES)} categories):")
+def _print_recall(running: Sequence[Figures], names: Sequence[str], corpus: Figures) -> None:
+    which = "held-out " if corpus["name"] == "holdout" else ""
+    print(f"Recall on {corpus['pairs']} {which}labelled pairs ({len(CATEGORIES)} categories):")
     print(f"  {'category':<22}" + "".join(f"  {name:<16}" for name in names))
     for category in CATEGORIES:
         cells = "".join(f"  {_cell(p['recall']['by_category'][category])}" for p in running)
@@ -208,7 +221,7 @@ def report(figures: Figures) -> None:
     for name in PROFILES:
         if not profiles[name]["available"]:
             print(f"profile {name} is unavailable: {profiles[name]['reason']}")
-    _print_recall(running, names, figures["corpus"]["pairs"])
+    _print_recall(running, names, figures["corpus"])
     _print_population(running, names, figures)
     timing = figures["canonical_time"]
     ratio = timing["ratio_v2_v1"]
@@ -221,11 +234,14 @@ def report(figures: Figures) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--holdout", action="store_true", help="measure recall on the held-out pairs"
+    )
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--register", type=int, default=300)
     parser.add_argument("--attendees", type=int, default=10_000)
     args = parser.parse_args()
-    figures = measure(args.seeds, args.register, args.attendees)
+    figures = measure(args.seeds, args.register, args.attendees, holdout=args.holdout)
     if args.json:
         print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:

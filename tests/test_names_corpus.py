@@ -15,6 +15,8 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 import coc_hashscreen
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -29,10 +31,10 @@ DOCUMENTED = (
 )  # fmt: skip
 
 
-def _corpus() -> ModuleType:
+def _corpus(name: str = "names_corpus") -> ModuleType:
     if str(BENCHMARKS) not in sys.path:
         sys.path.insert(0, str(BENCHMARKS))
-    return importlib.import_module("names_corpus")
+    return importlib.import_module(name)
 
 
 def test_the_categories_are_exactly_the_documented_ones() -> None:
@@ -64,13 +66,41 @@ def test_mojibake_pairs_are_utf8_read_as_windows_1252() -> None:
             assert pair.attendee == pair.register.encode("utf-8").decode("cp1252"), pair
 
 
-def test_the_json_mode_returns_every_figure() -> None:
+def test_the_holdout_has_12_pairs_per_category_none_identical_none_from_the_corpus() -> None:
+    # Held out means disjoint: no spelling of the holdout is one of the
+    # corpus's, on either side, so that nothing tuned on the corpus fits it
+    # by coincidence.  Moving a holdout pair into the corpus fails here.
+    holdout = _corpus("_names_holdout").HOLDOUT
+    sizes = Counter(pair.category for pair in holdout)
+    assert tuple(sizes) == DOCUMENTED
+    assert min(sizes.values()) >= 12, sizes
+    assert len(holdout) >= 300
+    assert [p for p in holdout if p.register == p.attendee] == []
+    assert [p for p in holdout if not p.register.strip() or not p.attendee.strip()] == []
+    spellings = Counter((p.register, p.attendee) for p in holdout)
+    assert [pair for pair, count in spellings.items() if count > 1] == []
+    seen = {spelling for p in _corpus().PAIRS for spelling in (p.register, p.attendee)}
+    assert [p for p in holdout if p.register in seen or p.attendee in seen] == []
+
+
+def test_holdout_mojibake_is_utf8_read_as_windows_1252_once_or_twice() -> None:
+    def garbled(text: str) -> str:
+        return text.encode("utf-8").decode("cp1252")
+
+    for pair in _corpus("_names_holdout").HOLDOUT:
+        if pair.category == "mojibake":
+            once = garbled(pair.register)
+            assert pair.attendee in (once, garbled(once)), pair
+
+
+@pytest.mark.parametrize(("flags", "corpus"), [([], "names_corpus"), (["--holdout"], "holdout")])
+def test_the_json_mode_returns_every_figure(flags: list[str], corpus: str) -> None:
     # The package under test, not whichever one the child would find first.
     package_root = Path(coc_hashscreen.__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), str(BENCHMARKS)])}
     small = ["--seeds", "2", "--register", "20", "--attendees", "200"]
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_names.py"), "--json", *small],
+        [sys.executable, str(BENCHMARKS / "bench_names.py"), "--json", *flags, *small],
         capture_output=True,
         text=True,
         check=False,
@@ -80,6 +110,7 @@ def test_the_json_mode_returns_every_figure() -> None:
     figures = json.loads(done.stdout)
     assert set(figures) == {"corpus", "population", "profiles", "canonical_time"}
     assert figures["corpus"]["categories"] == list(DOCUMENTED)
+    assert figures["corpus"]["name"] == corpus
     assert figures["population"]["seeds"] == [0, 1]
     assert set(figures["profiles"]) == {"v1", "v2"}
     assert set(figures["canonical_time"]) == {"v1_microseconds", "ratio_v2_v1"}
