@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 
 from coc_hashscreen import core
 from coc_hashscreen.core import KINDS
+from coc_hashscreen.core._normalize import HONORIFICS, MAX_INPUT_CHARS
+from coc_hashscreen.errors import CocHashscreenError, InvalidIdentifier, UnknownKind, UnknownProfile
+
+from ..strategies import identifiers
 
 
 # This file is profile v1's: every call names it (v2 is the default now).
@@ -21,11 +25,6 @@ def canonical(kind: str, value: str, *, profile: str = "v1") -> str:
 def variants(kind: str, value: str, *, profile: str = "v1") -> frozenset[str]:
     return core.variants(kind, value, profile=profile)
 
-
-from coc_hashscreen.core._normalize import HONORIFICS, MAX_INPUT_CHARS
-from coc_hashscreen.errors import CocHashscreenError, InvalidIdentifier, UnknownKind, UnknownProfile
-
-from ..strategies import identifiers
 
 # ---------------------------------------------------------------------------
 # The issue's "done when" examples

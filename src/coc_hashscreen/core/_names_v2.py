@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Final
 
 from unidecode import unidecode
@@ -233,26 +234,43 @@ def _romanized(word: str, *, alone: bool) -> str:
     """One folded word in ASCII: Han, Hangul, kana, Greek and Arabic by their rules, the
     rest by unidecode (Cyrillic with ё read as е)."""
     word = word.replace("ё", "е")
-    if alone:
-        split = han.han_name(word) or hangul.hangul_name(word)
-        if split is not None:
-            return " ".join(split)
-    if kana.is_kana(word):
-        return kana.kana_romaji(word)
-    if hangul.is_hangul(word):
-        # A surname alone keeps its usual spelling: "김 서연" = "김서연".
-        usual = hangul.SURNAMES.get(word)
-        return usual[0] if usual else hangul.romanize_rr(word)
-    if is_han(word):
-        # Han characters of one word are one word ("小明" = "xiaoming").
-        return "".join(unidecode(ch).strip() for ch in word)
-    if _script(word) == "GREEK":
-        # ELOT 743, the spelling of Greek passports: η is i ("Dimitra").
-        return greek.romanize(word, "elot743") or unidecode(word)
-    if arabic.is_arabic(word):
-        # A known name in its usual spelling; unidecode gives consonants only.
-        return arabic.arabic_name_key(word) or unidecode(word)
+    split = (han.han_name(word) or hangul.hangul_name(word)) if alone else None
+    if split is not None:
+        return " ".join(split)
+    for applies, romanize in _SCRIPT_RULES:
+        if applies(word):
+            return romanize(word)
     return unidecode(word)
+
+
+def _hangul_word(word: str) -> str:
+    # A surname alone keeps its usual spelling: "김 서연" = "김서연".
+    usual = hangul.SURNAMES.get(word)
+    return usual[0] if usual else hangul.romanize_rr(word)
+
+
+def _han_word(word: str) -> str:
+    # Han characters of one word are one word ("小明" = "xiaoming").
+    return "".join(unidecode(ch).strip() for ch in word)
+
+
+def _greek_word(word: str) -> str:
+    # ELOT 743, the spelling of Greek passports: η is i ("Dimitra").
+    return greek.romanize(word, "elot743") or unidecode(word)
+
+
+def _arabic_word(word: str) -> str:
+    # A known name in its usual spelling; unidecode gives consonants only.
+    return arabic.arabic_name_key(word) or unidecode(word)
+
+
+_SCRIPT_RULES: Final[tuple[tuple[Callable[[str], bool], Callable[[str], str]], ...]] = (
+    (kana.is_kana, kana.kana_romaji),
+    (hangul.is_hangul, _hangul_word),
+    (lambda word: is_han(word), _han_word),
+    (lambda word: _script(word) == "GREEK", _greek_word),
+    (arabic.is_arabic, _arabic_word),
+)
 
 
 def _script(word: str) -> str | None:

@@ -23,6 +23,7 @@ from unidecode import unidecode
 
 from ..errors import InvalidIdentifier, UnknownKind
 from . import _names_v2, _variants_v2
+from ._namedata import japanese
 
 __all__ = [
     "KINDS",
@@ -405,6 +406,7 @@ def _canonical_mastodon(value: str, profile: str = "v1") -> str:
 # ---------------------------------------------------------------------------
 # public entry points
 
+
 def _canonical_name_of(value: str, profile: str = "v1") -> str:
     if profile == "v1":
         return _canonical_name(value)
@@ -479,7 +481,7 @@ def variant_notes(kind: str, value: str, *, profile: str = PROFILE) -> tuple[str
             f"a name has more spellings than the {_variants_v2.MAX_NAME_KEYS} keys published "
             "for it; the most likely ones are published"
         )
-    if _names_v2.has_han(value) and not _variants_v2.japanese.available():
+    if _names_v2.has_han(value) and not japanese.available():
         notes.append(
             "a name in Han characters is published without its Japanese readings; install "
             "coc-hashscreen[japanese] to add them"

@@ -198,7 +198,7 @@ def _subnames(tokens: Sequence[str], *, as_written: bool = True) -> Iterator[lis
     # Someone who goes by a middle name: "Joseph Anthony Ruiz" as "Anthony
     # Ruiz"; only for the name as written, where the second word is no half
     # of a hyphenated surname that a spelling split off.
-    if as_written and tokens[1] not in _SURNAME_LINKS and 1 < _last_two(tokens)[-1]:
+    if as_written and tokens[1] not in _SURNAME_LINKS and _last_two(tokens)[-1] > 1:
         yield [tokens[1], tokens[_last_two(tokens)[-1]]]
 
 
@@ -264,9 +264,7 @@ def _initials_joined(tokens: Sequence[str]) -> list[str] | None:
     return out if out != list(tokens) else None
 
 
-def _shapes(
-    tokens: list[str], *, latin: bool, as_written: bool
-) -> Iterator[tuple[list[str], str]]:
+def _shapes(tokens: list[str], *, latin: bool, as_written: bool) -> Iterator[tuple[list[str], str]]:
     yield tokens, ""
     # A Han, Hangul or kana given name is one unit: 王淑英 without 淑 is
     # another person, so sub-names are for names in Latin letters.
@@ -304,9 +302,7 @@ def _sequences(value: str) -> tuple[list[tuple[list[list[str]], str]], bool]:
     words = [(p, w) for p, part in enumerate(parts) for w in part]
     alone = len(words) == 1
     spelled = [word_spellings(w, alone=alone) for _, w in words]
-    latin = not any(
-        v2.is_han(w) or hangul.is_hangul(w) or kana.is_kana(w) for _, w in words
-    )
+    latin = not any(v2.is_han(w) or hangul.is_hangul(w) or kana.is_kana(w) for _, w in words)
 
     def assemble(choice: Sequence[tuple[str, ...]]) -> list[list[str]]:
         out: list[list[str]] = [[] for _ in parts]
@@ -410,4 +406,3 @@ def _first_last(tokens: list[str]) -> list[tuple[list[str], str]]:
 
 def _rule(*rules: str) -> str:
     return ", ".join(r for r in rules if r) or "canonical"
-
