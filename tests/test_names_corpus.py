@@ -131,3 +131,26 @@ def test_the_json_mode_returns_every_figure(flags: list[str], corpus: str) -> No
         for keys in profile["keys_per_register_name"].values():
             assert keys["max"] >= 1
             assert keys["mean"] > 0
+
+
+# ---------------------------------------------------------------------------
+# what profile v2 is for: the goals, measured as the benchmark does
+
+
+def test_v2_matches_nine_in_ten_pairs_a_careful_person_would_flag() -> None:
+    bench = _corpus("bench_names")
+    holdout = _corpus("_names_holdout")
+    for pairs in (_corpus().PAIRS, holdout.HOLDOUT):
+        v1, v2 = bench.recall("v1", pairs), bench.recall("v2", pairs)
+        assert v2["overall"]["percent"] >= 90
+        # No category does worse than under v1.
+        for category, figures in v2["by_category"].items():
+            assert figures["matched"] >= v1["by_category"][category]["matched"], category
+
+
+def test_v2_gives_no_more_false_name_matches_than_v1() -> None:
+    bench = _corpus("bench_names")
+    people = [bench.population(seed, 300, 10_000) for seed in range(2)]
+    v1 = sum(bench.false_matches(p, "v1") for p in people)
+    v2 = sum(bench.false_matches(p, "v2") for p in people)
+    assert v2 <= v1
