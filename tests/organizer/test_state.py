@@ -33,7 +33,7 @@ def test_file_state_round_trip(tmp_path: Path) -> None:
     assert FileState(path).get(SERIES) == SeriesState("C", 1, b"\x02" * 32, 3, 1)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     document = json.loads(path.read_text())
-    assert document["format"] == 2
+    assert document["format"] == 3
     assert document["series"][SERIES.hex()]["list_version"] == 3
 
 
@@ -59,7 +59,7 @@ def test_after_list_refuses_rollback() -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"not json", b"[]", b'{"format": 3, "series": {}}', b'{"format": 1, "series": {"zz": 1}}'],
+    [b"not json", b"[]", b'{"format": 4, "series": {}}', b'{"format": 1, "series": {"zz": 1}}'],
 )
 def test_damaged_state_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "state.json"

@@ -60,6 +60,8 @@ def _record_lines(record: Record) -> list[str]:
         if len(text) > 80 - len(head):
             text = text[: 80 - len(head) - 1] + "…"
         lines.append((head if n == 0 else " " * len(head)) + text)
+    if record.common_name:
+        lines.append(" " * len(head) + "(name marked common: name-only hits say so)")
     return lines
 
 
@@ -204,6 +206,7 @@ def _update(args: argparse.Namespace) -> int:
             note=args.note,
             add=identifiers(args, "add_"),
             remove=identifiers(args, "remove_"),
+            common_name=args.common_name,
         )
         result = committee.update_record(args.record_id, change)
         out(f"Updated record {result.record.id}:")
@@ -297,6 +300,24 @@ def add_parser(sub: Subparsers) -> None:
     _add_report_commands(csub)
 
 
+def _add_common_name_options(p: argparse.ArgumentParser) -> None:
+    common = p.add_mutually_exclusive_group()
+    common.add_argument(
+        "--common-name",
+        action="store_const",
+        const=True,
+        dest="common_name",
+        help="mark the record's name common: organizers' name-only hits on it say so",
+    )
+    common.add_argument(
+        "--not-common-name",
+        action="store_const",
+        const=False,
+        dest="common_name",
+        help="take the mark off",
+    )
+
+
 def _add_register_commands(csub: Subparsers) -> None:
     p = csub.add_parser("init", help="create a committee directory")
     p.add_argument("dir", help="directory to create (register, keys, trust file)")
@@ -342,6 +363,7 @@ def _add_register_commands(csub: Subparsers) -> None:
     p.add_argument("--no-expiry", action="store_true", help="remove the expiry date")
     p.add_argument("--case-ref", metavar="REF")
     p.add_argument("--note")
+    _add_common_name_options(p)
     add_identifier_options(p, "add_", "add ")
     add_identifier_options(p, "remove_", "remove ")
     _add_rotation_output(p, "an identifier removed or the record lowered to minor was listed in it")

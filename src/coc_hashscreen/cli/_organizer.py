@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .. import errors
-from ..core import Suite, fingerprint, resolve_now
+from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import (
     FILE_TYPE_NAMES,
     MAX_SIZES,
@@ -22,13 +22,16 @@ from ..formats import (
     read_limited,
 )
 from ..organizer import (
+    FileState,
     OrganizerPaths,
     SeriesState,
     change_organizer_passphrase,
+    clear_match,
     init_organizer,
     load_organizer_key,
     load_trust,
     pin_trust,
+    unclear_match,
 )
 from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out, safe, state
 from ._passphrase import (
@@ -203,18 +206,7 @@ def _trust_forget(args: argparse.Namespace) -> int:
             "series (see 'trust list')"
         )
     store = state(args)
-    found = [
-        (series, entry)
-        for series, entry in store.items().items()
-        if series.hex().startswith(prefix) or entry.trust_fingerprint.hex().startswith(prefix)
-    ]
-    if not found:
-        raise errors.InputError(f"no pinned committee matches {prefix!r}; see 'trust list'")
-    if len(found) > 1:
-        raise errors.InputError(
-            f"{len(found)} pinned committees match {prefix!r}; give more digits (see 'trust list')"
-        )
-    series, entry = found[0]
+    series, entry = _pinned_committee(store, prefix)
     what = f"{safe(entry.committee)!r} (generation {entry.trust_generation})"
     if not args.yes:
         raise UsageError(
@@ -226,6 +218,118 @@ def _trust_forget(args: argparse.Namespace) -> int:
     out("Check the fingerprint of its current trust file with the committee, then pin it:")
     out("'trust pin TRUST --fingerprint FINGERPRINT'.")
     return EXIT_OK
+
+
+def _pinned_committee(store: FileState, prefix: str | None) -> tuple[bytes, SeriesState]:
+    """The pinned committee *prefix* names (hex digits of its fingerprint or series);
+    with no prefix, the only one pinned."""
+    found = [
+        (series, entry)
+        for series, entry in store.items().items()
+        if prefix is None
+        or series.hex().startswith(prefix)
+        or entry.trust_fingerprint.hex().startswith(prefix)
+    ]
+    shown = "" if prefix is None else f" {prefix!r}"
+    if not found:
+        raise errors.InputError(f"no pinned committee matches{shown}; see 'trust list'")
+    if len(found) > 1:
+        advice = "give more digits" if prefix else "name one with --committee PREFIX"
+        raise errors.InputError(
+            f"{len(found)} pinned committees match{shown}; {advice} (see 'trust list')"
+        )
+    return found[0]
+
+
+def _committee_prefix(text: str) -> str:
+    prefix = text.replace(" ", "").lower()
+    if len(prefix) < 8 or any(c not in "0123456789abcdef" for c in prefix):
+        raise argparse.ArgumentTypeError(
+            "give at least 8 hex digits of the committee's fingerprint or series (see 'trust list')"
+        )
+    return prefix
+
+
+def _clear_match(args: argparse.Namespace) -> int:
+    store = state(args)
+    series, entry = _pinned_committee(store, args.committee)
+    # The name is read from standard input unless given, so that an
+    # attendee's name stays out of the shell's history.
+    name = args.name if args.name is not None else sys.stdin.readline().rstrip("\r\n")
+    if not name.strip():
+        raise errors.InputError("no name given; type the attendee's name as the list has it")
+    clear_match(store, series, name, case_ref=args.case, status=Status.parse(args.status))
+    out(
+        f"Cleared: a name-only {args.status} match on {args.case} of "
+        f"{safe(entry.committee)!r} for this name is not alerted again while the record "
+        "keeps that case and status."
+    )
+    return EXIT_OK
+
+
+def _unclear_match(args: argparse.Namespace) -> int:
+    store = state(args)
+    series, _ = _pinned_committee(store, args.committee)
+    removed = unclear_match(store, series, args.case)
+    if not removed:
+        raise errors.InputError(f"no cleared names for {args.case}; see 'organizer cleared'")
+    out(f"{removed} cleared name(s) of {args.case} are alerted again.")
+    return EXIT_OK
+
+
+def _cleared(args: argparse.Namespace) -> int:
+    store = state(args)
+    _, entry = _pinned_committee(store, args.committee)
+    counts = entry.cleared.by_case()
+    if args.format == "json":
+        out(json.dumps({"committee": entry.committee, "cleared": counts}, ensure_ascii=False))
+        return EXIT_OK
+    if not counts:
+        out(f"No cleared name-only matches for {safe(entry.committee)!r}.")
+    for case_ref, per_status in sorted(counts.items()):
+        shown = ", ".join(f"{n} {status}" for status, n in sorted(per_status.items()))
+        out(f"{case_ref}: {shown} name(s)")
+    return EXIT_OK
+
+
+def _add_clear_parsers(osub: Subparsers) -> None:
+    p = osub.add_parser(
+        "clear-match",
+        help="record that the committee cleared a name-only match",
+        description=(
+            "Record that the committee said an attendee who matched a record by name alone "
+            "is not that person. Later screenings do not alert on that name and record "
+            "again while the record keeps its case reference and status. The name is read "
+            "from standard input (or --name); only a keyed fingerprint of it is kept."
+        ),
+    )
+    _add_committee_options(p)
+    p.add_argument("--case", required=True, metavar="CASE_REF", help="the record's case reference")
+    p.add_argument(
+        "--status", required=True, choices=["flagged", "banned"], help="the status it matched"
+    )
+    p.add_argument("--name", help="the attendee's name (default: read from standard input)")
+    p.set_defaults(func=_clear_match)
+
+    p = osub.add_parser("unclear-match", help="alert again on a record's cleared names")
+    _add_committee_options(p)
+    p.add_argument("--case", required=True, metavar="CASE_REF", help="the record's case reference")
+    p.set_defaults(func=_unclear_match)
+
+    p = osub.add_parser("cleared", help="list the cleared name-only matches, by case")
+    _add_committee_options(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cleared)
+
+
+def _add_committee_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--committee",
+        type=_committee_prefix,
+        metavar="PREFIX",
+        help="8+ hex digits of its fingerprint or series (default: the only one pinned)",
+    )
+    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
 
 
 def _add_trust_parsers(sub: Subparsers) -> None:
@@ -308,6 +412,7 @@ def add_parsers(sub: Subparsers) -> None:
     p = osub.add_parser("show", help="show a public key file's name and fingerprint")
     p.add_argument("public_key", metavar="KEY.pub")
     p.set_defaults(func=_show)
+    _add_clear_parsers(osub)
 
     p = sub.add_parser(
         "inspect",

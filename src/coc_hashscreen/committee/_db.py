@@ -143,6 +143,9 @@ _MIGRATIONS: Final[Sequence[Sequence[str]]] = (
         """UPDATE records SET listed_epoch = (SELECT MAX(epoch) FROM publications)
         WHERE created_at <= (SELECT MAX(issued_at) FROM publications)""",
     ),
+    # A record's name the committee marked common: name-only hits on it carry
+    # that note to organizers (ADR 0020).
+    ("ALTER TABLE records ADD COLUMN common_name INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 

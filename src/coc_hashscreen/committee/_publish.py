@@ -124,7 +124,11 @@ def merge_entries(
             raise InputError("minor records are never published")
         for identifier in record.identifiers:
             candidate = EntryPayload(
-                record.status, Strength.of_kind(identifier.kind), record.case_ref
+                record.status,
+                Strength.of_kind(identifier.kind),
+                record.case_ref,
+                # Only v2 lists carry the mark: a v1 list stays what v1 reads.
+                common_name=record.common_name and identifier.kind == "name" and profile != "v1",
             )
             for key in variants(identifier.kind, identifier.value, profile=profile):
                 current = merged.get((identifier.kind, key))

@@ -77,6 +77,8 @@ class Record:
     expires_at: datetime | None
     identifiers: tuple[Identifier, ...]
     note: str = field(default="", repr=False)
+    # The committee marked the name common: name-only hits say so.
+    common_name: bool = False
 
     def is_expired(self, reference_time: datetime) -> bool:
         return self.expires_at is not None and reference_time >= self.expires_at
@@ -94,6 +96,7 @@ class Record:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "common_name": self.common_name,
             "identifiers": [
                 {"kind": i.kind, "value": i.value, "alias": i.alias} for i in self.identifiers
             ],
@@ -142,6 +145,7 @@ class RecordChange:
     note: str | None = field(default=None, repr=False)
     add: Sequence[Identifier] = ()
     remove: Sequence[Identifier] = ()
+    common_name: bool | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None:
@@ -180,6 +184,7 @@ class RecordChange:
             case_ref=record.case_ref if self.case_ref is None else check_case_ref(self.case_ref),
             expires_at=expires_at,
             note=record.note if self.note is None else self.note,
+            common_name=record.common_name if self.common_name is None else self.common_name,
             updated_at=now,
         )
 
@@ -289,13 +294,13 @@ class RecordStore:
         # from its identifiers.
         rows = self._db.execute(
             "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
-            " i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
+            " r.common_name, i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
             " ON i.record_id = r.id WHERE :id IS NULL OR r.id = :id ORDER BY r.id, i.id",
             {"id": record_id},
         ).fetchall()
         records: dict[int, Record] = {}
         identifiers: dict[int, list[Identifier]] = {}
-        for rid, status, ref, created, updated, expires, note, kind, value, alias in rows:
+        for rid, status, ref, created, updated, expires, note, common, kind, value, alias in rows:
             if rid not in records:
                 records[rid] = Record(
                     id=rid,
@@ -306,6 +311,7 @@ class RecordStore:
                     expires_at=from_db_time(expires),
                     identifiers=(),
                     note=note,
+                    common_name=bool(common),
                 )
                 identifiers[rid] = []
             if kind is not None:
@@ -382,9 +388,9 @@ class RecordStore:
         """
         self._db.execute(
             "UPDATE records SET status = ?, case_ref = ?, expires_at = ?, note = ?,"
-            " updated_at = ? WHERE id = ?",
+            " common_name = ?, updated_at = ? WHERE id = ?",
             (record.status.value, record.case_ref, to_db_time(record.expires_at), record.note,
-             timestamp(record.updated_at), record.id),
+             int(record.common_name), timestamp(record.updated_at), record.id),
         )  # fmt: skip
         self._db.execute("DELETE FROM identifiers WHERE record_id = ?", (record.id,))
         self._insert_identifiers(record.id, record.identifiers)

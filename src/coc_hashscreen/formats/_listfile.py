@@ -83,6 +83,7 @@ Random = Callable[[int], bytes]
 
 _STATUS_CODES: Final = {Status.FLAGGED: 1, Status.BANNED: 2}
 _STRENGTH_CODES: Final = {Strength.STRONG: 1, Strength.NAME_ONLY: 2}
+_COMMON: Final = 0x80
 
 
 def bucket_size(count: int) -> int:
@@ -102,15 +103,21 @@ class EntryPayload:
     status: Status
     strength: Strength
     case_ref: str
+    # The committee marked the record's name common (a name-only entry only):
+    # the strength byte's high bit, never set in profile v1 lists.
+    common_name: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in _STATUS_CODES:
             raise InvalidParameters("only flagged and banned records are published")
+        if self.common_name and self.strength is not Strength.NAME_ONLY:
+            raise InvalidParameters("only a name-only entry can be marked common")
         check_case_ref(self.case_ref)
 
     def encode(self) -> bytes:
         ref = self.case_ref.encode("ascii")
-        body = bytes([_STATUS_CODES[self.status], _STRENGTH_CODES[self.strength], len(ref)]) + ref
+        strength = _STRENGTH_CODES[self.strength] | (_COMMON if self.common_name else 0)
+        body = bytes([_STATUS_CODES[self.status], strength, len(ref)]) + ref
         return body.ljust(PAYLOAD_SIZE, b"\x00")
 
     @classmethod
@@ -119,15 +126,17 @@ class EntryPayload:
         strengths = {v: k for k, v in _STRENGTH_CODES.items()}
         n = data[2]
         ref = data[3 : 3 + n]
+        strength, common = data[1] & ~_COMMON, bool(data[1] & _COMMON)
         if (
             len(data) != PAYLOAD_SIZE
             or data[0] not in statuses
-            or data[1] not in strengths
+            or strength not in strengths
+            or (common and strengths[strength] is not Strength.NAME_ONLY)
             or any(data[3 + n :])
             or not re.fullmatch(CASE_REF_PATTERN.encode(), ref)
         ):
             raise FormatError("a list entry's payload is malformed")
-        return cls(statuses[data[0]], strengths[data[1]], ref.decode("ascii"))
+        return cls(statuses[data[0]], strengths[strength], ref.decode("ascii"), common)
 
 
 def entry_aad(series: bytes, epoch: int, tag: bytes) -> bytes:

@@ -15,6 +15,7 @@ from ._annotate import (
     annotate_csv,
     annotate_xlsx,
 )
+from ._cleared import ClearedMatch, ClearedMatches
 from ._csvinput import (
     Column,
     ColumnPlan,
@@ -50,6 +51,7 @@ from ._records import (
 )
 from ._results import (
     MAX_DETAILS,
+    DismissedMatch,
     Hit,
     InvalidValue,
     ListInfo,
@@ -74,10 +76,12 @@ from ._state import (
     StateStore,
     check_list,
     check_trust,
+    clear_match,
     default_state_path,
     list_digest,
     pin_trust,
     record_list,
+    unclear_match,
 )
 from ._tables import (
     TableOptions,
@@ -89,9 +93,12 @@ __all__ = [
     "FIRST_PIN_MAX_GENERATION",
     "MAX_DETAILS",
     "SECRET_FIELDS",
+    "ClearedMatch",
+    "ClearedMatches",
     "Column",
     "ColumnPlan",
     "CsvSource",
+    "DismissedMatch",
     "FileState",
     "Hit",
     "InvalidValue",
@@ -119,6 +126,7 @@ __all__ = [
     "change_organizer_passphrase",
     "check_list",
     "check_trust",
+    "clear_match",
     "default_state_path",
     "detect_columns",
     "eventbrite_attendee_record",
@@ -144,4 +152,5 @@ __all__ = [
     "report_to_table",
     "safe_cell",
     "tito_ticket_record",
+    "unclear_match",
 ]

@@ -116,6 +116,8 @@ def _match_lines(report: ScreeningReport) -> list[str]:
             f"{match.status.value.upper():<8} {strength:<14} "
             f"{matched:<19} {match.case_ref}"
         )
+        if any(hit.common_name for hit in match.hits):
+            lines.append(f"{'':>7}  the committee marks this name as common: likely not them")
         # Other hits: the same row may be two different people, or the
         # person and their order's buyer.
         for hit in match.hits:
@@ -154,6 +156,13 @@ def report_to_table(report: ScreeningReport) -> str:
             "contact (the buyer); the attendee in them was NOT screened."
         )
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
+    if report.dismissed:
+        rows = ", ".join(str(d.label) for d in report.dismissed[:10])
+        more = f" and {len(report.dismissed) - 10:,} more" if len(report.dismissed) > 10 else ""
+        lines.append(
+            f"{len(report.dismissed):,} name-only match(es) the committee cleared before are "
+            f"not shown again: {rows}{more} ('organizer cleared' lists them)."
+        )
     if report.unusable:
         count = report.unusable_count
         by_line = all(r.line is not None for r in report.unusable)

@@ -44,6 +44,8 @@ class Hit:
     status: Status
     strength: Strength
     case_ref: str
+    # The committee marked this record's name common: many people share it.
+    common_name: bool = False
 
     def rank(self) -> tuple[int, int, str]:
         """Sort key: strong evidence first, then name-only, then the order's
@@ -56,6 +58,7 @@ class Hit:
             "status": self.status.value,
             "strength": self.strength.value,
             "case_ref": self.case_ref,
+            **({"common_name": True} if self.common_name else {}),
         }
 
 
@@ -204,6 +207,19 @@ def _iso(when: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class DismissedMatch(RecordRef):
+    """A record whose only matches were name-only ones the committee had cleared.
+
+    Not alerted again (`organizer clear-match`); ``case_refs`` says which.
+    """
+
+    case_refs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.position(), "case_refs": list(self.case_refs)}
+
+
+@dataclass(frozen=True)
 class ScreeningReport:
     """The result of one screening run.
 
@@ -215,6 +231,8 @@ class ScreeningReport:
     each; ``unusable_omitted`` and ``invalid_omitted`` count the rest.
     ``unscreened_matches`` counts the matches on rows not screened: only
     the order's contact (the buyer) matched, the person was not checked.
+    ``dismissed`` lists the rows whose name-only matches the committee had
+    cleared before: screened, and not alerted again.
     """
 
     list: ListInfo
@@ -228,6 +246,7 @@ class ScreeningReport:
     unusable_omitted: int = 0
     invalid_omitted: int = 0
     unscreened_matches: int = 0
+    dismissed: tuple[DismissedMatch, ...] = ()
 
     @property
     def unusable_count(self) -> int:
@@ -254,6 +273,7 @@ class ScreeningReport:
             "unusable_rows_omitted": self.unusable_omitted,
             "invalid_identifiers_omitted": self.invalid_omitted,
             "matches_on_unscreened_rows": self.unscreened_matches,
+            "dismissed_matches": [d.to_dict() for d in self.dismissed],
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]

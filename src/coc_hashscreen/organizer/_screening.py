@@ -52,10 +52,20 @@ from ..formats import (
     read_list,
     read_trust,
 )
+from ._cleared import ClearedMatches
 from ._directory import load_organizer_key
 from ._fingerprints import FingerprintSet
 from ._records import ScreenRecord
-from ._results import MAX_DETAILS, Hit, InvalidValue, ListInfo, Match, RecordRef, ScreeningReport
+from ._results import (
+    MAX_DETAILS,
+    DismissedMatch,
+    Hit,
+    InvalidValue,
+    ListInfo,
+    Match,
+    RecordRef,
+    ScreeningReport,
+)
 from ._state import FileState, StateStore, check_list, check_trust, pin_trust, record_list
 
 __all__ = ["ScreenProgress", "Screener", "ScreenerOptions", "Source", "load_trust"]
@@ -123,9 +133,12 @@ class Screener:
         key: EpochKey,
         info: ListInfo,
         hashing: HashingOptions = HashingOptions(),
+        cleared: ClearedMatches | None = None,
     ) -> None:
         self.hashed_list = hashed_list
         self.info = info
+        # Name-only matches the committee cleared, from the state (`_cleared`).
+        self.cleared = cleared if cleared is not None else ClearedMatches()
         self._key = key
         self._hashing = hashing
         # Fail now, not at the first record, if the budget cannot fit a call.
@@ -185,11 +198,13 @@ class Screener:
             )
         pin_trust(store, trust_file)
         record_list(store, trust_file, listed)
+        state = store.get(header.series)
         return cls(
             hashed_list=listed,
             key=key,
             info=ListInfo.of(header, trust_file.committee),
             hashing=options.hashing,
+            cleared=state.cleared if state is not None else None,
         )
 
     # -- screening ---------------------------------------------------------------
@@ -235,7 +250,7 @@ class Screener:
             return None
         if entry.strength is not Strength.of_kind(kind):
             raise FormatError("a list entry's strength does not fit the kind it was found by")
-        return Hit(kind, entry.status, entry.strength, entry.case_ref)
+        return Hit(kind, entry.status, entry.strength, entry.case_ref, entry.common_name)
 
 
 def _check_grant(grant: Grant, series: bytes, epoch: int, now: datetime) -> None:
@@ -270,6 +285,7 @@ class _Run:
         self.records = 0
         self.hashed = 0
         self.matches: list[Match] = []
+        self.dismissed: list[DismissedMatch] = []
         self.unscreened_matches = 0
         # The first MAX_DETAILS of each, and a count of the rest.
         self.unusable: list[RecordRef] = []
@@ -358,9 +374,13 @@ class _Run:
                     self.hits[key] = hit
         for index, ref, keys, order in chunk.records:
             self.records += 1
-            hits = self._record_hits(keys, order)
+            hits, dismissed = self._record_hits(keys, order)
             if hits:
                 self.matches.append(Match(index, ref, hits))
+            elif dismissed:
+                refs = tuple(dict.fromkeys(hit.case_ref for hit in dismissed))
+                self.dismissed.append(DismissedMatch(index, ref, case_refs=refs))
+                continue
             if not keys:
                 # Screened only through the order's contact, the person was
                 # not: listed as not screened, beside any order-contact match.
@@ -374,15 +394,19 @@ class _Run:
 
     def _record_hits(
         self, keys: list[tuple[str, str]], order: list[tuple[str, str]]
-    ) -> tuple[Hit, ...]:
-        """A record's hits, strongest first: its own, then its order's as order-contact."""
-        own = [self.hits[key] for key in keys if key in self.hits]
+    ) -> tuple[tuple[Hit, ...], list[Hit]]:
+        """A record's hits, strongest first: its own, then its order's as order-contact;
+        and the name-only hits the committee had cleared, which are left out."""
+        own = [(key, self.hits[key]) for key in keys if key in self.hits]
+        cleared = self.screener.cleared
+        dismissed = [hit for key, hit in own if cleared.covers(self.profile, key[1], hit)]
         via_order = [
             replace(self.hits[key], strength=Strength.ORDER_CONTACT)
             for key in order
             if key in self.hits
         ]
-        return tuple(sorted(dict.fromkeys([*own, *via_order]), key=Hit.rank))
+        kept = [hit for _, hit in own if hit not in dismissed]
+        return tuple(sorted(dict.fromkeys([*kept, *via_order]), key=Hit.rank)), dismissed
 
     def report(self) -> ScreeningReport:
         return ScreeningReport(
@@ -397,4 +421,5 @@ class _Run:
             unusable_omitted=self.unusable_omitted,
             invalid_omitted=self.invalid_omitted,
             unscreened_matches=self.unscreened_matches,
+            dismissed=tuple(self.dismissed),
         )

@@ -26,12 +26,19 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from ..core import short_id
-from ..errors import ForkError, FormatError, MismatchError, RollbackError, UntrustedSigner
+from ..core import Status, short_id
+from ..errors import (
+    ForkError,
+    FormatError,
+    InputError,
+    MismatchError,
+    RollbackError,
+    UntrustedSigner,
+)
 from ..formats import (
     Fields,
     HashedList,
@@ -42,6 +49,7 @@ from ..formats import (
     load_json,
     write_atomic,
 )
+from ._cleared import ClearedMatches
 
 __all__ = [
     "FIRST_PIN_MAX_GENERATION",
@@ -53,13 +61,16 @@ __all__ = [
     "StateStore",
     "check_list",
     "check_trust",
+    "clear_match",
     "default_state_path",
     "list_digest",
     "pin_trust",
     "record_list",
+    "unclear_match",
 ]
 
-STATE_FORMAT: Final = 2
+# 3 adds the cleared name-only matches (`_cleared`); 1 and 2 are still read.
+STATE_FORMAT: Final = 3
 # The lists remembered for fork detection: enough to span any list an
 # organizer could still be offered; older versions are rollbacks anyway.
 MAX_SEEN: Final = 32
@@ -117,6 +128,8 @@ class SeriesState:
     trust_fingerprint: bytes = b""
     # The newest lists accepted, oldest first.
     lists: tuple[SeenList, ...] = ()
+    # Name-only matches the committee cleared (format 3).
+    cleared: ClearedMatches = field(default_factory=ClearedMatches)
 
     @classmethod
     def first_use(cls, trust: TrustFile) -> SeriesState:
@@ -137,6 +150,7 @@ class SeriesState:
             "list_version": self.list_version,
             "list_epoch": self.list_epoch,
             "lists": [seen.to_dict() for seen in self.lists],
+            "cleared": self.cleared.to_dict(),
         }
 
     def after_trust(self, trust: TrustFile, series: bytes) -> SeriesState:
@@ -362,8 +376,13 @@ def _parse_series(value: Any, version: int) -> SeriesState:
         raise FormatError("the state file is malformed")
     item = Fields(value, "state file series")
     fields = {"committee", "trust_generation", "signing_key_id", "list_version", "list_epoch"}
-    # Format 1 kept neither the fingerprint nor the lists: read as unknown.
-    item.expect(fields | ({"trust_fingerprint", "lists"} if version > 1 else set()))
+    # Format 1 kept neither the fingerprint nor the lists: read as unknown;
+    # format 2 had no cleared matches.
+    item.expect(
+        fields
+        | ({"trust_fingerprint", "lists"} if version > 1 else set())
+        | ({"cleared"} if version > 2 else set())
+    )
     return SeriesState(
         committee=item.name("committee"),
         trust_generation=item.integer("trust_generation", minimum=1),
@@ -375,6 +394,9 @@ def _parse_series(value: Any, version: int) -> SeriesState:
             _parse_seen(seen)
             for seen in (item.items("lists", max_items=MAX_SEEN) if version > 1 else ())
         ),
+        cleared=(
+            ClearedMatches.from_dict(item.obj("cleared").raw()) if version > 2 else ClearedMatches()
+        ),
     )
 
 
@@ -384,7 +406,7 @@ def _parse_state(data: bytes) -> dict[bytes, SeriesState]:
     fields = load_json(data, "state file")
     fields.expect({"format", "series"})
     version = fields.integer("format", minimum=1)
-    if version != 1:
+    if version not in (1, 2):
         fields.format_version("format", STATE_FORMAT)
     return {
         bytes.fromhex(key): _parse_series(value, version)
@@ -477,3 +499,43 @@ def record_list(
 ) -> SeriesState:
     """Remember *listed* as used (checking again, under the store's lock)."""
     return store.update(trust.series, _list_change(trust, listed))
+
+
+def _pinned(current: SeriesState | None) -> SeriesState:
+    if current is None:
+        raise InputError(
+            "this committee is not pinned here; screen one of its lists first (or name the "
+            "state file it was screened with, --state)"
+        )
+    return current
+
+
+def clear_match(
+    store: StateStore, series: bytes, name: str, *, case_ref: str, status: Status
+) -> SeriesState:
+    """Remember that the committee cleared *name*'s name-only match on *case_ref*.
+
+    Later screenings with this state do not alert on it while the record
+    keeps that case reference and status (`_cleared`).
+    """
+
+    def change(current: SeriesState | None) -> SeriesState:
+        state = _pinned(current)
+        cleared = state.cleared.adding(name, case_ref=case_ref, status=status)
+        return replace(state, cleared=cleared)
+
+    return store.update(series, change)
+
+
+def unclear_match(store: StateStore, series: bytes, case_ref: str) -> int:
+    """Forget the cleared names of *case_ref*; how many there were."""
+    removed = 0
+
+    def change(current: SeriesState | None) -> SeriesState:
+        nonlocal removed
+        state = _pinned(current)
+        cleared, removed = state.cleared.removing(case_ref)
+        return replace(state, cleared=cleared)
+
+    store.update(series, change)
+    return removed
