@@ -162,3 +162,15 @@ def test_a_common_name_is_marked_on_name_only_hits(
     _republish(setup, capsys)
     (garcia,) = [m for m in _screen_json(setup, capsys)["matches"] if m["row"] == 2]  # type: ignore[attr-defined]
     assert "common_name" not in garcia["hits"][0]
+
+
+def test_a_name_still_mixing_scripts_is_pointed_out(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Cyrillic zhe has no Latin twin: "Joжn" stays mixed after look-alikes.
+    setup.csv.write_text("Name,Email\nJo\u0436n Doe,jd@example.org\nAnn Lee,al@example.org\n")
+    data = _screen_json(setup, capsys)
+    assert data["mixed_script_rows"] == [1]
+    code, out, _ = run(capsys, *setup.screen())
+    assert "1 row(s) have a name mixing Latin with another script" in out
+    assert "\u0436" not in out

@@ -163,6 +163,12 @@ def report_to_table(report: ScreeningReport) -> str:
             f"{len(report.dismissed):,} name-only match(es) the committee cleared before are "
             f"not shown again: {rows}{more} ('organizer cleared' lists them)."
         )
+    if report.mixed_scripts:
+        at = ", ".join(str(r.label) for r in report.mixed_scripts[:10])
+        lines.append(
+            f"{len(report.mixed_scripts):,} row(s) have a name mixing Latin with another "
+            f"script in one word, which may be a disguise; check them by eye: {at}."
+        )
     if report.unusable:
         count = report.unusable_count
         by_line = all(r.line is not None for r in report.unusable)

@@ -232,7 +232,9 @@ class ScreeningReport:
     ``unscreened_matches`` counts the matches on rows not screened: only
     the order's contact (the buyer) matched, the person was not checked.
     ``dismissed`` lists the rows whose name-only matches the committee had
-    cleared before: screened, and not alerted again.
+    cleared before: screened, and not alerted again.  ``mixed_scripts``
+    lists the rows (the first `MAX_DETAILS`) with a name that still mixes
+    Latin with another script in one word (profile v2): worth a look.
     """
 
     list: ListInfo
@@ -247,6 +249,7 @@ class ScreeningReport:
     invalid_omitted: int = 0
     unscreened_matches: int = 0
     dismissed: tuple[DismissedMatch, ...] = ()
+    mixed_scripts: tuple[RecordRef, ...] = ()
 
     @property
     def unusable_count(self) -> int:
@@ -274,6 +277,7 @@ class ScreeningReport:
             "invalid_identifiers_omitted": self.invalid_omitted,
             "matches_on_unscreened_rows": self.unscreened_matches,
             "dismissed_matches": [d.to_dict() for d in self.dismissed],
+            "mixed_script_rows": [r.row for r in self.mixed_scripts],
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]

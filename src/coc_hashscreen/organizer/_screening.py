@@ -35,6 +35,7 @@ from ..core import (
     KeyedHasher,
     Strength,
     canonical,
+    has_mixed_scripts,
     key_check,
     resolve_now,
     short_id,
@@ -286,6 +287,7 @@ class _Run:
         self.hashed = 0
         self.matches: list[Match] = []
         self.dismissed: list[DismissedMatch] = []
+        self.mixed: list[RecordRef] = []
         self.unscreened_matches = 0
         # The first MAX_DETAILS of each, and a count of the rest.
         self.unusable: list[RecordRef] = []
@@ -327,7 +329,17 @@ class _Run:
                 continue
             if key not in keys:
                 keys.append(key)
+            if kind == "name" and self.profile != "v1" and has_mixed_scripts(value):
+                # Letters of two scripts left in one word after look-alikes
+                # were read as Latin: possibly a disguise; a person looks.
+                self._note_mixed(index, record)
         return keys
+
+    def _note_mixed(self, index: int, record: ScreenRecord) -> None:
+        if self.mixed and self.mixed[-1].index == index:
+            return
+        if len(self.mixed) < MAX_DETAILS:
+            self.mixed.append(RecordRef(index, record.ref))
 
     def _needs_hashing(self, key: tuple[str, str]) -> bool:
         """Whether *key* is new to this run; if so it is now in flight."""
@@ -422,4 +434,5 @@ class _Run:
             invalid_omitted=self.invalid_omitted,
             unscreened_matches=self.unscreened_matches,
             dismissed=tuple(self.dismissed),
+            mixed_scripts=tuple(self.mixed),
         )
