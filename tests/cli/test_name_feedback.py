@@ -171,6 +171,6 @@ def test_a_name_still_mixing_scripts_is_pointed_out(
     setup.csv.write_text("Name,Email\nJo\u0436n Doe,jd@example.org\nAnn Lee,al@example.org\n")
     data = _screen_json(setup, capsys)
     assert data["mixed_script_rows"] == [1]
-    code, out, _ = run(capsys, *setup.screen())
+    _code, out, _ = run(capsys, *setup.screen())
     assert "1 row(s) have a name mixing Latin with another script" in out
     assert "\u0436" not in out
