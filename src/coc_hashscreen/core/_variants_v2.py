@@ -352,7 +352,7 @@ def _products(
         ("romanization", _romanizations),
     ):
         options = [spell(w) or [base[i]] for i, (_, w) in enumerate(words)]
-        if all(len(o) == 1 for o in options):
+        if all(o == [base[i]] for i, o in enumerate(options)):
             continue
         for choice in itertools.islice(itertools.product(*options), _MAX_PRODUCT):
             if list(choice) != list(base):
