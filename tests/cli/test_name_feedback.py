@@ -174,3 +174,31 @@ def test_a_name_still_mixing_scripts_is_pointed_out(
     _code, out, _ = run(capsys, *setup.screen())
     assert "1 row(s) have a name mixing Latin with another script" in out
     assert "\u0436" not in out
+
+
+def test_a_name_two_records_share_is_marked_and_never_cleared(
+    setup: Setup, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second banned "Jose Garcia" (CASE-0) shares the key with CASE-1: the
+    # payload names one of them, so clearing it must not hide the other.
+    assert run(
+        capsys, "committee", "add", setup.committee, "--status", "banned",
+        "--name", "Jose Garcia", "--case-ref", "CASE-0",
+    )[0] == 0  # fmt: skip
+    assert run(capsys, "committee", "update", setup.committee, "3", "--common-name")[0] == 0
+    _republish(setup, capsys)
+    data = _screen_json(setup, capsys)
+    (garcia,) = [m for m in data["matches"] if m["row"] == 2]  # type: ignore[attr-defined]
+    hit = garcia["hits"][0]
+    assert hit["shared"] is True
+    # Only CASE-0 is marked common: a shared key is common only if all are.
+    assert "common_name" not in hit
+    assert _clear(setup, capsys, monkeypatch, "Jose Garcia")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("Jose Garcia\n"))
+    run(
+        capsys, "organizer", "clear-match", "--case", "CASE-0", "--status", "banned",
+        "--state", setup.state,
+    )  # fmt: skip
+    assert 2 in [row for row, _ in _matched(_screen_json(setup, capsys))]
+    _code, out, _ = run(capsys, *setup.screen())
+    assert "more than one record has this name" in out

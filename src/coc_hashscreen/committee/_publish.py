@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -119,21 +119,27 @@ def merge_entries(
     case reference, so the result does not depend on the register's order.
     """
     merged: dict[tuple[str, str], EntryPayload] = {}
+    # Per name key: the records sharing it, and whether every one of them
+    # marked its name common (profile v2 only; a v1 list is what v1 reads).
+    sharing: dict[tuple[str, str], set[str]] = {}
+    all_common: dict[tuple[str, str], bool] = {}
     for record in records:
         if not record.status.published:
             raise InputError("minor records are never published")
         for identifier in record.identifiers:
             candidate = EntryPayload(
-                record.status,
-                Strength.of_kind(identifier.kind),
-                record.case_ref,
-                # Only v2 lists carry the mark: a v1 list stays what v1 reads.
-                common_name=record.common_name and identifier.kind == "name" and profile != "v1",
+                record.status, Strength.of_kind(identifier.kind), record.case_ref
             )
             for key in variants(identifier.kind, identifier.value, profile=profile):
-                current = merged.get((identifier.kind, key))
+                where = (identifier.kind, key)
+                current = merged.get(where)
                 if current is None or _precedes(candidate, current):
-                    merged[(identifier.kind, key)] = candidate
+                    merged[where] = candidate
+                if identifier.kind == "name" and profile != "v1":
+                    sharing.setdefault(where, set()).add(record.case_ref)
+                    all_common[where] = all_common.get(where, True) and record.common_name
+    for where, refs in sharing.items():
+        merged[where] = replace(merged[where], common_name=all_common[where], shared=len(refs) > 1)
     return merged
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 from unidecode import unidecode
@@ -84,8 +84,22 @@ class _Keys:
         if self.full:
             return
         key = v2.finish(list(tokens))
-        if key is not None:
+        if key is not None and (not self.found or _distinctive(key, self.found)):
             self.found.setdefault(key, rule)
+
+
+def _distinctive(key: str, found: Mapping[str, str]) -> bool:
+    """Whether a spelling may be published: two words longer than an initial, or one
+    word of three letters or more when the name itself is one word.
+
+    A one-word key ("ken", "mei") would match every attendee listed by a
+    first name alone; a key of initials ("j k") anyone with those initials.
+    """
+    words = [w for w in key.split(" ") if len(w) > 1]
+    canonical_words = next(iter(found)).split(" ")
+    if len(canonical_words) == 1:
+        return len(key) >= 3
+    return len(words) >= 2
 
 
 # ---------------------------------------------------------------------------
@@ -177,8 +191,9 @@ def word_spellings(word: str, *, alone: bool) -> list[tuple[tuple[str, ...], str
 
 
 def _last_two(tokens: Sequence[str]) -> list[int]:
-    """Where the last two surnames are: the last two words that are not particles."""
-    return [i for i, t in enumerate(tokens) if t not in _SURNAME_LINKS][-2:]
+    """Where the last two surnames are: the last two words that are neither particles
+    nor initials ("Eva M. Schulte" ends in "Schulte", not "M")."""
+    return [i for i, t in enumerate(tokens) if t not in _SURNAME_LINKS and len(t) > 1][-2:]
 
 
 def _subnames(tokens: Sequence[str], *, as_written: bool = True) -> Iterator[list[str]]:
@@ -190,7 +205,7 @@ def _subnames(tokens: Sequence[str], *, as_written: bool = True) -> Iterator[lis
     """
     if len(tokens) < 3 or len(tokens) > _MAX_SUBNAME_WORDS:
         return
-    for end in _last_two(tokens):
+    for end in (i for i in _last_two(tokens) if i > 0):
         middle = range(1, end)
         for size in range(len(middle), -1, -1):
             for chosen in itertools.combinations(middle, size):

@@ -84,6 +84,7 @@ Random = Callable[[int], bytes]
 _STATUS_CODES: Final = {Status.FLAGGED: 1, Status.BANNED: 2}
 _STRENGTH_CODES: Final = {Strength.STRONG: 1, Strength.NAME_ONLY: 2}
 _COMMON: Final = 0x80
+_SHARED: Final = 0x40
 
 
 def bucket_size(count: int) -> int:
@@ -103,20 +104,27 @@ class EntryPayload:
     status: Status
     strength: Strength
     case_ref: str
-    # The committee marked the record's name common (a name-only entry only):
-    # the strength byte's high bit, never set in profile v1 lists.
+    # Marks of a name-only entry, in the strength byte's two high bits and
+    # never set in profile v1 lists: every record with this key marked its
+    # name common (0x80); more than one record has this key, of which the
+    # payload names the most severe (0x40).
     common_name: bool = False
+    shared: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in _STATUS_CODES:
             raise InvalidParameters("only flagged and banned records are published")
-        if self.common_name and self.strength is not Strength.NAME_ONLY:
-            raise InvalidParameters("only a name-only entry can be marked common")
+        if (self.common_name or self.shared) and self.strength is not Strength.NAME_ONLY:
+            raise InvalidParameters("only a name-only entry can be marked common or shared")
         check_case_ref(self.case_ref)
 
     def encode(self) -> bytes:
         ref = self.case_ref.encode("ascii")
-        strength = _STRENGTH_CODES[self.strength] | (_COMMON if self.common_name else 0)
+        strength = (
+            _STRENGTH_CODES[self.strength]
+            | (_COMMON if self.common_name else 0)
+            | (_SHARED if self.shared else 0)
+        )
         body = bytes([_STATUS_CODES[self.status], strength, len(ref)]) + ref
         return body.ljust(PAYLOAD_SIZE, b"\x00")
 
@@ -126,17 +134,23 @@ class EntryPayload:
         strengths = {v: k for k, v in _STRENGTH_CODES.items()}
         n = data[2]
         ref = data[3 : 3 + n]
-        strength, common = data[1] & ~_COMMON, bool(data[1] & _COMMON)
+        strength, marks = data[1] & ~(_COMMON | _SHARED), data[1] & (_COMMON | _SHARED)
         if (
             len(data) != PAYLOAD_SIZE
             or data[0] not in statuses
             or strength not in strengths
-            or (common and strengths[strength] is not Strength.NAME_ONLY)
+            or (marks and strengths[strength] is not Strength.NAME_ONLY)
             or any(data[3 + n :])
             or not re.fullmatch(CASE_REF_PATTERN.encode(), ref)
         ):
             raise FormatError("a list entry's payload is malformed")
-        return cls(statuses[data[0]], strengths[strength], ref.decode("ascii"), common)
+        return cls(
+            statuses[data[0]],
+            strengths[strength],
+            ref.decode("ascii"),
+            common_name=bool(marks & _COMMON),
+            shared=bool(marks & _SHARED),
+        )
 
 
 def entry_aad(series: bytes, epoch: int, tag: bytes) -> bytes:

@@ -68,7 +68,12 @@ class ClearedMatches:
         Only a name-only hit on a name is ever cleared: an e-mail address
         or handle identifies an account, not a string many people share.
         """
-        if not self.entries or hit.kind != "name" or hit.strength is not Strength.NAME_ONLY:
+        if (
+            not self.entries
+            or hit.kind != "name"
+            or hit.strength is not Strength.NAME_ONLY
+            or hit.shared
+        ):
             return False
         wanted = ClearedMatch(
             profile, self.fingerprint(profile, canonical_name), hit.case_ref, hit.status

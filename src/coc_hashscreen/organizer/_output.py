@@ -118,6 +118,8 @@ def _match_lines(report: ScreeningReport) -> list[str]:
         )
         if any(hit.common_name for hit in match.hits):
             lines.append(f"{'':>7}  the committee marks this name as common: likely not them")
+        if any(hit.shared for hit in match.hits):
+            lines.append(f"{'':>7}  more than one record has this name; ask about it as such")
         # Other hits: the same row may be two different people, or the
         # person and their order's buyer.
         for hit in match.hits:

@@ -46,6 +46,9 @@ class Hit:
     case_ref: str
     # The committee marked this record's name common: many people share it.
     common_name: bool = False
+    # Another listed record has this name too (the hit names the most
+    # severe): never cleared, so asking about one case cannot hide another.
+    shared: bool = False
 
     def rank(self) -> tuple[int, int, str]:
         """Sort key: strong evidence first, then name-only, then the order's
@@ -59,6 +62,7 @@ class Hit:
             "strength": self.strength.value,
             "case_ref": self.case_ref,
             **({"common_name": True} if self.common_name else {}),
+            **({"shared": True} if self.shared else {}),
         }
 
 

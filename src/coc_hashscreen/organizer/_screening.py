@@ -251,7 +251,11 @@ class Screener:
             return None
         if entry.strength is not Strength.of_kind(kind):
             raise FormatError("a list entry's strength does not fit the kind it was found by")
-        return Hit(kind, entry.status, entry.strength, entry.case_ref, entry.common_name)
+        if (entry.common_name or entry.shared) and self.info.profile == "v1":
+            raise FormatError("a list entry carries a mark its list's profile does not have")
+        return Hit(
+            kind, entry.status, entry.strength, entry.case_ref, entry.common_name, entry.shared
+        )
 
 
 def _check_grant(grant: Grant, series: bytes, epoch: int, now: datetime) -> None:

@@ -57,12 +57,14 @@ def readings(word: str) -> frozenset[str]:
     kakasi = _kakasi()
     if kakasi is None:
         return frozenset()
-    segments = [
-        str(item.get("hepburn", "")).strip().lower()
-        for item in kakasi.convert(word)
-        if str(item.get("hepburn", "")).strip()
-    ]
-    if not segments or not all(s.isascii() and s.replace(" ", "").isalpha() for s in segments):
+    items = kakasi.convert(word)
+    # pykakasi skips what it cannot read (most simplified Chinese
+    # characters): a reading must cover every character, or a Chinese name
+    # would publish a fragment of it ("孙丽娟" as "ken").
+    if "".join(str(item.get("orig", "")) for item in items) != word:
+        return frozenset()
+    segments = [str(item.get("hepburn", "")).strip().lower() for item in items]
+    if not segments or not all(s.isascii() and s.isalpha() for s in segments):
         return frozenset()
     # Each segment's long vowels one at a time, and the segments run
     # together ("yamadatarou"), as a Western form sometimes writes them.
