@@ -113,6 +113,37 @@ def test_particles_are_dropped_when_two_words_remain(with_particle: str, without
 def test_particles_stay_when_they_are_needed_and_van_always_stays() -> None:
     assert v2("De Luca") == "de luca"
     assert v2("Nguyen Van Binh") == "binh nguyen van"
+    # As the first word a particle is a name: Du is a Chinese surname.
+    assert v2("Du Jia Hui") == "du hui jia"
+    assert v2("Des Michael Byrne") == "byrne des michael"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("Rajesh Kumar Pani", "pani"),
+        ("Chinedu Obi Mba", "mba"),
+        ("Sig Erik Hansen", "sig"),
+        ("Mei Ling Ing", "ing"),
+        ("Hugh Alexander Herr", "her"),
+    ],
+)
+def test_titles_go_only_from_the_start_and_suffixes_only_from_the_end(
+    name: str, kept: str
+) -> None:
+    assert kept in v2(name).split()
+
+
+def test_doubled_letters_never_collapse_into_two() -> None:
+    assert v2("Ann Lee") != v2("An Le")
+    assert v2("Kim Yee") != v2("Kim Ye")
+
+
+def test_characters_assigned_after_unicode_14_are_dropped_on_every_python() -> None:
+    # U+1E031 (Unicode 15.0) and U+31350 (15.0): unassigned on 3.11, and
+    # read as nothing on 3.12 and 3.13 too.
+    assert v2("Jo\U0001e031n Smith") == "jon smith"
+    assert v2("王\U00031350明") == v2("王明")
 
 
 def test_initials_are_dropped_only_when_two_longer_words_remain() -> None:
@@ -131,6 +162,7 @@ def test_doubled_letters_collapse() -> None:
         ("Hugh Herr", "her hugh"),
         ("Md Karim", "karim md"),
         ("Dr. Md Karim", "karim md"),
+        ("Karim Ahmed PhD", "ahmed karim"),
         ("Rev. Sir Ian Holm Jr.", "holm ian"),
         ("Okoro, Dr. Ada", "ada okoro"),
         ("Dr. Okoro, Ada", "ada okoro"),
@@ -179,13 +211,15 @@ _NAMES = st.text(
 
 
 @given(_NAMES)
-def test_v2_is_idempotent_on_its_output(value: str) -> None:
+def test_v2_gives_ascii_words_the_committee_also_publishes(value: str) -> None:
+    # Not idempotent, and need not be: the form is compared, never read
+    # again ("Zed Dr Young" sorts "dr" to the front, where it is a title).
     try:
         form = v2(value)
     except InvalidIdentifier:
         return
-    assert v2(form) == form
     assert form.isascii()
+    assert form == " ".join(sorted(form.split(" ")))
     assert form in variants("name", value, profile="v2")
 
 

@@ -21,15 +21,17 @@ of a name so that more of the spellings a careful person would flag agree
    transliterated to ASCII;
 6. apostrophes dropped and hyphenated parts joined (``Anne-Marie`` =
    ``Annemarie``);
-7. placeholders (FNU, LNU, NFN, NLN) dropped; honorifics dropped at the
-   start or the end while two words remain; doubled letters collapsed;
-   name particles dropped when two other words remain; one-letter
-   initials dropped when two longer words remain;
+7. placeholders (FNU, LNU, NFN, NLN) dropped; titles dropped at the
+   start and suffixes at the end while two words remain; doubled letters
+   collapsed (not into two letters); name particles dropped, but for the
+   first word, when two other words remain; one-letter initials dropped
+   when two longer words remain;
 8. the words sorted.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -38,12 +40,14 @@ from typing import Final
 from unidecode import unidecode
 
 from ..errors import InvalidIdentifier
-from ._namedata import arabic, confusables, greek, han, hangul, kana
+from ._namedata import arabic, assigned, confusables, greek, han, hangul, kana
 
 __all__ = [
     "HONORIFICS",
     "PARTICLES",
     "PLACEHOLDERS",
+    "SUFFIXES",
+    "TITLES",
     "canonical_name",
     "clean",
     "finish",
@@ -59,20 +63,22 @@ __all__ = [
 
 MAX_INPUT_CHARS: Final = 1024
 
-# v1's list, applied only at the edges of a name (ADR 0020): "Hugh Herr"
-# keeps "herr", "Md Karim" keeps "md".
-HONORIFICS: Final = frozenset(
+# Titles dropped from the start of a name (or of a comma part), and
+# post-nominal letters and suffixes dropped from its end, only while two
+# words remain (ADR 0020): "Hugh Herr" keeps "herr", "Md Karim" keeps
+# "md", "Rajesh Kumar Pani" and "Mei Ling Ing" keep their surnames.  Words
+# that are also common names are on neither list ("Sig", "Mba", "Ma").
+TITLES: Final = frozenset(
     {
         "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "mstr", "sir", "dame",
-        "rev", "mme", "mlle", "herr", "frau", "jr", "sr", "ii", "iii", "iv",
-        "phd", "md", "dphil", "msc", "bsc", "esq",
-        # v2: academic and courtesy titles of other languages, where they
-        # stand before or after a name ("Dipl.-Ing.", "Dott.ssa", "Sra.",
-        # "pani", "Engr.", "drs.", "Dr. med.").
-        "dipl", "ing", "mag", "mgr", "inz", "avv", "dott", "ssa", "med", "sra", "srta",
-        "pani", "engr", "drs", "mba", "univ", "sig", "sigra",
+        "rev", "mme", "mlle", "herr", "frau", "dipl", "ing", "mag", "mgr", "inz",
+        "avv", "dott", "ssa", "med", "sra", "srta", "pani", "engr", "drs", "univ", "sigra",
     }
 )  # fmt: skip
+SUFFIXES: Final = frozenset(
+    {"jr", "sr", "ii", "iii", "iv", "phd", "md", "dphil", "msc", "bsc", "esq"}
+)  # fmt: skip
+HONORIFICS: Final = TITLES | SUFFIXES
 # Not "van": it is also a Vietnamese middle name ("Nguyen Van Anh").
 # "dela" is "della" with its doubled letter collapsed, as `finish` sees it.
 PARTICLES: Final = frozenset(
@@ -102,10 +108,14 @@ _APOSTROPHES: Final = re.compile(r"['`]")
 _JOINING_DASH: Final = re.compile(r"(?<=[a-z0-9])[-\u2010\u2011\u2012\u2013]+(?=[a-z0-9])")
 _DOUBLED: Final = re.compile(r"([a-z])\1+")
 _BRACKETED: Final = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
-# Mojibake is UTF-8 read as a single-byte code page: its lead bytes show as
-# Ã, Â, Å, Ä, Ð, Ñ and the like, followed by what its continuation bytes
-# look like there.
-_MOJIBAKE_HINT: Final = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u2122]")
+# Mojibake is UTF-8 read as a single-byte code page: the lead bytes of
+# Latin letters with accents (C2-C5: Â Ã Ä Å), of Cyrillic (D0, D1: Ð Ñ)
+# and of punctuation (E2: â) followed by what a continuation byte looks like
+# there.  Other lead bytes are left alone: "VÍŠEK" and "DÉŽA" are real
+# capitals that happen to be valid UTF-8.
+_MOJIBAKE_HINT: Final = re.compile(
+    "[\u00c2-\u00c5\u00d0\u00d1\u00e2][\u0080-\u00bf\u0152-\u0192\u02c6-\u2122]"
+)
 
 
 def _fail(kind: str, rule: str) -> InvalidIdentifier:
@@ -114,6 +124,16 @@ def _fail(kind: str, rule: str) -> InvalidIdentifier:
 
 def _ignorable(code: int) -> bool:
     return any(low <= code <= high for low, high in _IGNORABLE)
+
+
+_ASSIGNED_FIRST: Final = [first for first, _ in assigned.RANGES]
+
+
+def _assigned_in_14(ch: str) -> bool:
+    """Whether Unicode 14.0 assigns *ch*: v2 reads text as 14.0 does on every Python."""
+    code = ord(ch)
+    i = bisect.bisect_right(_ASSIGNED_FIRST, code) - 1
+    return i >= 0 and code <= assigned.RANGES[i][1]
 
 
 def repair_mojibake(text: str) -> str:
@@ -134,6 +154,8 @@ def repair_mojibake(text: str) -> str:
             break
         else:
             return text
+        if any(unicodedata.category(ch) in ("Mn", "Cc", "Co") for ch in repaired):
+            return text  # a combining mark or a control: not a name's text
         text = repaired
     return text
 
@@ -145,7 +167,10 @@ def clean(kind: str, value: str) -> str:
     if len(value) > MAX_INPUT_CHARS:
         raise _fail(kind, f"longer than {MAX_INPUT_CHARS} characters")
     out: list[str] = []
-    for ch in unicodedata.normalize("NFKC", repair_mojibake(value)):
+    # Characters Unicode 14.0 does not assign go first, whatever this
+    # Python's Unicode says, so that 3.11, 3.12 and 3.13 agree.
+    text = "".join(ch for ch in repair_mojibake(value) if _assigned_in_14(ch))
+    for ch in unicodedata.normalize("NFKC", text):
         category = unicodedata.category(ch)
         if ch.isspace() or category in _SPACE_CATEGORIES:
             out.append(" ")
@@ -250,8 +275,9 @@ def _hangul_word(word: str) -> str:
 
 
 def _han_word(word: str) -> str:
-    # Han characters of one word are one word ("小明" = "xiaoming").
-    return "".join(unidecode(ch).strip() for ch in word)
+    # Han characters of one word are one word ("小明" = "xiaoming"), read
+    # as in a one-word name: "宁 王" is "王宁".
+    return han.word_pinyin(word) or unidecode(word)
 
 
 def _greek_word(word: str) -> str:
@@ -323,19 +349,19 @@ def name_parts(value: str) -> list[list[str]]:
 def trim(parts: list[list[str]]) -> list[str]:
     """The words of a name in reading order, placeholders and edge honorifics dropped.
 
-    Honorifics go from the start or end of each comma part ("Dr. García,
-    José", "King, Jr., Martin"), only while two words remain: "Hugh Herr"
-    and "Md Karim" keep theirs.  Two comma parts are surname(s), given
-    name(s), and swap.
+    Titles go from the start and suffixes from the end of each comma part
+    ("Dr. García, José", "King, Jr., Martin"), only while two words remain:
+    "Hugh Herr" and "Md Karim" keep theirs.  Two comma parts are
+    surname(s), given name(s), and swap.
     """
     parts = [[t for t in part if t not in PLACEHOLDERS] for part in parts]
     parts = [part for part in parts if part]
     total = sum(len(part) for part in parts)
     for part in parts:
-        while total > 2 and part and part[0] in HONORIFICS:
+        while total > 2 and part and part[0] in TITLES:
             del part[0]
             total -= 1
-        while total > 2 and part and part[-1] in HONORIFICS:
+        while total > 2 and part and part[-1] in SUFFIXES:
             del part[-1]
             total -= 1
     parts = [part for part in parts if part]
@@ -352,13 +378,21 @@ def finish(tokens: list[str]) -> str | None:
     longer words remain: enough is left to tell people apart.
     """
     # Doubled letters first, so that what the later rules see is what a
-    # second pass would see ("aa" is an initial once collapsed).
-    tokens = [_DOUBLED.sub(r"\1", t) for t in tokens]
+    # second pass would see ("aa" is an initial once collapsed); but not
+    # into two letters: "Lee" is not "Le", nor "Ann" "An".
+    tokens = [_collapsed(t) for t in tokens]
+    # A particle stands between names: as the first word it is a name
+    # ("Du Jia Hui", "Des Byrne", "De Luca").
     if sum(t not in PARTICLES for t in tokens) >= 2:
-        tokens = [t for t in tokens if t not in PARTICLES]
+        tokens = tokens[:1] + [t for t in tokens[1:] if t not in PARTICLES]
     if sum(len(t) > 1 for t in tokens) >= 2:
         tokens = [t for t in tokens if len(t) > 1]
     return " ".join(sorted(tokens)) or None
+
+
+def _collapsed(token: str) -> str:
+    collapsed = _DOUBLED.sub(r"\1", token)
+    return collapsed if len(collapsed) > 2 else token
 
 
 def canonical_name(value: str) -> str:

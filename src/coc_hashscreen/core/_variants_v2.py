@@ -67,6 +67,8 @@ _SURNAME_LINKS: Final = v2.PARTICLES | {"van", "la", "le", "las", "los", "den", 
 # Products of per-word spellings (every word of the name at once).
 _MAX_PRODUCT: Final = 48
 _MAX_SUBNAME_WORDS: Final = 7
+# Names of more words get their canonical form alone.
+_MAX_WORDS: Final = 12
 
 
 class _Keys:
@@ -213,8 +215,9 @@ def _subnames(tokens: Sequence[str], *, as_written: bool = True) -> Iterator[lis
     # Someone who goes by a middle name: "Joseph Anthony Ruiz" as "Anthony
     # Ruiz"; only for the name as written, where the second word is no half
     # of a hyphenated surname that a spelling split off.
-    if as_written and tokens[1] not in _SURNAME_LINKS and _last_two(tokens)[-1] > 1:
-        yield [tokens[1], tokens[_last_two(tokens)[-1]]]
+    ends = _last_two(tokens)
+    if as_written and ends and tokens[1] not in _SURNAME_LINKS and len(tokens[1]) > 1 < ends[-1]:
+        yield [tokens[1], tokens[ends[-1]]]
 
 
 def _joined(tokens: Sequence[str]) -> Iterator[tuple[list[str], str]]:
@@ -400,6 +403,9 @@ def name_variants(value: str, *, cap: int = MAX_NAME_KEYS) -> dict[str, str]:
     """
     keys = _Keys(cap)
     keys.add(v2.canonical_name(value).split(" "), "canonical")
+    if sum(len(part) for part in v2.unicode_parts(value)) > _MAX_WORDS:
+        # No name has this many words; the work below grows with them.
+        return keys.found
     sequences, latin = _sequences(value)
     trimmed = [(v2.trim([list(p) for p in parts]), rule) for parts, rule in sequences]
     for tokens, rule in trimmed:

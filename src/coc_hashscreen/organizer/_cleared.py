@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from ..core import CASE_REF_PATTERN, PROFILES, Status, Strength, canonical, check_case_ref
-from ..errors import InputError, InvalidIdentifier
+from ..errors import FormatError, InputError, InvalidIdentifier
 from ..formats import Fields
 from ._results import Hit
 
@@ -122,12 +122,16 @@ class ClearedMatches:
     def by_case(self) -> dict[str, dict[str, int]]:
         """How many names are cleared per case reference and status (what `organizer
         cleared` lists; the names themselves are not kept)."""
-        counts: dict[str, dict[str, int]] = {}
+        # One entry per profile the name is valid in: a name counts once,
+        # as the most entries any one profile holds for it.
+        per_profile: dict[tuple[str, str, str], int] = {}
         for entry in self.entries:
-            if entry.profile != max(PROFILES):
-                continue
-            per_status = counts.setdefault(entry.case_ref, {})
-            per_status[entry.status.value] = per_status.get(entry.status.value, 0) + 1
+            where = (entry.case_ref, entry.status.value, entry.profile)
+            per_profile[where] = per_profile.get(where, 0) + 1
+        counts: dict[str, dict[str, int]] = {}
+        for (case_ref, status, _), n in per_profile.items():
+            per_status = counts.setdefault(case_ref, {})
+            per_status[status] = max(per_status.get(status, 0), n)
         return counts
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,4 +154,7 @@ class ClearedMatches:
                 )
             )
         key = fields.bytes_hex("key", max_size=_KEY_SIZE)
+        if entries and len(key) != _KEY_SIZE:
+            # Without their key the fingerprints can never match again.
+            raise FormatError("the state file's cleared matches have no key")
         return cls(key=key, entries=tuple(entries))

@@ -1,10 +1,11 @@
 """Latin spellings of one Greek word, for the committee's variant keys.
 
-The organizer's canonical form reads Greek with ``unidecode``, which writes
-η as "e" and χ as "kh" ("Khrestos"); Greeks write their names in Latin
-script as "Christos", "Hristos" or "Xristos".  So the committee publishes,
-for each Greek word of a name, the spellings the schemes below give and
-mixtures of them (see ``spellings``).
+The organizer's canonical form (profile v2) reads a Greek word with the
+``elot743`` scheme below, the spelling of Greek passports, so that table is
+frozen with the profile.  Greeks also write their names as "Christos",
+"Hristos" or "Xristos", so the committee publishes, for each Greek word of
+a name, the spellings the other schemes give and mixtures of them (see
+``_bounded``).
 
 The schemes, and where their tables come from:
 

@@ -244,6 +244,20 @@ def _pinyin(char: str) -> str:
     return reading
 
 
+def word_pinyin(word: str) -> str:
+    """A Han word of a name written in several words, read as one word.
+
+    A one-character word is read as a surname where its surname reading
+    differs ("曾" zeng, "单" shan: a surname stands alone when a name comes
+    in given and family fields); other characters by the corrected table,
+    then unidecode.  Frozen with profile v2.
+    """
+    chars = unicodedata.normalize("NFKC", word)
+    if len(chars) == 1 and chars in SURNAME_READINGS:
+        return SURNAME_READINGS[chars]
+    return "".join(_pinyin(c) for c in chars if _is_han(c))
+
+
 def _surname_pinyin(surname: str) -> str:
     reading = SURNAME_READINGS.get(surname)
     if reading is None:
