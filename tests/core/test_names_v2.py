@@ -128,9 +128,7 @@ def test_particles_stay_when_they_are_needed_and_van_always_stays() -> None:
         ("Hugh Alexander Herr", "her"),
     ],
 )
-def test_titles_go_only_from_the_start_and_suffixes_only_from_the_end(
-    name: str, kept: str
-) -> None:
+def test_titles_go_only_from_the_start_and_suffixes_only_from_the_end(name: str, kept: str) -> None:
     assert kept in v2(name).split()
 
 
