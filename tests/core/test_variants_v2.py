@@ -108,3 +108,13 @@ def test_keys_are_bounded_ascii_and_hold_the_canonical_form(name: str) -> None:
     assert 1 <= len(found) <= MAX_NAME_KEYS
     assert v2(name) in found
     assert all(key and key.isascii() for key in found)
+
+
+@pytest.mark.skipif(not japanese.available(), reason="the japanese extra is not installed")
+@pytest.mark.parametrize("name", ["孙丽娟", "王晓红", "张伟明", "吴建国"])
+def test_a_japanese_reading_must_cover_the_whole_name(name: str) -> None:
+    # pykakasi skips simplified characters it cannot read; a fragment of
+    # a reading ("ken", "o") would match anyone listed by a first name.
+    found = keys(name)
+    assert all(len(key.split(" ")) >= 2 or key == v2(name) for key in found)
+    assert not {"ken", "o", "mei", "kuni"} & found

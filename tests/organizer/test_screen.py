@@ -592,3 +592,22 @@ def test_a_stolen_retired_key_cannot_take_over_a_screener(world: World) -> None:
     with pytest.raises(UntrustedSigner, match="does not pass through the key you pinned"):
         world.screener(hashed_list=forged_list, grant=forged_grant, trust=forged_trust)
     world.screener(hashed_list=newer, grant=grant)  # the real committee still works
+
+
+def test_a_v1_list_whose_entry_carries_a_v2_mark_is_refused(world: World) -> None:
+    # Profile v1 lists never carry the common or shared marks (ADR 0020);
+    # one that does was not made by this release's publish.
+    from coc_hashscreen.core import Status, Strength, canonical, keyed_hash
+    from coc_hashscreen.formats import EntryPayload, parse_list
+
+    current = parse_list(world.list_path.read_bytes(), world.committee.trust.trusted_keys())
+    header = replace(current.header, profile="v1", version=current.header.version + 1)
+    epoch = world.committee.register.epochs.current()
+    assert epoch is not None
+    form = canonical("name", "Ann Other", profile="v1")
+    hashed = keyed_hash(epoch.key, version=header.version, kind="name", canonical_form=form)
+    marked = EntryPayload(Status.FLAGGED, Strength.NAME_ONLY, "CASE-X", common_name=True)
+    data = build_list(header, [(hashed, marked)], world.committee._authority.signing_key)
+    screener = world.screener(hashed_list=data)
+    with pytest.raises(FormatError, match="mark its list's profile does not have"):
+        screener.screen([{"name": "Ann Other"}])
