@@ -611,3 +611,19 @@ def test_a_v1_list_whose_entry_carries_a_v2_mark_is_refused(world: World) -> Non
     screener = world.screener(hashed_list=data)
     with pytest.raises(FormatError, match="mark its list's profile does not have"):
         screener.screen([{"name": "Ann Other"}])
+
+
+def test_a_screener_with_a_cache_rescreens_without_argon2(world: World) -> None:
+    # The Python seam of the epoch cache: the same records again cost no
+    # Argon2 call, and give the same report.
+    from coc_hashscreen.core import MemoryCache
+
+    cache = MemoryCache()
+    records = [{"name": "José García", "email": f"p{i}@example.org"} for i in range(20)]
+    counter = CountingArgon2()
+    first = world.screener(hashing=HashingOptions(argon2=counter, cache=cache)).screen(records)
+    assert counter.calls == 21
+    again = CountingArgon2()
+    second = world.screener(hashing=HashingOptions(argon2=again, cache=cache)).screen(records)
+    assert again.calls == 0
+    assert second.matches == first.matches

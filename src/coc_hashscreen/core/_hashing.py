@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections import deque
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,13 +45,17 @@ __all__ = [
     "TAG_SIZE",
     "Argon2",
     "Argon2Params",
+    "ArgonCache",
     "EpochKey",
     "HashingOptions",
     "KeyedHash",
     "KeyedHasher",
+    "MemoryCache",
     "Progress",
     "argon2id",
     "available_cpus",
+    "cache_fingerprint",
+    "cache_key",
     "key_check",
     "keyed_hash",
     "pepper",
@@ -200,6 +205,66 @@ class Argon2(Protocol):
     def __call__(self, secret: bytes, salt: bytes, params: Argon2Params) -> bytes: ...
 
 
+class ArgonCache(Protocol):
+    """Argon2 outputs of identifiers already hashed under an epoch key.
+
+    The Argon2 step does not depend on the list version, only the HKDF step
+    after it does, so a re-screen against a new version of the same epoch
+    can pay HKDF alone for identifiers seen before.  Entries are found by
+    `cache_fingerprint`, which is keyed by the epoch key: a cache never
+    holds an identifier, and one filled under another epoch only misses.
+    Implementations are called from the hashing threads and must be
+    thread-safe; `MemoryCache` is one.
+    """
+
+    def get(self, fingerprint: bytes) -> bytes | None: ...
+
+    def put(self, fingerprint: bytes, value: bytes) -> None: ...
+
+
+class MemoryCache:
+    """An `ArgonCache` in memory, bounded: the oldest entries go first.
+
+    ``hits`` and ``misses`` count lookups, for progress and benchmarks.
+    """
+
+    def __init__(self, max_entries: int = 1_000_000) -> None:
+        if max_entries < 1:
+            raise InvalidParameters("a cache holds at least one entry")
+        self.max_entries = max_entries
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"MemoryCache(entries={len(self)}, max_entries={self.max_entries})"
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, fingerprint: bytes) -> bytes | None:
+        with self._lock:
+            value = self._entries.get(fingerprint)
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return value
+
+    def put(self, fingerprint: bytes, value: bytes) -> None:
+        with self._lock:
+            self._entries[fingerprint] = value
+            self._entries.move_to_end(fingerprint)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def items(self) -> list[tuple[bytes, bytes]]:
+        """Every entry, oldest first (for a file-backed cache to save)."""
+        with self._lock:
+            return list(self._entries.items())
+
+
 def argon2id(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
     """Argon2id version 0x13 from argon2-cffi, which releases the GIL while it works."""
     return hash_secret_raw(
@@ -246,6 +311,9 @@ class HashingOptions:
     workers: int | None = None
     memory_budget: int = DEFAULT_MEMORY_BUDGET
     argon2: Argon2 = argon2id
+    # Argon2 outputs kept between runs of one epoch (`ArgonCache`); like the
+    # rest, it changes what a result costs, never the result.
+    cache: ArgonCache | None = None
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
@@ -262,9 +330,40 @@ def _hkdf(secret: bytes, info: bytes, length: int) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(secret)
 
 
-def _derive(key: EpochKey, version: int, item: tuple[str, str], argon2: Argon2) -> KeyedHash:
+def cache_fingerprint(fingerprint_key: bytes, kind: str, canonical_form: str) -> bytes:
+    """Where an identifier's Argon2 output is kept in an `ArgonCache`: 16 keyed bytes.
+
+    *fingerprint_key* is `cache_key(epoch_key)`: the fingerprint says nothing
+    of the identifier without the epoch key, and differs between epochs.
+    """
+    message = b"\x00".join((DOMAIN, kind.encode("ascii"), canonical_form.encode("utf-8")))
+    return hmac.digest(fingerprint_key, message, "sha256")[:16]
+
+
+def cache_key(key: EpochKey) -> bytes:
+    """The key of an epoch's cache fingerprints, derived from its epoch key."""
+    return _hkdf(key.secret, b"argon2 cache fingerprint", 32)
+
+
+def _derive(
+    key: EpochKey,
+    version: int,
+    item: tuple[str, str],
+    argon2: Argon2,
+    cache: tuple[ArgonCache, bytes] | None = None,
+) -> KeyedHash:
     kind, canonical_form = item
-    x = argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
+    x = None
+    if cache is not None:
+        store, fingerprint_key = cache
+        fingerprint = cache_fingerprint(fingerprint_key, kind, canonical_form)
+        x = store.get(fingerprint)
+        if x is not None and len(x) != ARGON2_OUTPUT_SIZE:
+            x = None  # not an Argon2 output: recompute rather than trust it
+    if x is None:
+        x = argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
+        if cache is not None:
+            store.put(fingerprint, x)
     return KeyedHash(
         tag=_hkdf(x, b"tag" + version.to_bytes(8, "big"), TAG_SIZE),
         payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE),
@@ -339,6 +438,7 @@ class KeyedHasher(Closing):
         self.version = _check_version(version)
         self._key = key
         self._argon2 = options.argon2
+        self._cache = None if options.cache is None else (options.cache, cache_key(key))
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
 
     def __repr__(self) -> str:
@@ -352,7 +452,12 @@ class KeyedHasher(Closing):
     def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
         """Start hashing one canonical identifier; the future holds the result."""
         return self._pool.submit(
-            _derive, self._key, self.version, (check_kind(kind), canonical_form), self._argon2
+            _derive,
+            self._key,
+            self.version,
+            (check_kind(kind), canonical_form),
+            self._argon2,
+            self._cache,
         )
 
     def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
@@ -361,8 +466,8 @@ class KeyedHasher(Closing):
         return self._pool.submit(self._derive_all, checked)
 
     def _derive_all(self, items: list[tuple[str, str]]) -> list[KeyedHash]:
-        key, version, argon2 = self._key, self.version, self._argon2
-        return [_derive(key, version, item, argon2) for item in items]
+        key, version, argon2, cache = self._key, self.version, self._argon2, self._cache
+        return [_derive(key, version, item, argon2, cache) for item in items]
 
     def hash_many(
         self, items: Sequence[tuple[str, str]], *, progress: Progress | None = None
