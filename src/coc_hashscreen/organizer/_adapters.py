@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from ._headers import SECRET_FIELDS, is_yes_no, kind_of, refuse_secret_field
+from ._headers import HANDLE_KINDS, SECRET_FIELDS, is_yes_no, kind_of, refuse_secret_field
 from ._records import ScreenRecord
 
 __all__ = [
@@ -50,7 +50,6 @@ ORDER_EMAIL: Final = "Order email"
 # Keys of flat records that name a ticket type, not a person (Luma's
 # ``ticket_name`` is "Standard"), whatever the header vocabulary says.
 _NOT_NAMES: Final = frozenset({"ticket_name", "ticketName"})
-_HANDLES: Final = frozenset({"github", "twitter", "mastodon"})
 
 
 class _Fields:
@@ -76,7 +75,7 @@ class _Fields:
             found = kind_of(question) if isinstance(question, str) else None
             if found is not None:
                 texts = _texts(value)
-                if found[0] not in _HANDLES or not any(is_yes_no(t) for t in texts):
+                if found[0] not in HANDLE_KINDS or not any(is_yes_no(t) for t in texts):
                     self.add(str(question), value)
                 return
 

@@ -27,6 +27,7 @@ from ..core import Closing, canonical
 from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
+    HANDLE_KINDS,
     holds_several_names,
     is_placeholder,
     is_yes_no,
@@ -105,7 +106,6 @@ _LINE_BREAK: Final = re.compile(r"[\r\n]")
 _SEPARATOR: Final = re.compile(r"[,;\t|]")
 _NTH: Final = re.compile(r"(?P<header>.*\S)\s*#(?P<n>[1-9][0-9]*)")
 _NAME_KINDS: Final = frozenset({"name", "given", "family"})
-_HANDLES: Final = frozenset({"github", "twitter", "mastodon"})
 
 
 def detect_columns(
@@ -208,7 +208,7 @@ def _not_identifiers(kind: str, header: str, values: Sequence[str]) -> str | Non
     header_among = header.strip().casefold() in folded
     if kind == "name" and len(folded) <= 2 and (len(values) >= 5 or header_among):
         return f"holds only {len(folded)} different value(s) (a category, not names)"
-    if kind in _HANDLES and values and all(is_yes_no(v) for v in values):
+    if kind in HANDLE_KINDS and values and all(is_yes_no(v) for v in values):
         return _YES_NO
     return None
 

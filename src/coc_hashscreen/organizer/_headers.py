@@ -21,6 +21,7 @@ from . import _pretix_headers as pretix
 
 __all__ = [
     "COLUMN_KINDS",
+    "HANDLE_KINDS",
     "SECRET_FIELDS",
     "combine",
     "holds_several_names",
@@ -166,6 +167,11 @@ _PLACEHOLDERS: Final = frozenset({"-", "--", "---", "–", "—", "n/a", "n.a.",
 def is_placeholder(text: str) -> bool:
     """Whether a cell says "nothing here" ("-", "n/a", "none"): read as blank."""
     return text.strip().casefold() in _PLACEHOLDERS
+
+
+# Kinds whose question a yes/no answer can be mistaken for: "Print my
+# Twitter handle on my badge" answered "Yes".
+HANDLE_KINDS: Final = frozenset({"github", "twitter", "mastodon"})
 
 
 def is_yes_no(text: str) -> bool:
