@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coc_hashscreen.committee import (
@@ -77,13 +77,21 @@ def _publish(committee: Committee, path: Path, **kwargs: object) -> HashedList:
 def _lookup(
     committee: Committee, hashed_list: HashedList, kind: str, value: str
 ) -> EntryPayload | None:
+    return _lookup_form(committee, hashed_list, kind, canonical(kind, value))
+
+
+def _lookup_form(
+    committee: Committee, hashed_list: HashedList, kind: str, form: str
+) -> EntryPayload | None:
+    # A published form is hashed as it is: a v2 variant need not be its own
+    # canonical form ("00 de kyoh" canonicalizes to "00 kyoh").
     epoch = committee.register.epochs.current()
     assert epoch is not None
     assert epoch.secret is not None
     header = hashed_list.header
     hashed = keyed_hash(
         EpochKey(epoch.secret, header.salt, header.kdf), version=header.version, kind=kind,
-        canonical_form=canonical(kind, value),
+        canonical_form=form,
     )  # fmt: skip
     return hashed_list.lookup(hashed)
 
@@ -587,6 +595,8 @@ def _valid(kind: str, value: str) -> bool:
 
 @settings(max_examples=25)
 @given(st.lists(record_strategy, max_size=6))
+# Found by CI: a published variant that is not its own canonical form.
+@example([(Status.FLAGGED, [("name", "Dr. n"), ("name", "0, \u0394E \u4eac 0")])])
 def test_random_registers_publish_and_read_back(
     records: list[tuple[Status, list[tuple[str, str]]]],
 ) -> None:
@@ -605,13 +615,13 @@ def test_random_registers_publish_and_read_back(
             listed = parse_list((directory / "l").read_bytes(), committee.trust.trusted_keys())
             expected = merge_entries(committee.register.records.published(NOW))
             for kind, form in expected:
-                assert _lookup(committee, listed, kind, form) == expected[(kind, form)]
+                assert _lookup_form(committee, listed, kind, form) == expected[(kind, form)]
             for record in committee.register.records.all():
                 if record.status is Status.MINOR:
                     for identifier in record.identifiers:
                         key = (identifier.kind, identifier.canonical)
                         if key not in expected:
-                            assert _lookup(committee, listed, *key) is None
+                            assert _lookup_form(committee, listed, *key) is None
 
 
 def test_grant_before_any_publish_records_nothing(committee: Committee, tmp_path: Path) -> None:
