@@ -200,3 +200,37 @@ def test_report_vectors() -> None:
     fresh = reports()
     parse_receipt(bytes.fromhex(fresh["receipt"]), trust.trusted_keys())
     assert fresh["report_json"] == REPORTS["report_json"]
+
+
+def test_cache_file_vector() -> None:
+    # The organizer's Argon2 cache file (ADR 0021): the fingerprint key, the
+    # file key and the sealed bytes are frozen; the file opens to the
+    # entries and holds neither identifier.
+    from datetime import datetime
+
+    from coc_hashscreen.core import KDF_PROFILES, cache_fingerprint, cache_key
+    from coc_hashscreen.formats import CacheHeader, cache_file_key, open_cache, seal_cache
+
+    from .helpers import fixed_hpke_key
+
+    data = _load("cache-v1.json")
+    key = EpochKey(
+        bytes.fromhex(data["keys"]["epoch_key"]),
+        bytes.fromhex(data["keys"]["salt"]),
+        KDF_PROFILES["test-only"],
+    )
+    series = bytes.fromhex(data["series"])
+    fingerprint_key = cache_key(key)
+    assert fingerprint_key.hex() == data["fingerprint_key"]
+    organizer = fixed_hpke_key("vector organizer x25519")
+    file_key = cache_file_key(organizer, key, series=series, epoch=data["epoch"])
+    assert file_key.hex() == data["file_key"]
+    entries = [(bytes.fromhex(f), bytes.fromhex(x)) for f, x in data["entries"]]
+    for (kind, form), (fingerprint, _) in zip(data["identifiers"], entries, strict=True):
+        assert cache_fingerprint(fingerprint_key, kind, form) == fingerprint
+    header = CacheHeader(series, data["epoch"], datetime.fromisoformat(data["expires"]))
+    frozen = bytes.fromhex(data["file"])
+    assert seal_cache(entries, header=header, key=file_key, nonce=bytes(12)) == frozen
+    assert open_cache(frozen, key=file_key) == (header, entries)
+    for _, form in data["identifiers"]:
+        assert form.encode() not in frozen

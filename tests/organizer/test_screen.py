@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
+import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -16,11 +18,13 @@ from hypothesis import strategies as st
 from coc_hashscreen.committee import Committee, GrantRequest, NewRecord, PublishOptions
 from coc_hashscreen.core import (
     KDF_PROFILES,
+    Argon2Params,
     HashingOptions,
     HpkePrivateKey,
     Identifier,
     Status,
     Strength,
+    argon2id,
 )
 from coc_hashscreen.errors import (
     ExpiredError,
@@ -44,7 +48,14 @@ from coc_hashscreen.formats import (
     sign_envelope,
 )
 from coc_hashscreen.formats._wire import dump_json as dump
-from coc_hashscreen.organizer import FileState, MemoryState, Screener, ScreenerOptions, ScreenRecord
+from coc_hashscreen.organizer import (
+    FileState,
+    MemoryState,
+    Screener,
+    ScreenerOptions,
+    ScreenRecord,
+    ScreenStatus,
+)
 from coc_hashscreen.organizer._fingerprints import FingerprintSet
 from coc_hashscreen.organizer._screening import _Run
 
@@ -436,13 +447,48 @@ def test_a_fingerprint_collision_never_moves_a_hit(
 
 
 def test_progress(world: World) -> None:
-    seen: list[tuple[int, int | None]] = []
-    records = [{"name": f"Person {i}"} for i in range(50)]
-    world.screener().screen(records, chunk_size=16, progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(16, 50), (32, 50), (48, 50), (50, 50)]
+    seen: list[ScreenStatus] = []
+    records = [{"name": f"Person {i}", "email": f"p{i}@example.org"} for i in range(50)]
+    world.screener().screen(records, chunk_size=16, progress=seen.append)
+    # The first status comes once the first chunk is read, with an estimate.
+    assert seen[0].rows == 16
+    assert seen[0].rows_total == 50
+    assert seen[0].expected == 100
+    assert seen[0].seconds_left is not None
+    assert [s.rows for s in seen] == sorted(s.rows for s in seen)
+    last = seen[-1]
+    assert last.done
+    assert last.rows == 50
+    assert last.hashed == last.identifiers == 100
+    assert last.seconds_left == 0.0
+    assert last.from_cache == 0
+    assert last.computing == 0
     seen.clear()
-    world.screener().screen(iter(records), chunk_size=32, progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(32, None), (50, None)]
+    world.screener().screen(iter(records), chunk_size=32, progress=seen.append)
+    assert seen[0].rows_total is None
+    assert seen[-1].done
+    assert seen[-1].rows == 50
+
+
+def test_progress_ticks_from_the_hashing_threads(world: World) -> None:
+    # A slow Argon2 and one chunk: the statuses still come every half
+    # second, and count identifiers as the threads finish them.
+    def slow(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
+        time.sleep(0.05)
+        return argon2id(secret, salt, params)
+
+    seen: list[tuple[float, ScreenStatus]] = []
+    started = time.monotonic()
+    records = [{"name": f"Person {i}"} for i in range(40)]
+    screener = world.screener(hashing=HashingOptions(argon2=slow, workers=1))
+    screener.screen(records, progress=lambda s: seen.append((time.monotonic() - started, s)))
+    times = [t for t, _ in seen]
+    assert times[0] < 1.0
+    assert max(b - a for a, b in itertools.pairwise(times)) < 1.0
+    hashed = [s.hashed for _, s in seen]
+    assert len(set(hashed)) >= 3  # moved within the one chunk
+    assert seen[-1][1].done
+    assert seen[-1][1].hashed == 40
 
 
 def test_memory_stays_bounded_on_a_long_stream(world: World) -> None:

@@ -11,6 +11,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py trust > tests/vectors/trust-v2.json
     python tests/vectors/generate.py keyfiles > tests/vectors/keyfiles-v2.json
     python tests/vectors/generate.py sealed-v2 > tests/vectors/sealed-report-v2.json
+    python tests/vectors/generate.py cache > tests/vectors/cache-v1.json
 
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
@@ -621,6 +622,41 @@ def sealed_v2() -> dict[str, Any]:
     }
 
 
+def cache() -> dict[str, Any]:
+    """An organizer's Argon2 cache file, format 1, with two entries and a fixed nonce."""
+    from coc_hashscreen.core import cache_fingerprint, cache_key
+    from coc_hashscreen.formats import CacheHeader, cache_file_key, seal_cache
+    from tests.helpers import NOW, fixed_hpke_key
+
+    organizer = fixed_hpke_key("vector organizer x25519")
+    key = EpochKey(HASHING_KEY, bytes(range(16)), KDF_PROFILES["test-only"])
+    series = bytes(range(32))
+    fingerprint_key = cache_key(key)
+    entries = [
+        (cache_fingerprint(fingerprint_key, kind, form), bytes([i]) * 32)
+        for i, (kind, form) in enumerate([("name", "jose garcia"), ("email", "p@example.org")])
+    ]
+    header = CacheHeader(series, 3, NOW.replace(month=4))
+    file_key = cache_file_key(organizer, key, series=series, epoch=3)
+    return {
+        "description": "Argon2 cache file, format 1 (organizer/_cache.py, ADR 0021)",
+        "produced_by": _produced_by("cache"),
+        "keys": {
+            "organizer": "shake256('vector organizer x25519', 32) as X25519 private key",
+            "epoch_key": HASHING_KEY.hex(),
+            "salt": bytes(range(16)).hex(),
+        },
+        "series": series.hex(),
+        "epoch": 3,
+        "expires": header.expires.isoformat(),
+        "fingerprint_key": fingerprint_key.hex(),
+        "file_key": file_key.hex(),
+        "entries": [[f.hex(), x.hex()] for f, x in entries],
+        "identifiers": [["name", "jose garcia"], ["email", "p@example.org"]],
+        "file": seal_cache(entries, header=header, key=file_key, nonce=bytes(12)).hex(),
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -639,6 +675,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "trust": trust,
     "keyfiles": keyfiles,
     "sealed-v2": sealed_v2,
+    "cache": cache,
 }
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ __all__ = [
     "check_arguments",
     "column",
     "day",
+    "duration",
     "first_use",
     "identifiers",
     "info",
@@ -266,7 +267,7 @@ class ProgressBar:
         if total:
             left = (total - done) / rate if rate > 0 else 0.0
             text += f"/{total:,} ({100 * done / total:3.0f}%), {rate:,.0f} {self.unit}/s"
-            text += f", {_duration(left)} left"
+            text += f", {duration(left)} left"
         else:
             text += f", {rate:,.0f} {self.unit}/s"
         sys.stderr.write("\r" + text[:79].ljust(79))
@@ -279,7 +280,7 @@ class ProgressBar:
             sys.stderr.flush()
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     seconds = int(seconds + 0.5)
     if seconds < 60:
         return f"{seconds} s"

@@ -27,6 +27,8 @@ from ..organizer import (
     SeriesState,
     change_organizer_passphrase,
     clear_match,
+    default_cache_dir,
+    forget_caches,
     init_organizer,
     load_organizer_key,
     load_trust,
@@ -322,6 +324,27 @@ def _add_clear_parsers(osub: Subparsers) -> None:
     p.set_defaults(func=_cleared)
 
 
+def _forget_cache(args: argparse.Namespace) -> int:
+    directory = default_cache_dir(state(args).path)
+    removed = forget_caches(directory)
+    out(f"Removed {removed} Argon2 cache file(s) from {os.fspath(directory)}.")
+    return EXIT_OK
+
+
+def _add_cache_parser(osub: Subparsers) -> None:
+    p = osub.add_parser(
+        "forget-cache",
+        help="wipe the Argon2 cache of earlier screenings",
+        description=(
+            "Delete every Argon2 cache file kept beside the state: the next screening of "
+            "each epoch hashes every identifier again. A cache goes by itself when its "
+            "epoch ends or its grant expires."
+        ),
+    )
+    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
+    p.set_defaults(func=_forget_cache)
+
+
 def _add_committee_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--committee",
@@ -413,6 +436,7 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("public_key", metavar="KEY.pub")
     p.set_defaults(func=_show)
     _add_clear_parsers(osub)
+    _add_cache_parser(osub)
 
     p = sub.add_parser(
         "inspect",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -17,8 +18,10 @@ from ..organizer import (
     Screener,
     ScreenerOptions,
     ScreeningReport,
+    ScreenStatus,
     annotate_csv,
     annotate_xlsx,
+    default_cache_dir,
     load_organizer_key,
     load_trust,
     read_input,
@@ -29,9 +32,9 @@ from ..organizer import (
 from ._common import (
     EXIT_MATCH,
     EXIT_OK,
-    ProgressBar,
     Subparsers,
     column,
+    duration,
     first_use,
     info,
     out,
@@ -61,10 +64,17 @@ def _screen(args: argparse.Namespace) -> int:
             args.key, passphrase=passphrase_source(args, f"the organizer key {args.key}")
         ),
         trust=trust,
-        options=ScreenerOptions(state=store, hashing=hashing),
+        options=ScreenerOptions(
+            state=store,
+            hashing=hashing,
+            cache_dir=None if args.no_cache else default_cache_dir(store.path),
+        ),
     )
     if new:
         first_use(args, trust)
+    if screener.file_cache is not None:
+        for warning in screener.file_cache.warnings:
+            info(args, f"Warning: {warning}")
     # Annotating needs every row's result, the clear ones too.
     include_clear = args.include_clear or args.annotate is not None
     report, annotated = _screen_input(args, screener, include_clear=include_clear)
@@ -81,6 +91,57 @@ def _screen(args: argparse.Namespace) -> int:
         # nobody is never a success.
         raise EmptyInput(_nobody_screened(report.records, json_input=annotated is None))
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
+
+
+class ScreenDisplay:
+    """Live progress on stderr: a line redrawn on a terminal, or JSON lines.
+
+    ``--progress auto`` draws only on a terminal (nothing on a pipe);
+    ``json`` writes one `ScreenStatus` object per line for tools that drive
+    the command line; ``off`` writes nothing.
+    """
+
+    def __init__(self, mode: str, *, terminal: bool) -> None:
+        self.mode = mode if mode != "auto" else ("bar" if terminal else "off")
+        self.drawn = False
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace) -> ScreenDisplay:
+        mode = "off" if args.quiet and args.progress == "auto" else args.progress
+        return cls(mode, terminal=sys.stderr.isatty())
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+    def __call__(self, status: ScreenStatus) -> None:
+        if self.mode == "json":
+            sys.stderr.write(json.dumps(status.to_dict(), sort_keys=True) + "\n")
+        elif self.mode == "bar":
+            sys.stderr.write("\r" + describe_status(status)[:79].ljust(79))
+            self.drawn = True
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def describe_status(status: ScreenStatus) -> str:
+    """One line for people: rows, identifiers, the cache's share and time left."""
+    rows = f"{status.rows:,}" + (f"/{status.rows_total:,}" if status.rows_total else "")
+    if status.done:
+        head = f"screened {rows} rows: {status.hashed:,} identifiers"
+    elif status.hashed == 0 and status.expected is not None:
+        head = f"hashing ~{status.expected:,} identifiers of {rows} rows"
+    else:
+        expected = f"/~{status.expected:,}" if status.expected else ""
+        head = f"{rows} rows, {status.hashed:,}{expected} identifiers"
+    cached = f", {status.from_cache:,} from cache" if status.from_cache else ""
+    left = status.seconds_left
+    eta = f", about {duration(left)} left" if left is not None and not status.done else ""
+    return head + cached + eta
 
 
 def _nobody_screened(records: int, *, json_input: bool) -> str:
@@ -129,17 +190,17 @@ def _screen_input(
         for warning in source.plan.warnings:
             # Even with --quiet: a column the screening misses is a person missed.
             out(f"Warning: {safe(warning)}", stream=sys.stderr)
-        bar = ProgressBar("screening", "rows")
-        total = source.count() if bar.enabled else None
+        display = ScreenDisplay.for_args(args)
+        total = source.count() if display.enabled else None
         try:
             report = screener.screen(
                 source.records(keep=args.keep_column or ()),
-                progress=bar,
+                progress=display,
                 total=total,
                 include_clear=include_clear,
             )
         finally:
-            bar.close()
+            display.close()
         if args.annotate is None or not isinstance(source, CsvSource):
             return report, None
         write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
@@ -250,6 +311,19 @@ def add_parser(sub: Subparsers) -> None:
         default=1024,
         metavar="MiB",
         help="memory for Argon2 across threads (default: 1024)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor keep the Argon2 cache of this epoch (kept encrypted beside "
+        "the state; 'organizer forget-cache' wipes it)",
+    )
+    p.add_argument(
+        "--progress",
+        choices=["auto", "json", "off"],
+        default="auto",
+        help="auto: a progress line on a terminal, nothing on a pipe; json: one JSON "
+        "object per line on stderr",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no information on stderr")
     p.set_defaults(func=_screen)

@@ -18,6 +18,7 @@ from ._closing import (
     Closing,
 )
 from ._hashing import (
+    ARGON2_OUTPUT_SIZE,
     DEFAULT_MEMORY_BUDGET,
     EPOCH_KEY_SIZE,
     KDF_PROFILES,
@@ -27,6 +28,7 @@ from ._hashing import (
     Argon2Params,
     ArgonCache,
     EpochKey,
+    HashCounts,
     HashingOptions,
     KeyedHash,
     KeyedHasher,
@@ -84,6 +86,7 @@ from ._text import (
 )
 
 __all__ = [
+    "ARGON2_OUTPUT_SIZE",
     "CASE_REF_PATTERN",
     "CLOCK_SKEW",
     "DEFAULT_MEMORY_BUDGET",
@@ -102,6 +105,7 @@ __all__ = [
     "ArgonCache",
     "Closing",
     "EpochKey",
+    "HashCounts",
     "HashingOptions",
     "HpkePrivateKey",
     "HpkePublicKey",

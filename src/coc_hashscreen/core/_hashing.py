@@ -23,10 +23,11 @@ from __future__ import annotations
 import hmac
 import os
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Protocol
 
 from argon2.low_level import Type, hash_secret_raw
@@ -38,6 +39,7 @@ from ._closing import Closing
 from ._normalize import check_kind
 
 __all__ = [
+    "ARGON2_OUTPUT_SIZE",
     "DEFAULT_MEMORY_BUDGET",
     "EPOCH_KEY_SIZE",
     "KDF_PROFILES",
@@ -47,6 +49,7 @@ __all__ = [
     "Argon2Params",
     "ArgonCache",
     "EpochKey",
+    "HashCounts",
     "HashingOptions",
     "KeyedHash",
     "KeyedHasher",
@@ -225,7 +228,8 @@ class ArgonCache(Protocol):
 class MemoryCache:
     """An `ArgonCache` in memory, bounded: the oldest entries go first.
 
-    ``hits`` and ``misses`` count lookups, for progress and benchmarks.
+    ``hits`` and ``misses`` count lookups and ``puts`` inserts, for progress,
+    benchmarks and a file-backed cache that saves only what changed.
     """
 
     def __init__(self, max_entries: int = 1_000_000) -> None:
@@ -234,6 +238,7 @@ class MemoryCache:
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
+        self.puts = 0
         self._entries: OrderedDict[bytes, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -254,6 +259,7 @@ class MemoryCache:
 
     def put(self, fingerprint: bytes, value: bytes) -> None:
         with self._lock:
+            self.puts += 1
             self._entries[fingerprint] = value
             self._entries.move_to_end(fingerprint)
             while len(self._entries) > self.max_entries:
@@ -345,29 +351,17 @@ def cache_key(key: EpochKey) -> bytes:
     return _hkdf(key.secret, b"argon2 cache fingerprint", 32)
 
 
-def _derive(
-    key: EpochKey,
-    version: int,
-    item: tuple[str, str],
-    argon2: Argon2,
-    cache: tuple[ArgonCache, bytes] | None = None,
-) -> KeyedHash:
-    kind, canonical_form = item
-    x = None
-    if cache is not None:
-        store, fingerprint_key = cache
-        fingerprint = cache_fingerprint(fingerprint_key, kind, canonical_form)
-        x = store.get(fingerprint)
-        if x is not None and len(x) != ARGON2_OUTPUT_SIZE:
-            x = None  # not an Argon2 output: recompute rather than trust it
-    if x is None:
-        x = argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
-        if cache is not None:
-            store.put(fingerprint, x)
+def _expand(x: bytes, version: int) -> KeyedHash:
+    """The tag of list *version* and the payload key, from an identifier's Argon2 output."""
     return KeyedHash(
         tag=_hkdf(x, b"tag" + version.to_bytes(8, "big"), TAG_SIZE),
         payload_key=_hkdf(x, b"payload", PAYLOAD_KEY_SIZE),
     )
+
+
+def _argon2_of(key: EpochKey, item: tuple[str, str], argon2: Argon2) -> bytes:
+    kind, canonical_form = item
+    return argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
 
 
 def _check_version(version: int) -> int:
@@ -389,7 +383,8 @@ def keyed_hash(
     *canonical_form* must already be canonical (see `canonical`); this
     function hashes exactly the string it is given.
     """
-    return _derive(key, _check_version(version), (check_kind(kind), canonical_form), argon2)
+    item = (check_kind(kind), canonical_form)
+    return _expand(_argon2_of(key, item, argon2), _check_version(version))
 
 
 def key_check(key: EpochKey, *, series: bytes, epoch: int) -> bytes:
@@ -424,10 +419,36 @@ def worker_count(params: Argon2Params, options: HashingOptions) -> int:
     return min(options.workers or available_cpus(), fit)
 
 
+@dataclass(frozen=True)
+class HashCounts:
+    """What a `KeyedHasher` has done so far: read while it runs, for progress.
+
+    *submitted* identifiers were handed to it; *from_cache* of them were
+    served by the cache (HKDF alone); *computed* Argon2 calls have finished,
+    taking *argon2_seconds* summed over the threads.
+    """
+
+    submitted: int = 0
+    from_cache: int = 0
+    computed: int = 0
+    argon2_seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, int | float]:
+        return {
+            "submitted": self.submitted,
+            "from_cache": self.from_cache,
+            "computed": self.computed,
+            "argon2_seconds": round(self.argon2_seconds, 3),
+        }
+
+
 class KeyedHasher(Closing):
     """Keyed hashing of many identifiers, for one list version, on a bounded thread pool.
 
     Use as a context manager.  The number of threads is `worker_count`.
+    With a cache in the options, an identifier found there costs HKDF
+    alone: the cache is consulted when work is submitted, so `counts` says
+    at once how much Argon2 is still to come.
     """
 
     def __init__(
@@ -438,7 +459,10 @@ class KeyedHasher(Closing):
         self.version = _check_version(version)
         self._key = key
         self._argon2 = options.argon2
-        self._cache = None if options.cache is None else (options.cache, cache_key(key))
+        self._cache = options.cache
+        self._fingerprint_key = cache_key(key) if options.cache is not None else b""
+        self._counts = HashCounts()
+        self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
 
     def __repr__(self) -> str:
@@ -449,25 +473,53 @@ class KeyedHasher(Closing):
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    @property
+    def counts(self) -> HashCounts:
+        with self._lock:
+            return self._counts
+
+    def _count(self, **changes: float) -> None:
+        with self._lock:
+            counts = self._counts
+            self._counts = replace(
+                counts, **{name: getattr(counts, name) + value for name, value in changes.items()}
+            )
+
+    def _cached(self, items: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """Each item's Argon2 output from the cache, or None where it must be computed."""
+        cache = self._cache
+        found: list[bytes | None] = [None] * len(items)
+        if cache is not None:
+            for i, (kind, form) in enumerate(items):
+                x = cache.get(cache_fingerprint(self._fingerprint_key, kind, form))
+                # Anything but an Argon2 output is recomputed, never trusted.
+                found[i] = x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
+        self._count(submitted=len(items), from_cache=sum(x is not None for x in found))
+        return found
+
     def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
         """Start hashing one canonical identifier; the future holds the result."""
-        return self._pool.submit(
-            _derive,
-            self._key,
-            self.version,
-            (check_kind(kind), canonical_form),
-            self._argon2,
-            self._cache,
-        )
+        item = (check_kind(kind), canonical_form)
+        return self._pool.submit(self._derive, item, self._cached([item])[0])
 
     def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
         """Start hashing several identifiers as one task: fewer futures, less overhead."""
         checked = [(check_kind(kind), form) for kind, form in items]
-        return self._pool.submit(self._derive_all, checked)
+        return self._pool.submit(self._derive_all, checked, self._cached(checked))
 
-    def _derive_all(self, items: list[tuple[str, str]]) -> list[KeyedHash]:
-        key, version, argon2, cache = self._key, self.version, self._argon2, self._cache
-        return [_derive(key, version, item, argon2, cache) for item in items]
+    def _derive_all(
+        self, items: list[tuple[str, str]], found: list[bytes | None]
+    ) -> list[KeyedHash]:
+        return [self._derive(item, x) for item, x in zip(items, found, strict=True)]
+
+    def _derive(self, item: tuple[str, str], x: bytes | None) -> KeyedHash:
+        if x is None:
+            started = time.perf_counter()
+            x = _argon2_of(self._key, item, self._argon2)
+            self._count(computed=1, argon2_seconds=time.perf_counter() - started)
+            if self._cache is not None:
+                self._cache.put(cache_fingerprint(self._fingerprint_key, *item), x)
+        return _expand(x, self.version)
 
     def hash_many(
         self, items: Sequence[tuple[str, str]], *, progress: Progress | None = None

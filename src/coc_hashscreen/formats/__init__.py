@@ -10,6 +10,15 @@ from ._attachment import (
     SavedAttachment,
     save_attachments,
 )
+from ._cachefile import (
+    CACHE_ENTRY_SIZE,
+    CACHE_FINGERPRINT_SIZE,
+    CacheHeader,
+    cache_file_key,
+    open_cache,
+    parse_cache_header,
+    seal_cache,
+)
 from ._envelope import (
     FILE_TYPE_NAMES,
     FILE_TYPES,
@@ -114,6 +123,8 @@ from ._wire import (
 )
 
 __all__ = [
+    "CACHE_ENTRY_SIZE",
+    "CACHE_FINGERPRINT_SIZE",
     "DEFAULT_KEY_LIFETIME",
     "DEFAULT_PASSPHRASE_KDF",
     "DEFAULT_TRUST_VALIDITY",
@@ -127,6 +138,7 @@ __all__ = [
     "MAX_TRUST_VALIDITY",
     "ROLES",
     "Attachment",
+    "CacheHeader",
     "EntryPayload",
     "Envelope",
     "Fields",
@@ -151,6 +163,7 @@ __all__ = [
     "TrustFile",
     "bucket_size",
     "build_list",
+    "cache_file_key",
     "check_private_mode",
     "check_successor",
     "claimed_type",
@@ -164,10 +177,12 @@ __all__ = [
     "load_signing_key",
     "make_rotation",
     "make_trust",
+    "open_cache",
     "open_envelope",
     "open_sealed_report",
     "open_self_signed",
     "padded_length",
+    "parse_cache_header",
     "parse_grant",
     "parse_list",
     "parse_receipt",
@@ -187,6 +202,7 @@ __all__ = [
     "save_private_key",
     "save_public_key",
     "save_signing_key",
+    "seal_cache",
     "seal_report",
     "sign_envelope",
     "sign_receipt",

@@ -15,6 +15,13 @@ from ._annotate import (
     annotate_csv,
     annotate_xlsx,
 )
+from ._cache import (
+    MAX_CACHE_ENTRIES,
+    FileCache,
+    default_cache_dir,
+    forget_caches,
+    sweep_caches,
+)
 from ._cleared import ClearedMatch, ClearedMatches
 from ._csvinput import (
     Column,
@@ -63,6 +70,7 @@ from ._screening import (
     Screener,
     ScreenerOptions,
     ScreenProgress,
+    ScreenStatus,
     Source,
     load_trust,
 )
@@ -91,6 +99,7 @@ from ._tables import (
 __all__ = [
     "COLUMN_KINDS",
     "FIRST_PIN_MAX_GENERATION",
+    "MAX_CACHE_ENTRIES",
     "MAX_DETAILS",
     "SECRET_FIELDS",
     "ClearedMatch",
@@ -99,6 +108,7 @@ __all__ = [
     "ColumnPlan",
     "CsvSource",
     "DismissedMatch",
+    "FileCache",
     "FileState",
     "Hit",
     "InvalidValue",
@@ -111,6 +121,7 @@ __all__ = [
     "RecordRef",
     "ScreenProgress",
     "ScreenRecord",
+    "ScreenStatus",
     "Screener",
     "ScreenerOptions",
     "ScreeningReport",
@@ -127,9 +138,11 @@ __all__ = [
     "check_list",
     "check_trust",
     "clear_match",
+    "default_cache_dir",
     "default_state_path",
     "detect_columns",
     "eventbrite_attendee_record",
+    "forget_caches",
     "init_organizer",
     "list_digest",
     "load_organizer_key",
@@ -151,6 +164,7 @@ __all__ = [
     "report_to_json",
     "report_to_table",
     "safe_cell",
+    "sweep_caches",
     "tito_ticket_record",
     "unclear_match",
 ]

@@ -157,7 +157,9 @@ def report_to_table(report: ScreeningReport) -> str:
             f"{report.unscreened_matches:,} more row(s) matched only through the order's "
             "contact (the buyer); the attendee in them was NOT screened."
         )
-    lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked.")
+    cached = report.identifiers_from_cache
+    from_cache = f" ({cached:,} from the Argon2 cache of earlier runs)" if cached else ""
+    lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked{from_cache}.")
     if report.dismissed:
         rows = ", ".join(str(d.label) for d in report.dismissed[:10])
         more = f" and {len(report.dismissed) - 10:,} more" if len(report.dismissed) > 10 else ""

@@ -239,6 +239,8 @@ class ScreeningReport:
     cleared before: screened, and not alerted again.  ``mixed_scripts``
     lists the rows (the first `MAX_DETAILS`) with a name that still mixes
     Latin with another script in one word (profile v2): worth a look.
+    ``identifiers_from_cache`` counts the identifiers hashed without Argon2,
+    their Argon2 output kept from an earlier run of the epoch.
     """
 
     list: ListInfo
@@ -254,6 +256,7 @@ class ScreeningReport:
     unscreened_matches: int = 0
     dismissed: tuple[DismissedMatch, ...] = ()
     mixed_scripts: tuple[RecordRef, ...] = ()
+    identifiers_from_cache: int = 0
 
     @property
     def unusable_count(self) -> int:
@@ -272,6 +275,7 @@ class ScreeningReport:
             "records": self.records,
             "screened": self.screened,
             "identifiers_hashed": self.identifiers_hashed,
+            "identifiers_from_cache": self.identifiers_from_cache,
             "matches": [m.to_dict() for m in self.matches],
             "unusable_rows": [r.row for r in self.unusable],
             "invalid_identifiers": [

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -41,11 +41,20 @@ from ..core import (
     short_id,
     worker_count,
 )
-from ..errors import FormatError, InvalidIdentifier, MismatchError, UnknownKind, WrongKeyError
+from ..errors import (
+    FormatError,
+    InvalidIdentifier,
+    InvalidParameters,
+    MismatchError,
+    UnknownKind,
+    WrongKeyError,
+)
 from ..formats import (
+    CacheHeader,
     Grant,
     HashedList,
     TrustFile,
+    cache_file_key,
     parse_grant,
     parse_list,
     parse_trust,
@@ -53,9 +62,11 @@ from ..formats import (
     read_list,
     read_trust,
 )
+from ._cache import FileCache, sweep_caches
 from ._cleared import ClearedMatches
 from ._directory import load_organizer_key
 from ._fingerprints import FingerprintSet
+from ._progress import ScreenProgress, ScreenStatus, Tracker
 from ._records import ScreenRecord
 from ._results import (
     MAX_DETAILS,
@@ -69,9 +80,10 @@ from ._results import (
 )
 from ._state import FileState, StateStore, check_list, check_trust, pin_trust, record_list
 
-__all__ = ["ScreenProgress", "Screener", "ScreenerOptions", "Source", "load_trust"]
+__all__ = ["ScreenProgress", "ScreenStatus", "Screener", "ScreenerOptions", "Source", "load_trust"]
 
 CHUNK_SIZE: Final = 2048
+FIRST_CHUNK: Final = 256
 # Identifiers per task handed to the thread pool: enough to make the cost of
 # a future negligible, few enough to keep every worker busy.  Costly Argon2
 # parameters get smaller tasks, so a task takes well under a second and an
@@ -85,8 +97,6 @@ def task_size(params: Argon2Params) -> int:
     return max(1, min(TASK_SIZE, TASK_WORK // (params.memory_cost * params.time_cost)))
 
 
-# Called with (records read so far, total records if known).
-ScreenProgress = Callable[[int, int | None], None]
 # A file given by its bytes or its path.
 Source = bytes | str | os.PathLike[str]
 
@@ -99,12 +109,17 @@ class ScreenerOptions:
     None means the per-user state file (`FileState`); a `MemoryState`
     keeps nothing on disk.  *now* is the one time every validity check uses
     (None: the clock, read once).  *hashing* sets threads and memory (see
-    `HashingOptions` for its Argon2 seam, which only tests replace).
+    `HashingOptions` for its Argon2 seam, which only tests replace) and may
+    carry an in-memory `ArgonCache`; *cache_dir* keeps one on disk instead,
+    encrypted, for every run of the epoch (`FileCache`).
     """
 
     state: StateStore | None = None
     now: datetime | None = None
     hashing: HashingOptions = field(default_factory=HashingOptions)
+    # Where the encrypted Argon2 cache lives (`FileCache`); None: no file.
+    # Not together with a cache in *hashing*.
+    cache_dir: str | os.PathLike[str] | None = None
 
 
 def load_trust(source: TrustFile | Source) -> TrustFile:
@@ -138,6 +153,9 @@ class Screener:
     ) -> None:
         self.hashed_list = hashed_list
         self.info = info
+        # A cache on disk is saved after each run; its warnings say when a
+        # file was there but not trusted.
+        self.file_cache = hashing.cache if isinstance(hashing.cache, FileCache) else None
         # Name-only matches the committee cleared, from the state (`_cleared`).
         self.cleared = cleared if cleared is not None else ClearedMatches()
         self._key = key
@@ -166,6 +184,13 @@ class Screener:
         Only a load that passes every check moves the state forward.
         """
         now = resolve_now(options.now)
+        if options.cache_dir is not None:
+            if options.hashing.cache is not None:
+                raise InvalidParameters(
+                    "give a cache in the hashing options or a cache_dir, not both"
+                )
+            # Expired grants take their caches along, even if this load fails.
+            sweep_caches(options.cache_dir, now=now)
         store: StateStore = options.state if options.state is not None else FileState()
         trust_file = load_trust(trust)
         trust_file.check_validity(now)
@@ -200,11 +225,20 @@ class Screener:
         pin_trust(store, trust_file)
         record_list(store, trust_file, listed)
         state = store.get(header.series)
+        hashing = options.hashing
+        if options.cache_dir is not None:
+            cache = FileCache.open(
+                options.cache_dir,
+                CacheHeader(header.series, header.epoch, parsed_grant.expires_at),
+                key=cache_file_key(organizer_key, key, series=header.series, epoch=header.epoch),
+                now=now,
+            )
+            hashing = replace(hashing, cache=cache)
         return cls(
             hashed_list=listed,
             key=key,
             info=ListInfo.of(header, trust_file.committee),
-            hashing=options.hashing,
+            hashing=hashing,
             cleared=state.cleared if state is not None else None,
         )
 
@@ -222,28 +256,51 @@ class Screener:
         """Screen *records* (dataclasses or dicts) and report who matched.
 
         Exactly one Argon2 call per distinct (kind, canonical form) in the
-        whole input.  *progress* is called with (records done, *total*)
-        after each chunk; *total* defaults to ``len(records)`` when known.
+        whole input, and none for one the cache holds.  *progress* gets a
+        `ScreenStatus` once the first rows are read, at least every half
+        second while hashing, and at the end; *total* (rows, for its
+        estimates) defaults to ``len(records)`` when known.  A file cache
+        is saved at the end, even when the run is interrupted: every entry
+        in it is a finished Argon2 output.
         """
         if total is None and isinstance(records, Sized):
             total = len(records)
         run = _Run(self, include_clear=include_clear)
         version = self.hashed_list.header.version
-        with KeyedHasher(self._key, version=version, options=self._hashing) as hasher:
-            previous: _Chunk | None = None
-            numbered = enumerate(records, start=1)
-            while True:
-                batch = list(itertools.islice(numbered, chunk_size))
-                # The pool hashes this chunk while the previous one finishes.
-                prepared = run.prepare(batch, hasher) if batch else None
-                if previous is not None:
-                    run.finish(previous)
-                    if progress is not None:
-                        progress(run.records, total)
-                if prepared is None:
-                    break
-                previous = prepared
+        try:
+            with KeyedHasher(self._key, version=version, options=self._hashing) as hasher:
+                tracker = Tracker(progress, hasher, total=total)
+                self._screen_chunks(run, hasher, tracker, enumerate(records, start=1), chunk_size)
+                run.from_cache = hasher.counts.from_cache
+            tracker.finish()
+        finally:
+            if self.file_cache is not None:
+                self.file_cache.save()
         return run.report()
+
+    def _screen_chunks(
+        self,
+        run: _Run,
+        hasher: KeyedHasher,
+        tracker: Tracker,
+        numbered: Iterator[tuple[int, ScreenRecord | Mapping[str, Any]]],
+        chunk_size: int,
+    ) -> None:
+        # A small first chunk: the first estimate comes within a second.
+        size = min(FIRST_CHUNK, chunk_size)
+        previous: _Chunk | None = None
+        while True:
+            batch = list(itertools.islice(numbered, size))
+            size = chunk_size
+            # The pool hashes this chunk while the previous one finishes.
+            prepared = run.prepare(batch, hasher) if batch else None
+            tracker.rows += len(batch)
+            tracker.tick(force=previous is None)
+            if previous is not None:
+                run.finish(previous, tracker.wait)
+            if prepared is None:
+                break
+            previous = prepared
 
     def lookup(self, hashed: KeyedHash, kind: str) -> Hit | None:
         entry = self.hashed_list.lookup(hashed)
@@ -289,6 +346,7 @@ class _Run:
         self.inflight: dict[tuple[str, str], int] = {}
         self.records = 0
         self.hashed = 0
+        self.from_cache = 0
         self.matches: list[Match] = []
         self.dismissed: list[DismissedMatch] = []
         self.mixed: list[RecordRef] = []
@@ -378,9 +436,11 @@ class _Run:
             chunk.tasks.append((task, hasher.submit_many(task)))
         return chunk
 
-    def finish(self, chunk: _Chunk) -> None:
+    def finish(
+        self, chunk: _Chunk, wait: Callable[[Future[list[KeyedHash]]], list[KeyedHash]]
+    ) -> None:
         for keys, future in chunk.tasks:
-            for key, hashed in zip(keys, future.result(), strict=True):
+            for key, hashed in zip(keys, wait(future), strict=True):
                 fingerprint = self.inflight.pop(key)
                 self.hashed += 1
                 hit = self.screener.lookup(hashed, key[0])
@@ -430,6 +490,7 @@ class _Run:
             records=self.records,
             screened=self.records - len(self.unusable) - self.unusable_omitted,
             identifiers_hashed=self.hashed,
+            identifiers_from_cache=self.from_cache,
             matches=tuple(self.matches),
             unusable=tuple(self.unusable),
             invalid=tuple(self.invalid),
