@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -668,24 +667,6 @@ def test_revoke_and_reinstate(setup: Setup, capsys: pytest.CaptureFixture[str]) 
     assert (code, "--reinstate" in err) == (7, True)
     assert run(capsys, "committee", "grant", setup.committee, public, "-o", setup.grant,
                "--reinstate")[0] == 0  # fmt: skip
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_bar_only_on_a_terminal(
-    setup: Setup, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert main([os.fspath(a) for a in setup.screen("-q")]) == 0
-    shown = terminal.getvalue()
-    assert "\rscreening: 4/4 (100%)" in shown
-    assert "rows/s" in shown
-    assert "left" in shown
-    assert all(len(line) <= 80 for line in shown.replace("\r", "\n").splitlines())
 
 
 def test_report_text_cannot_rewrite_the_terminal(

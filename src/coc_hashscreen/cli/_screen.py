@@ -118,7 +118,8 @@ class ScreenDisplay:
         if self.mode == "json":
             sys.stderr.write(json.dumps(status.to_dict(), sort_keys=True) + "\n")
         elif self.mode == "bar":
-            sys.stderr.write("\r" + describe_status(status)[:79].ljust(79))
+            line = describe_status(status, first=not self.drawn)
+            sys.stderr.write("\r" + line[:79].ljust(79))
             self.drawn = True
         sys.stderr.flush()
 
@@ -128,12 +129,16 @@ class ScreenDisplay:
             sys.stderr.flush()
 
 
-def describe_status(status: ScreenStatus) -> str:
-    """One line for people: rows, identifiers, the cache's share and time left."""
+def describe_status(status: ScreenStatus, *, first: bool = False) -> str:
+    """One line for people: rows, identifiers, the cache's share and time left.
+
+    The *first* line announces the work: about how many identifiers, and
+    how long they will take.
+    """
     rows = f"{status.rows:,}" + (f"/{status.rows_total:,}" if status.rows_total else "")
     if status.done:
         head = f"screened {rows} rows: {status.hashed:,} identifiers"
-    elif status.hashed == 0 and status.expected is not None:
+    elif first and status.expected is not None:
         head = f"hashing ~{status.expected:,} identifiers of {rows} rows"
     else:
         expected = f"/~{status.expected:,}" if status.expected else ""
