@@ -211,7 +211,12 @@ class OrganizerHome:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Make *path* mode 0700 whatever the umask; a directory that exists is left as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        return
     path.chmod(0o700)
 
 
