@@ -22,14 +22,20 @@ from ..formats import (
     read_limited,
 )
 from ..organizer import (
+    EXPIRY_WARNING,
+    Filed,
     FileState,
+    HomeStatus,
+    OrganizerHome,
     OrganizerPaths,
     SeriesState,
+    add_files,
     change_organizer_passphrase,
     clear_match,
     default_cache_dir,
     forget_caches,
-    init_organizer,
+    home_status,
+    init_home,
     load_organizer_key,
     load_trust,
     pin_trust,
@@ -47,16 +53,22 @@ __all__ = ["add_parsers"]
 
 
 def _init(args: argparse.Namespace) -> int:
-    name = args.name or Path(args.dir).resolve().name
+    home = OrganizerHome.at(args.dir)
+    if args.dir is None and not args.name:
+        raise UsageError(
+            f"{PROG} organizer init: error: give --name (your event or team) when no DIR is "
+            "given; the committee sees it in your public key"
+        )
+    name = args.name or home.directory.resolve().name
     if not args.encrypt and (args.passphrase_fd is not None or args.passphrase_file):
         raise UsageError(
             f"{PROG} organizer init: error: --passphrase-fd and --passphrase-file need --encrypt"
         )
-    key_path = OrganizerPaths(Path(args.dir)).private_key
-    protection = new_protection(args, os.fspath(key_path)) if args.encrypt else None
-    keys = init_organizer(args.dir, name=name, suite=Suite(args.suite), protection=protection)
+    protection = new_protection(args, os.fspath(home.private_key)) if args.encrypt else None
+    keys = init_home(home.directory, name=name, suite=Suite(args.suite), protection=protection)
     if keys.restored:
         out("An earlier init was interrupted; restored the public key from the private key.")
+    out(f"Organizer directory: {os.fspath(home.directory)}")
     out(f"Organizer key pair for {name!r}:")
     out(f"  private key: {os.fspath(keys.private_path)} (never share it)")
     out(f"  public key:  {os.fspath(keys.public_path)} (send it to the committee)")
@@ -64,6 +76,73 @@ def _init(args: argparse.Namespace) -> int:
     if protection is not None:
         out("The private key is encrypted: screening asks for its passphrase.")
     return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    """File each trust file, list and grant in the organizer directory, verified."""
+    home = OrganizerHome.at(args.home)
+    passphrase = passphrase_source(args, os.fspath(home.private_key))
+    filed = add_files(home, args.files, fingerprint=args.fingerprint, passphrase=passphrase)
+    for item in filed:
+        out(_filed_line(item))
+        if item.first_pin:
+            out(
+                f"  First use of this committee: pinned generation {item.generation}, "
+                f"fingerprint {fingerprint(item.fingerprint)}. Compare it with the "
+                "fingerprint the committee published."
+            )
+    return EXIT_OK
+
+
+def _filed_line(item: Filed) -> str:
+    committee = safe(item.committee)
+    if item.kind == "trust":
+        what = f"trust file of {committee!r}, generation {item.generation}"
+    elif item.kind == "list":
+        what = f"list of {committee!r}, epoch {item.epoch} version {item.version}"
+    else:
+        what = f"grant of {committee!r} for epoch {item.epoch}"
+    until = f"valid until {item.expires_at:%Y-%m-%d}"
+    if not item.changed:
+        return f"Already here: the {what} ({until}); nothing changed."
+    return f"Added the {what} ({until}) as {os.fspath(item.path)}."
+
+
+def _status(args: argparse.Namespace) -> int:
+    status = home_status(OrganizerHome.at(args.home))
+    if args.format == "json":
+        out(json.dumps(status.to_dict(), indent=2, ensure_ascii=True))
+    else:
+        _status_table(status)
+    return EXIT_OK
+
+
+def _status_table(status: HomeStatus) -> None:
+    out(f"Organizer directory: {os.fspath(status.directory)}")
+    if status.key is not None:
+        locked = "encrypted" if status.key.encrypted else "not encrypted"
+        out(f"Key: {safe(status.key.name)!r}, {locked}")
+        out(f"  fingerprint: {fingerprint(status.key.key_id)}")
+    for c in status.committees:
+        out(f"Committee {safe(c.committee)!r} (series {c.series.hex()[:16]})")
+        out(f"  trust file: generation {c.trust_generation}, expires {c.trust_expires_at:%Y-%m-%d}")
+        if c.list_expires_at is not None:
+            out(
+                f"  list:       epoch {c.list_epoch}, version {c.list_version}, profile "
+                f"{c.list_profile}, valid until {c.list_expires_at:%Y-%m-%d}"
+            )
+        if c.grant_expires_at is not None:
+            out(f"  grant:      epoch {c.grant_epoch}, expires {c.grant_expires_at:%Y-%m-%d}")
+        out(f"  ready to screen: {'yes' if c.ready and status.key else 'no'}")
+        for problem in c.problems:
+            out(f"  - {safe(problem)}")
+    for problem in status.problems:
+        out(f"Problem: {safe(problem)}")
+    for warning in status.warnings:
+        out(f"Warning: {safe(warning)}", stream=sys.stderr)
+    if status.warnings:
+        days = EXPIRY_WARNING.days
+        out(f"(Warnings name what expires within {days} days.)", stream=sys.stderr)
 
 
 def _passphrase(args: argparse.Namespace) -> int:
@@ -400,17 +479,64 @@ def _add_trust_parsers(sub: Subparsers) -> None:
     p.set_defaults(func=_trust_forget)
 
 
+def _add_home_parsers(osub: Subparsers) -> None:
+    home_help = "the organizer directory (default: $COC_HASHSCREEN_HOME, else per user)"
+    p = osub.add_parser(
+        "add",
+        help="verify a trust file, list or grant and file it in the organizer directory",
+        description=(
+            "Verify each file, then file it where it belongs in the organizer directory: "
+            "trust files first (pinned on first use), then lists, then grants (which must "
+            "open with your key). A file already there is left as it is."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="a trust file, list or grant")
+    p.add_argument("--home", metavar="DIR", help=home_help)
+    p.add_argument(
+        "--fingerprint",
+        type=_fingerprint_argument,
+        metavar="FINGERPRINT",
+        help="the fingerprint the committee published, checked against each trust file",
+    )
+    add_passphrase_options(p)
+    p.set_defaults(func=_add)
+
+    p = osub.add_parser(
+        "status",
+        help="show what the organizer directory holds and what is missing",
+        description=(
+            "Show the organizer key and, per committee, its trust file, list and grant, "
+            "whether it is ready to screen, and what expires within 14 days."
+        ),
+    )
+    p.add_argument("--home", metavar="DIR", help=home_help)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_status)
+
+
 def add_parsers(sub: Subparsers) -> None:
     organizer = sub.add_parser(
         "organizer",
-        help="an organizer's key pair",
+        help="an organizer's key pair and directory",
         description="Commands for event organizers.",
     )
     osub = organizer.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=Parser
     )
-    p = osub.add_parser("init", help="create an organizer key pair")
-    p.add_argument("dir", help="directory for organizer.key and organizer.pub")
+    p = osub.add_parser(
+        "init",
+        help="create an organizer directory and its key pair",
+        description=(
+            "Create an organizer directory (default: $COC_HASHSCREEN_HOME, else your "
+            "per-user data directory) holding a new key pair; add the committee's files "
+            "to it with 'organizer add'."
+        ),
+    )
+    p.add_argument(
+        "dir",
+        nargs="?",
+        help="the organizer directory (default: $COC_HASHSCREEN_HOME, else per user)",
+    )
     p.add_argument("--name", help="your event or team (default: the directory's name)")
     p.add_argument(
         "--suite",
@@ -425,6 +551,7 @@ def add_parsers(sub: Subparsers) -> None:
     )
     add_passphrase_options(p)
     p.set_defaults(func=_init)
+    _add_home_parsers(osub)
 
     p = osub.add_parser("passphrase", help="add, change or remove the passphrase of organizer.key")
     p.add_argument("dir", help="the organizer directory, or its organizer.key")
