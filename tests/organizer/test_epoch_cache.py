@@ -272,7 +272,8 @@ def test_an_interrupted_run_keeps_what_it_finished(world: World, tmp_path: Path)
         raise KeyboardInterrupt
 
     screener = world.screener(cache_dir=cache_dir)
+    screener.chunk_size = 1
     with pytest.raises(KeyboardInterrupt):
-        screener.screen(records(), chunk_size=1)
+        screener.screen(records())
     _, calls, _ = _screen(world, cache_dir, RECORDS)
     assert calls < 6

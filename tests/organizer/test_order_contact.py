@@ -141,7 +141,9 @@ def test_a_shared_buyer_email_is_hashed_once(world: World) -> None:
         ScreenRecord(names=(f"Person {i}",), order_identifiers=(("email", "buyer@example.org"),))
         for i in range(10)
     ]
-    report = world.screener(hashing=HashingOptions(argon2=counter)).screen(records, chunk_size=3)
+    screener = world.screener(hashing=HashingOptions(argon2=counter))
+    screener.chunk_size = 3
+    report = screener.screen(records)
     assert counter.calls == report.identifiers_hashed == 11
 
 

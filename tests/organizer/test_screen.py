@@ -429,7 +429,8 @@ def test_one_argon2_call_per_distinct_identifier(world: World) -> None:
         *people,
     ]
     screener = world.screener(hashing=HashingOptions(argon2=counter))
-    report = screener.screen(records, chunk_size=16)
+    screener.chunk_size = 16
+    report = screener.screen(records)
     assert counter.calls == 100
     assert report.identifiers_hashed == 100
     assert report.records == report.screened == 151
@@ -440,16 +441,18 @@ def test_a_fingerprint_collision_never_moves_a_hit(
 ) -> None:
     # Every identifier gets the same fingerprint: the worst collision there is.
     monkeypatch.setattr(_Run, "_fingerprint", lambda self, key: 1)
-    report = world.screener().screen(
-        [{"github": "mallory"}, {"name": "Jane Doe"}, {"github": "mallory"}], chunk_size=1
-    )
+    screener = world.screener()
+    screener.chunk_size = 1
+    report = screener.screen([{"github": "mallory"}, {"name": "Jane Doe"}, {"github": "mallory"}])
     assert [m.index for m in report.matches] == [1, 3]
 
 
 def test_progress(world: World) -> None:
     seen: list[ScreenStatus] = []
     records = [{"name": f"Person {i}", "email": f"p{i}@example.org"} for i in range(50)]
-    world.screener().screen(records, chunk_size=16, progress=seen.append)
+    screener = world.screener()
+    screener.chunk_size = 16
+    screener.screen(records, progress=seen.append)
     # The first status comes once the first chunk is read, with an estimate.
     assert seen[0].rows == 16
     assert seen[0].rows_total == 50
@@ -464,7 +467,8 @@ def test_progress(world: World) -> None:
     assert last.from_cache == 0
     assert last.computing == 0
     seen.clear()
-    world.screener().screen(iter(records), chunk_size=32, progress=seen.append)
+    screener.chunk_size = 32
+    screener.screen(iter(records), progress=seen.append)
     assert seen[0].rows_total is None
     assert seen[-1].done
     assert seen[-1].rows == 50
@@ -497,11 +501,12 @@ def test_memory_stays_bounded_on_a_long_stream(world: World) -> None:
             yield {"name": f"Attendee Number{i}", "email": f"attendee{i}@example.org"}
 
     screener = world.screener()
+    screener.chunk_size = 512
 
     def peak(n: int) -> int:
         tracemalloc.start()
         try:
-            report = screener.screen(stream(n), chunk_size=512)
+            report = screener.screen(stream(n))
             _, top = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()

@@ -8,8 +8,8 @@ docs/organizer-guide.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -18,12 +18,15 @@ from ..formats import ListHeader
 
 __all__ = [
     "MAX_DETAILS",
+    "GoneMatch",
     "Hit",
     "InvalidValue",
     "ListInfo",
     "Match",
     "RecordRef",
     "ScreeningReport",
+    "SinceLast",
+    "merge_reports",
 ]
 
 # Rows not screened and identifiers that could not be read are listed up to
@@ -49,6 +52,8 @@ class Hit:
     # Another listed record has this name too (the hit names the most
     # severe): never cleared, so asking about one case cannot hide another.
     shared: bool = False
+    # The committee whose list it is on: a run may screen against several.
+    committee: str = ""
 
     def rank(self) -> tuple[int, int, str]:
         """Sort key: strong evidence first, then name-only, then the order's
@@ -63,6 +68,7 @@ class Hit:
             "case_ref": self.case_ref,
             **({"common_name": True} if self.common_name else {}),
             **({"shared": True} if self.shared else {}),
+            **({"committee": self.committee} if self.committee else {}),
         }
 
 
@@ -108,9 +114,17 @@ class RecordRef:
 
 @dataclass(frozen=True)
 class Match(RecordRef):
-    """A record with at least one identifier on the list."""
+    """A record with at least one identifier on the list.
+
+    *screened* is False when the row had no usable identifier of its own
+    and matched only through the order's contact.  *change* says how it
+    compares with the last run on the same input (`compare_runs`): "new",
+    "changed" or "unchanged"; None when there was no last run.
+    """
 
     hits: tuple[Hit, ...]
+    screened: bool = True
+    change: str | None = None
 
     @property
     def best(self) -> Hit:
@@ -153,6 +167,7 @@ class Match(RecordRef):
             "case_ref": self.case_ref,
             "needs_confirmation": self.needs_confirmation,
             "hits": [hit.to_dict() for hit in self.hits],
+            "change": self.change,
         }
         if self.passthrough:
             result["ref"] = self.passthrough
@@ -257,6 +272,14 @@ class ScreeningReport:
     dismissed: tuple[DismissedMatch, ...] = ()
     mixed_scripts: tuple[RecordRef, ...] = ()
     identifiers_from_cache: int = 0
+    # Further lists screened in the same run (`merge_reports`).
+    other_lists: tuple[ListInfo, ...] = ()
+    since: SinceLast | None = None
+
+    @property
+    def lists(self) -> tuple[ListInfo, ...]:
+        """Every list this run screened against, the first being ``list``."""
+        return (self.list, *self.other_lists)
 
     @property
     def unusable_count(self) -> int:
@@ -286,6 +309,8 @@ class ScreeningReport:
             "matches_on_unscreened_rows": self.unscreened_matches,
             "dismissed_matches": [d.to_dict() for d in self.dismissed],
             "mixed_script_rows": [r.row for r in self.mixed_scripts],
+            "lists": [info.to_dict() for info in self.lists],
+            "since_last_run": None if self.since is None else self.since.to_dict(),
         }
         if self.clear is not None:
             result["clear_rows"] = [r.row for r in self.clear]
@@ -294,3 +319,82 @@ class ScreeningReport:
         if any(r.line is not None for r in listed):
             result["row_lines"] = {str(r.row): r.line for r in listed if r.line is not None}
         return result
+
+
+@dataclass(frozen=True)
+class GoneMatch:
+    """A row that matched in the last run and does not now: left the input, or
+    no longer on a list.  Its row number is the last run's."""
+
+    row: int
+    case_refs: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "case_refs": list(self.case_refs), "statuses": list(self.statuses)}
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """How this run compares with the last one on the same input (`compare_runs`)."""
+
+    previous_at: datetime
+    previous_records: int
+    new_rows: int
+    changed_rows: int
+    gone_rows: int
+    gone_matches: tuple[GoneMatch, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_run": _iso(self.previous_at),
+            "previous_records": self.previous_records,
+            "new_rows": self.new_rows,
+            "changed_rows": self.changed_rows,
+            "gone_rows": self.gone_rows,
+            "gone_matches": [g.to_dict() for g in self.gone_matches],
+        }
+
+
+def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
+    """One report of one input screened against several lists.
+
+    Each hit names its committee; a row matched by several lists is one
+    match with every hit, strongest first.  The rows and what could not be
+    read are the input's, so they come from the first report.
+    """
+    first, *rest = reports
+    if not rest:
+        return first
+    by_index: dict[int, list[Match]] = {}
+    for report in reports:
+        for match in report.matches:
+            by_index.setdefault(match.index, []).append(match)
+    matches = tuple(
+        replace(
+            found[0],
+            hits=tuple(sorted(dict.fromkeys(h for m in found for h in m.hits), key=Hit.rank)),
+            screened=all(m.screened for m in found),
+        )
+        for _, found in sorted(by_index.items())
+    )
+    matched = set(by_index)
+    dismissed = {
+        d.index: d for r in reversed(reports) for d in r.dismissed if d.index not in matched
+    }
+    invalid = {(i.index, i.kind, i.rule): i for r in reversed(reports) for i in r.invalid}
+    mixed = {m.index: m for r in reports for m in r.mixed_scripts}
+    return replace(
+        first,
+        matches=matches,
+        identifiers_hashed=sum(r.identifiers_hashed for r in reports),
+        identifiers_from_cache=sum(r.identifiers_from_cache for r in reports),
+        unscreened_matches=sum(not m.screened for m in matches),
+        dismissed=tuple(d for _, d in sorted(dismissed.items())),
+        invalid=tuple(i for _, i in sorted(invalid.items()))[:MAX_DETAILS],
+        mixed_scripts=tuple(m for _, m in sorted(mixed.items()))[:MAX_DETAILS],
+        clear=None
+        if first.clear is None
+        else tuple(r for r in first.clear if r.index not in matched),
+        other_lists=tuple(info for r in rest for info in r.lists),
+    )

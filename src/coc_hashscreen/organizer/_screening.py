@@ -66,6 +66,7 @@ from ._cache import FileCache, sweep_caches
 from ._cleared import ClearedMatches
 from ._directory import load_organizer_key
 from ._fingerprints import FingerprintSet
+from ._history import RowDigests
 from ._progress import ScreenProgress, ScreenStatus, Tracker
 from ._records import ScreenRecord
 from ._results import (
@@ -160,6 +161,9 @@ class Screener:
         self.cleared = cleared if cleared is not None else ClearedMatches()
         self._key = key
         self._hashing = hashing
+        # Records normalized while the pool hashes the previous chunk; tests
+        # set it small to cross chunk boundaries.
+        self.chunk_size = CHUNK_SIZE
         # Fail now, not at the first record, if the budget cannot fit a call.
         worker_count(key.params, hashing)
 
@@ -251,7 +255,7 @@ class Screener:
         progress: ScreenProgress | None = None,
         total: int | None = None,
         include_clear: bool = False,
-        chunk_size: int = CHUNK_SIZE,
+        digests: RowDigests | None = None,
     ) -> ScreeningReport:
         """Screen *records* (dataclasses or dicts) and report who matched.
 
@@ -261,16 +265,18 @@ class Screener:
         second while hashing, and at the end; *total* (rows, for its
         estimates) defaults to ``len(records)`` when known.  A file cache
         is saved at the end, even when the run is interrupted: every entry
-        in it is a finished Argon2 output.
+        in it is a finished Argon2 output.  *digests*, if given, receives
+        each record's keyed digests, for `compare_runs` to tell what is new
+        since the last run.
         """
         if total is None and isinstance(records, Sized):
             total = len(records)
-        run = _Run(self, include_clear=include_clear)
+        run = _Run(self, include_clear=include_clear, digests=digests)
         version = self.hashed_list.header.version
         try:
             with KeyedHasher(self._key, version=version, options=self._hashing) as hasher:
                 tracker = Tracker(progress, hasher, total=total)
-                self._screen_chunks(run, hasher, tracker, enumerate(records, start=1), chunk_size)
+                self._screen_chunks(run, hasher, tracker, enumerate(records, start=1))
                 run.from_cache = hasher.counts.from_cache
             tracker.finish()
         finally:
@@ -284,8 +290,8 @@ class Screener:
         hasher: KeyedHasher,
         tracker: Tracker,
         numbered: Iterator[tuple[int, ScreenRecord | Mapping[str, Any]]],
-        chunk_size: int,
     ) -> None:
+        chunk_size = self.chunk_size
         # A small first chunk: the first estimate comes within a second.
         size = min(FIRST_CHUNK, chunk_size)
         previous: _Chunk | None = None
@@ -311,8 +317,9 @@ class Screener:
         if (entry.common_name or entry.shared) and self.info.profile == "v1":
             raise FormatError("a list entry carries a mark its list's profile does not have")
         return Hit(
-            kind, entry.status, entry.strength, entry.case_ref, entry.common_name, entry.shared
-        )
+            kind, entry.status, entry.strength, entry.case_ref, entry.common_name, entry.shared,
+            committee=self.info.committee,
+        )  # fmt: skip
 
 
 def _check_grant(grant: Grant, series: bytes, epoch: int, now: datetime) -> None:
@@ -332,8 +339,11 @@ def _check_grant(grant: Grant, series: bytes, epoch: int, now: datetime) -> None
 class _Run:
     """The state of one `Screener.screen` call."""
 
-    def __init__(self, screener: Screener, *, include_clear: bool) -> None:
+    def __init__(
+        self, screener: Screener, *, include_clear: bool, digests: RowDigests | None
+    ) -> None:
         self.screener = screener
+        self.digests = digests
         self.profile = screener.info.profile
         self.include_clear = include_clear
         self.fingerprint_key = os.urandom(16)
@@ -449,24 +459,32 @@ class _Run:
                 else:
                     self.hits[key] = hit
         for index, ref, keys, order in chunk.records:
-            self.records += 1
-            hits, dismissed = self._record_hits(keys, order)
-            if hits:
-                self.matches.append(Match(index, ref, hits))
-            elif dismissed:
-                refs = tuple(dict.fromkeys(hit.case_ref for hit in dismissed))
-                self.dismissed.append(DismissedMatch(index, ref, case_refs=refs))
-                continue
-            if not keys:
-                # Screened only through the order's contact, the person was
-                # not: listed as not screened, beside any order-contact match.
-                self.unscreened_matches += bool(hits)
-                if len(self.unusable) < MAX_DETAILS:
-                    self.unusable.append(RecordRef(index, ref))
-                else:
-                    self.unusable_omitted += 1
-            elif self.include_clear and not hits:
-                self.clear.append(RecordRef(index, ref))
+            self._record_done(index, ref, keys, order)
+
+    def _record_done(
+        self, index: int, ref: Mapping[str, Any], keys: list[tuple[str, str]],
+        order: list[tuple[str, str]],
+    ) -> None:  # fmt: skip
+        self.records += 1
+        if self.digests is not None:
+            self.digests.add(keys, order)
+        hits, dismissed = self._record_hits(keys, order)
+        if hits:
+            self.matches.append(Match(index, ref, hits, screened=bool(keys)))
+        elif dismissed:
+            refs = tuple(dict.fromkeys(hit.case_ref for hit in dismissed))
+            self.dismissed.append(DismissedMatch(index, ref, case_refs=refs))
+            return
+        if not keys:
+            # Screened only through the order's contact, the person was
+            # not: listed as not screened, beside any order-contact match.
+            self.unscreened_matches += bool(hits)
+            if len(self.unusable) < MAX_DETAILS:
+                self.unusable.append(RecordRef(index, ref))
+            else:
+                self.unusable_omitted += 1
+        elif self.include_clear and not hits:
+            self.clear.append(RecordRef(index, ref))
 
     def _record_hits(
         self, keys: list[tuple[str, str]], order: list[tuple[str, str]]
