@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,3 +177,163 @@ def test_the_first_progress_line_comes_within_a_second_on_a_pseudo_terminal(
         process.kill()
         process.wait()
         os.close(controller)
+
+
+# ---------------------------------------------------------------------------
+# new since last time
+
+
+def _json(capsys: pytest.CaptureFixture[str], setup: Setup, *extra: str) -> dict[str, Any]:
+    code, out, err = run(capsys, *setup.screen("--format", "json", *extra))
+    assert code == 0, err
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def test_a_second_run_says_what_is_new_changed_and_gone(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _json(capsys, setup)
+    assert first["since_last_run"] is None
+    assert {m["change"] for m in first["matches"]} == {None}
+    # A week later: Jane changed her e-mail, José left, Alice is as she was,
+    # and someone new registered with the listed e-mail address.
+    setup.csv.write_text(
+        "Name,Email,GitHub\nJane Doe,jane.doe@example.org,\nAlice,,@Mallory\n"
+        "J. M. Garcia,jose@example.org,\n",
+        encoding="utf-8",
+    )
+    history = setup.state.parent / "history" / "attendees.json"
+    after_first = history.read_bytes()
+    second = _json(capsys, setup)
+    changes = {m["row"]: m["change"] for m in second["matches"]}
+    assert changes == {2: "unchanged", 3: "new"}
+    since = second["since_last_run"]
+    # Jane is found again by her name: changed, not new.
+    assert (since["new_rows"], since["changed_rows"], since["gone_rows"]) == (1, 1, 2)
+    assert since["previous_records"] == 4
+    assert since["gone_matches"] == [{"row": 2, "case_refs": ["CASE-1"], "statuses": ["banned"]}]
+    # The same second run as a table leads with the new match, marked, and
+    # names the gone one.
+    history.write_bytes(after_first)
+    code, table, _ = run(capsys, *setup.screen())
+    assert code == 0
+    rows = [line for line in table.splitlines() if "CASE-" in line and line[:7].strip().isdigit()]
+    assert rows[0].split()[0] == "4"  # its line in the file
+    assert rows[0].endswith("NEW")
+    assert "1 new match(es), 0 changed, 1 gone" in table
+    assert "gone: row 2 of the last run (CASE-1)" in table
+    code, table, _ = run(capsys, *setup.screen())
+    assert "0 new match(es), 0 changed, 0 gone" in table  # nothing changed since
+
+
+def test_a_changed_match_is_marked_changed(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _json(capsys, setup)
+    # Alice adds the listed e-mail: the same person (her handle) matches more.
+    setup.csv.write_text(
+        "Name,Email,GitHub\nJane Doe,jane@example.org,\nJose Garcia,,\n"
+        "Alice,jose@example.org,@Mallory\n",
+        encoding="utf-8",
+    )
+    second = _json(capsys, setup)
+    changes = {m["row"]: m["change"] for m in second["matches"]}
+    assert changes[3] == "changed"
+    assert second["since_last_run"]["changed_rows"] == 1
+
+
+def test_history_names_and_no_history(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    _json(capsys, setup)
+    history = setup.state.parent / "history"
+    (path,) = history.iterdir()
+    assert path.name == "attendees.json"
+    assert path.stat().st_mode & 0o777 == 0o600
+    raw = path.read_bytes()
+    for value in ("Jane", "jane@example.org", "mallory", "Garcia", "garcia"):
+        assert value.encode() not in raw
+    # Another name starts afresh; --no-history neither reads nor writes.
+    assert _json(capsys, setup, "--history", "speakers")["since_last_run"] is None
+    assert _json(capsys, setup, "--no-history")["since_last_run"] is None
+    assert sorted(p.name for p in history.iterdir()) == ["attendees.json", "speakers.json"]
+    path.write_bytes(b"{damaged")
+    code, _, err = run(capsys, *setup.screen())
+    assert code == 0
+    assert "history could not be read" in err
+
+
+# ---------------------------------------------------------------------------
+# several committees in one run, and the organizer directory
+
+
+def _second_committee(
+    setup: Setup, capsys: pytest.CaptureFixture[str], key: Path
+) -> tuple[Path, Path, Path]:
+    other = setup.tmp / "global"
+    assert run(capsys, "committee", "init", other, "--name", "Global Committee")[0] == 0
+    assert run(capsys, "committee", "add", other, "--status", "flagged", "--email",
+               "jane@example.org", "--case-ref", "G-1")[0] == 0  # fmt: skip
+    assert run(capsys, "committee", "add", other, "--status", "banned", "--github",
+               "mallory", "--case-ref", "G-2")[0] == 0  # fmt: skip
+    listed, grant = setup.tmp / "global.list", setup.tmp / "global.grant"
+    assert run(capsys, "committee", "publish", other, "-o", listed, "--kdf", "test-only")[0] == 0
+    assert run(capsys, "committee", "grant", other, key, "-o", grant)[0] == 0
+    return listed, grant, other / "committee.trust"
+
+
+def test_several_committees_in_one_run(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    listed, grant, trust = _second_committee(setup, capsys, setup.organizer / "organizer.pub")
+    argv = [*setup.screen("--format", "json"), "--list", listed, "--grant", grant,
+            "--trust", trust]  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    report = json.loads(out)
+    assert [info["committee"] for info in report["lists"]] == ["CLI Committee", "Global Committee"]
+    by_row = {m["row"]: m for m in report["matches"]}
+    assert {h["committee"] for h in by_row[1]["hits"]} == {"Global Committee"}
+    alice = {(h["committee"], h["case_ref"]) for h in by_row[3]["hits"]}
+    assert alice == {("CLI Committee", "CASE-2"), ("Global Committee", "G-2")}
+    assert by_row[3]["status"] == "banned"  # the more severe of the two, first
+    code, table, _ = run(capsys, *[a for a in argv if a not in ("--format", "json")])
+    assert "on the list of CLI Committee, Global Committee" in table
+    assert table.count("List: ") == 2
+
+
+def test_mismatched_path_options_are_one_line(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *setup.screen(), "--list", setup.listed)
+    assert code == 2
+    assert "one --list, --grant and --trust per committee" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "screen", setup.csv, "--state", setup.state)
+    assert code == 2
+    assert "--state goes with --list" in err
+
+
+def test_screen_with_the_organizer_directory_alone(
+    setup: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    home = tmp_path / "home"
+    monkeypatch.setenv("COC_HASHSCREEN_HOME", os.fspath(home))
+    assert run(capsys, "organizer", "init", "--name", "Home Conf")[0] == 0
+    pub = home / "organizer.pub"
+    grant = tmp_path / "home.grant"
+    assert run(capsys, "committee", "grant", setup.committee, pub, "-o", grant)[0] == 0
+    listed, other_grant, other_trust = _second_committee(setup, capsys, pub)
+    code, _, err = run(capsys, "organizer", "add", setup.trust, setup.listed, grant,
+                       other_trust, listed, other_grant)  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(capsys, "screen", setup.csv, "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert sorted(info["committee"] for info in report["lists"]) == [
+        "CLI Committee", "Global Committee",
+    ]  # fmt: skip
+    assert len(list((home / "cache").glob("*.cache"))) == 2
+    assert [p.name for p in (home / "history").iterdir()] == ["attendees.json"]
+    code, out, _ = run(capsys, "screen", setup.csv, "--format", "json")
+    assert json.loads(out)["identifiers_from_cache"] > 0
+    code, out, _ = run(capsys, "organizer", "forget-cache", "--home", home)
+    assert "Removed 2 Argon2 cache file(s)" in out

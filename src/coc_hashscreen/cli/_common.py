@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Final, NoReturn, TextIO, TypeAlias
 from .. import errors
 from ..core import KINDS, Identifier, check_text, escape_unsafe, fingerprint
 from ..formats import TrustFile, write_atomic
-from ..organizer import COLUMN_KINDS, FileState, load_trust, pin_trust
+from ..organizer import COLUMN_KINDS, FileState, ScreenStatus, load_trust, pin_trust
 
 __all__ = [
     "EXIT_CODES",
@@ -31,12 +32,14 @@ __all__ = [
     "Handler",
     "Parser",
     "ProgressBar",
+    "ScreenDisplay",
     "Subparsers",
     "UsageError",
     "add_identifier_options",
     "check_arguments",
     "column",
     "day",
+    "describe_status",
     "duration",
     "first_use",
     "identifiers",
@@ -287,3 +290,61 @@ def duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class ScreenDisplay:
+    """Live progress on stderr: a line redrawn on a terminal, or JSON lines.
+
+    ``--progress auto`` draws only on a terminal (nothing on a pipe);
+    ``json`` writes one `ScreenStatus` object per line for tools that drive
+    the command line; ``off`` writes nothing.
+    """
+
+    def __init__(self, mode: str, *, terminal: bool, label: str = "") -> None:
+        self.mode = mode if mode != "auto" else ("bar" if terminal else "off")
+        self.label = label
+        self.drawn = False
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace, *, label: str = "") -> ScreenDisplay:
+        mode = "off" if args.quiet and args.progress == "auto" else args.progress
+        return cls(mode, terminal=sys.stderr.isatty(), label=label)
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+    def __call__(self, status: ScreenStatus) -> None:
+        if self.mode == "json":
+            document = {**status.to_dict(), **({"list": self.label[:-2]} if self.label else {})}
+            sys.stderr.write(json.dumps(document, sort_keys=True) + "\n")
+        elif self.mode == "bar":
+            line = safe(self.label) + describe_status(status, first=not self.drawn)
+            sys.stderr.write("\r" + line[:79].ljust(79))
+            self.drawn = True
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def describe_status(status: ScreenStatus, *, first: bool = False) -> str:
+    """One line for people: rows, identifiers, the cache's share and time left.
+
+    The *first* line announces the work: about how many identifiers, and
+    how long they will take.
+    """
+    rows = f"{status.rows:,}" + (f"/{status.rows_total:,}" if status.rows_total else "")
+    if status.done:
+        head = f"screened {rows} rows: {status.hashed:,} identifiers"
+    elif first and status.expected is not None:
+        head = f"hashing ~{status.expected:,} identifiers of {rows} rows"
+    else:
+        expected = f"/~{status.expected:,}" if status.expected else ""
+        head = f"{rows} rows, {status.hashed:,}{expected} identifiers"
+    cached = f", {status.from_cache:,} from cache" if status.from_cache else ""
+    left = status.seconds_left
+    eta = f", about {duration(left)} left" if left is not None and not status.done else ""
+    return head + cached + eta

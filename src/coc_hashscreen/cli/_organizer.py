@@ -404,9 +404,15 @@ def _add_clear_parsers(osub: Subparsers) -> None:
 
 
 def _forget_cache(args: argparse.Namespace) -> int:
-    directory = default_cache_dir(state(args).path)
-    removed = forget_caches(directory)
-    out(f"Removed {removed} Argon2 cache file(s) from {os.fspath(directory)}.")
+    if args.state or args.home:
+        directories = [
+            default_cache_dir(args.state) if args.state else OrganizerHome.at(args.home).cache_dir
+        ]
+    else:  # both places a screening may have kept one
+        directories = [default_cache_dir(state(args).path), OrganizerHome.at().cache_dir]
+    for directory in directories:
+        removed = forget_caches(directory)
+        out(f"Removed {removed} Argon2 cache file(s) from {os.fspath(directory)}.")
     return EXIT_OK
 
 
@@ -420,7 +426,9 @@ def _add_cache_parser(osub: Subparsers) -> None:
             "epoch ends or its grant expires."
         ),
     )
-    p.add_argument("--state", metavar="STATE", help="state file (default: per user)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--home", metavar="DIR", help="only the organizer directory DIR's cache")
+    where.add_argument("--state", metavar="STATE", help="only the cache beside this state file")
     p.set_defaults(func=_forget_cache)
 
 

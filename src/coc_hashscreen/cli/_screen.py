@@ -3,44 +3,55 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
-from ..core import HashingOptions
+from ..core import HashingOptions, HpkePrivateKey
 from ..errors import EmptyInput, InputError
 from ..formats import write_atomic
 from ..organizer import (
     COLUMN_KINDS,
     CsvSource,
+    FileState,
+    HistoryFile,
+    OrganizerHome,
+    RowDigests,
     Screener,
     ScreenerOptions,
     ScreeningReport,
-    ScreenStatus,
+    ScreenSources,
     annotate_csv,
     annotate_xlsx,
+    compare_runs,
     default_cache_dir,
+    history_name,
     load_organizer_key,
     load_trust,
+    merge_reports,
     read_input,
     report_to_csv,
     report_to_json,
     report_to_table,
+    row_digest_key,
+    screen_sources,
 )
 from ._common import (
     EXIT_MATCH,
     EXIT_OK,
+    PROG,
+    ScreenDisplay,
     Subparsers,
+    UsageError,
     column,
-    duration,
     first_use,
     info,
     out,
     positive,
     safe,
-    state,
     write_output,
 )
 from ._passphrase import add_passphrase_options, passphrase_source
@@ -53,31 +64,18 @@ _FORMATS = {"table": report_to_table, "json": report_to_json, "csv": report_to_c
 def _screen(args: argparse.Namespace) -> int:
     if args.annotate is not None and _same_file(args.annotate, args.input):
         raise InputError("--annotate would overwrite INPUT; name a new file for the annotated copy")
-    store = state(args)
-    trust = load_trust(args.trust)
-    new = store.get(trust.series) is None
-    hashing = HashingOptions(workers=args.workers, memory_budget=args.memory_budget * 2**20)
-    screener = Screener.load(
-        hashed_list=args.list,
-        grant=args.grant,
-        organizer_key=load_organizer_key(
-            args.key, passphrase=passphrase_source(args, f"the organizer key {args.key}")
-        ),
-        trust=trust,
-        options=ScreenerOptions(
-            state=store,
-            hashing=hashing,
-            cache_dir=None if args.no_cache else default_cache_dir(store.path),
-        ),
+    sources = _sources(args)
+    key_path = sources[0].organizer_key
+    organizer_key = load_organizer_key(
+        key_path, passphrase=passphrase_source(args, f"the organizer key {key_path}")
     )
-    if new:
-        first_use(args, trust)
-    if screener.file_cache is not None:
-        for warning in screener.file_cache.warnings:
-            info(args, f"Warning: {warning}")
+    screeners = [_load(args, source, organizer_key) for source in sources]
     # Annotating needs every row's result, the clear ones too.
     include_clear = args.include_clear or args.annotate is not None
-    report, annotated = _screen_input(args, screener, include_clear=include_clear)
+    digests = None if args.no_history else RowDigests(row_digest_key(organizer_key))
+    report, annotated = _screen_input(args, screeners, include_clear=include_clear, digests=digests)
+    if digests is not None:
+        report = _compare_with_last_run(args, sources[0], report, digests)
     if annotated is not None:
         write_atomic(args.annotate, annotated, private=True)
         info(args, f"input with results written to {args.annotate}")
@@ -93,60 +91,74 @@ def _screen(args: argparse.Namespace) -> int:
     return EXIT_MATCH if args.fail_on_match and report.matches else EXIT_OK
 
 
-class ScreenDisplay:
-    """Live progress on stderr: a line redrawn on a terminal, or JSON lines.
-
-    ``--progress auto`` draws only on a terminal (nothing on a pipe);
-    ``json`` writes one `ScreenStatus` object per line for tools that drive
-    the command line; ``off`` writes nothing.
-    """
-
-    def __init__(self, mode: str, *, terminal: bool) -> None:
-        self.mode = mode if mode != "auto" else ("bar" if terminal else "off")
-        self.drawn = False
-
-    @classmethod
-    def for_args(cls, args: argparse.Namespace) -> ScreenDisplay:
-        mode = "off" if args.quiet and args.progress == "auto" else args.progress
-        return cls(mode, terminal=sys.stderr.isatty())
-
-    @property
-    def enabled(self) -> bool:
-        return self.mode != "off"
-
-    def __call__(self, status: ScreenStatus) -> None:
-        if self.mode == "json":
-            sys.stderr.write(json.dumps(status.to_dict(), sort_keys=True) + "\n")
-        elif self.mode == "bar":
-            line = describe_status(status, first=not self.drawn)
-            sys.stderr.write("\r" + line[:79].ljust(79))
-            self.drawn = True
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+_PATH_OPTIONS = ("list", "grant", "trust")
 
 
-def describe_status(status: ScreenStatus, *, first: bool = False) -> str:
-    """One line for people: rows, identifiers, the cache's share and time left.
+def _sources(args: argparse.Namespace) -> tuple[ScreenSources, ...]:
+    """The lists to screen against: the path options' (in the order given), else every
+    committee ready in the organizer directory."""
+    given = {name: getattr(args, name) or [] for name in _PATH_OPTIONS}
+    if not any(given.values()) and args.key is None:
+        if args.state is not None:
+            raise UsageError(
+                f"{PROG} screen: error: --state goes with --list, --grant, --key and --trust; "
+                "an organizer directory keeps its own state"
+            )
+        return screen_sources(OrganizerHome.at(args.home))
+    counts = {len(paths) for paths in given.values()}
+    if args.home is not None or args.key is None or len(counts) != 1 or 0 in counts:
+        raise UsageError(
+            f"{PROG} screen: error: give either the organizer directory (--home, or none for "
+            "the default) or --key with one --list, --grant and --trust per committee"
+        )
+    state_path = FileState(args.state).path if args.state else FileState().path
+    return tuple(
+        ScreenSources(committee="", series=b"", trust=Path(trust), hashed_list=Path(listed),
+                      grant=Path(grant), organizer_key=Path(args.key), state=state_path)
+        for listed, grant, trust in zip(given["list"], given["grant"], given["trust"], strict=True)
+    )  # fmt: skip
 
-    The *first* line announces the work: about how many identifiers, and
-    how long they will take.
-    """
-    rows = f"{status.rows:,}" + (f"/{status.rows_total:,}" if status.rows_total else "")
-    if status.done:
-        head = f"screened {rows} rows: {status.hashed:,} identifiers"
-    elif first and status.expected is not None:
-        head = f"hashing ~{status.expected:,} identifiers of {rows} rows"
-    else:
-        expected = f"/~{status.expected:,}" if status.expected else ""
-        head = f"{rows} rows, {status.hashed:,}{expected} identifiers"
-    cached = f", {status.from_cache:,} from cache" if status.from_cache else ""
-    left = status.seconds_left
-    eta = f", about {duration(left)} left" if left is not None and not status.done else ""
-    return head + cached + eta
+
+def _load(
+    args: argparse.Namespace, source: ScreenSources, organizer_key: HpkePrivateKey
+) -> Screener:
+    """A screener for one committee's list, verified against its own trust and state."""
+    store = FileState(source.state)
+    trust = load_trust(source.trust)
+    new = store.get(trust.series) is None
+    hashing = HashingOptions(workers=args.workers, memory_budget=args.memory_budget * 2**20)
+    screener = Screener.load(
+        hashed_list=source.hashed_list,
+        grant=source.grant,
+        organizer_key=organizer_key,
+        trust=trust,
+        options=ScreenerOptions(
+            state=store,
+            hashing=hashing,
+            cache_dir=None if args.no_cache else default_cache_dir(store.path),
+        ),
+    )
+    if new:
+        first_use(args, trust)
+    if screener.file_cache is not None:
+        for warning in screener.file_cache.warnings:
+            info(args, f"Warning: {warning}")
+    return screener
+
+
+def _compare_with_last_run(
+    args: argparse.Namespace, source: ScreenSources, report: ScreeningReport, digests: RowDigests
+) -> ScreeningReport:
+    """The report with what changed since the last run on this input; this run remembered."""
+    history = HistoryFile(
+        Path(source.state).parent / "history", args.history or history_name(args.input)
+    )
+    previous, warning = history.load()
+    if warning is not None:
+        info(args, f"Warning: {warning}")
+    report, memory = compare_runs(report, digests, previous, now=datetime.now(UTC))
+    history.save(memory)
+    return report
 
 
 def _nobody_screened(records: int, *, json_input: bool) -> str:
@@ -174,9 +186,14 @@ def _column_mapping(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 def _screen_input(
-    args: argparse.Namespace, screener: Screener, *, include_clear: bool
+    args: argparse.Namespace,
+    screeners: Sequence[Screener],
+    *,
+    include_clear: bool,
+    digests: RowDigests | None,
 ) -> tuple[ScreeningReport, bytes | None]:
-    """The report on INPUT, and the annotated copy when --annotate asks for one."""
+    """The report on INPUT against every list, and the annotated copy when --annotate
+    asks for one."""
     with read_input(
         args.input,
         columns=_column_mapping(args) or None,
@@ -195,17 +212,25 @@ def _screen_input(
         for warning in source.plan.warnings:
             # Even with --quiet: a column the screening misses is a person missed.
             out(f"Warning: {safe(warning)}", stream=sys.stderr)
-        display = ScreenDisplay.for_args(args)
-        total = source.count() if display.enabled else None
-        try:
-            report = screener.screen(
-                source.records(keep=args.keep_column or ()),
-                progress=display,
-                total=total,
-                include_clear=include_clear,
-            )
-        finally:
-            display.close()
+        reports = []
+        for number, screener in enumerate(screeners):
+            label = f"{screener.info.committee}: " if len(screeners) > 1 else ""
+            display = ScreenDisplay.for_args(args, label=label)
+            total = source.count() if display.enabled else None
+            try:
+                reports.append(
+                    screener.screen(
+                        source.records(keep=args.keep_column or ()),
+                        progress=display,
+                        total=total,
+                        include_clear=include_clear,
+                        # The rows are the input's: digested once.
+                        digests=digests if number == 0 else None,
+                    )
+                )
+            finally:
+                display.close()
+        report = merge_reports(reports)
         if args.annotate is None or not isinstance(source, CsvSource):
             return report, None
         write = annotate_xlsx if _is_xlsx(args.annotate) else _annotate_csv_bytes
@@ -249,20 +274,32 @@ def add_parser(sub: Subparsers) -> None:
         metavar="INPUT",
         help="attendee or speaker list: CSV, XLSX, XLS or ODS, or a platform's JSON export",
     )
-    p.add_argument("--list", required=True, metavar="LIST", help="the committee's hashed list")
-    p.add_argument("--grant", required=True, metavar="GRANT", help="your grant for its epoch")
     p.add_argument(
-        "--key",
-        required=True,
-        metavar="ORGANIZER_PRIVATE_KEY",
-        help="your organizer.key (or the directory holding it)",
+        "--home",
+        metavar="DIR",
+        help="organizer directory holding the key, trust files, grants and lists "
+        "('organizer init', 'organizer add'); the default when no --list is given",
+    )
+    p.add_argument(
+        "--list",
+        action="append",
+        metavar="LIST",
+        help="a committee's hashed list, instead of the organizer directory (repeatable: one "
+        "per committee, each with its --grant and --trust in the same order)",
+    )
+    p.add_argument(
+        "--grant", action="append", metavar="GRANT", help="your grant for the list's epoch"
+    )
+    p.add_argument(
+        "--key", metavar="ORGANIZER_PRIVATE_KEY", help="your organizer.key (or its directory)"
     )
     add_passphrase_options(p)
-    p.add_argument("--trust", required=True, metavar="TRUST", help="the committee's trust file")
+    p.add_argument("--trust", action="append", metavar="TRUST", help="the committee's trust file")
     p.add_argument(
         "--state",
         metavar="STATE",
-        help="state file for rollback protection (default: per-user state dir)",
+        help="with --list: state file for rollback protection (default: per-user state dir); "
+        "the Argon2 cache and run history live beside it",
     )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("-o", "--output", metavar="OUT", help="write the report here (mode 0600)")
@@ -322,6 +359,15 @@ def add_parser(sub: Subparsers) -> None:
         action="store_true",
         help="neither use nor keep the Argon2 cache of this epoch (kept encrypted beside "
         "the state; 'organizer forget-cache' wipes it)",
+    )
+    p.add_argument(
+        "--history",
+        metavar="NAME",
+        help="compare with the last run of this name and mark what is new (default: the "
+        "input's file name without dates or numbers)",
+    )
+    p.add_argument(
+        "--no-history", action="store_true", help="neither compare with nor record this run"
     )
     p.add_argument(
         "--progress",

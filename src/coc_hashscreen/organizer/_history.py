@@ -60,30 +60,46 @@ def _mac(key: bytes, label: bytes, items: Iterable[tuple[str, str]]) -> bytes:
 
 
 class RowDigests:
-    """A run's (identity, content) digests, one pair per record in input order: 24 bytes each."""
+    """A run's digests, one triple per record in input order: 36 bytes each.
+
+    *identity* is the row's first identifier in `_IDENTITY_ORDER`;
+    *secondary* its name (or its second identifier), so that a row whose
+    e-mail address changed is found again by its name; *content* covers
+    every identifier of the row and of its order.
+    """
+
+    _SIZE: Final = 3 * DIGEST_SIZE
 
     def __init__(self, key: bytes) -> None:
         self._key = key
         self._data = bytearray()
 
     def __len__(self) -> int:
-        return len(self._data) // (2 * DIGEST_SIZE)
+        return len(self._data) // self._SIZE
 
     def add(self, own: Sequence[tuple[str, str]], order: Sequence[tuple[str, str]]) -> None:
         ranked = sorted(own, key=lambda key: (_IDENTITY_ORDER.index(key[0]), key[1]))
         content = _mac(self._key, b"content", [*sorted(own), ("order", ""), *sorted(order)])
+        names = [key for key in ranked[1:] if key[0] == "name"]
+        second = (names or ranked[1:] or ranked)[:1]
         # A row with nothing of its own is known by its content alone.
         identity = _mac(self._key, b"identity", ranked[:1]) if ranked else content
-        self._data += identity + content
+        secondary = _mac(self._key, b"identity", second) if ranked else content
+        self._data += identity + secondary + content
 
-    def at(self, index: int) -> tuple[bytes, bytes]:
-        """The digests of record *index* (1-based, as in the report)."""
-        start = (index - 1) * 2 * DIGEST_SIZE
-        pair = bytes(self._data[start : start + 2 * DIGEST_SIZE])
-        return pair[:DIGEST_SIZE], pair[DIGEST_SIZE:]
+    def at(self, index: int) -> tuple[bytes, bytes, bytes]:
+        """The (identity, secondary, content) digests of record *index* (1-based)."""
+        start = (index - 1) * self._SIZE
+        triple = bytes(self._data[start : start + self._SIZE])
+        return (
+            triple[:DIGEST_SIZE],
+            triple[DIGEST_SIZE : 2 * DIGEST_SIZE],
+            triple[2 * DIGEST_SIZE :],
+        )
 
-    def pairs(self) -> dict[bytes, bytes]:
-        return dict(self.at(index) for index in range(1, len(self) + 1))
+    def rows(self) -> dict[bytes, tuple[bytes, bytes]]:
+        """identity -> (secondary, content), for every record."""
+        return {i: (s, c) for i, s, c in (self.at(n) for n in range(1, len(self) + 1))}
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,8 @@ class RunMemory:
 
     at: datetime
     records: int
-    rows: dict[bytes, bytes]
+    # identity -> (secondary, content)
+    rows: dict[bytes, tuple[bytes, bytes]]
     matches: dict[bytes, MatchMemory]
 
     def to_bytes(self) -> bytes:
@@ -111,7 +128,7 @@ class RunMemory:
             "format": HISTORY_FORMAT,
             "at": self.at.astimezone(UTC).isoformat(),
             "records": self.records,
-            "rows": b"".join(i + c for i, c in self.rows.items()).hex(),
+            "rows": b"".join(i + s + c for i, (s, c) in self.rows.items()).hex(),
             "matches": [
                 {
                     "identity": identity.hex(),
@@ -132,9 +149,9 @@ class RunMemory:
             if document["format"] != HISTORY_FORMAT:
                 raise FormatError("a history file of a format this version does not read")
             raw = bytes.fromhex(document["rows"])
-            step = 2 * DIGEST_SIZE
-            rows = {raw[i : i + DIGEST_SIZE]: raw[i + DIGEST_SIZE : i + step]
-                    for i in range(0, len(raw), step)}  # fmt: skip
+            d = DIGEST_SIZE
+            rows = {raw[i : i + d]: (raw[i + d : i + 2 * d], raw[i + 2 * d : i + 3 * d])
+                    for i in range(0, len(raw), 3 * d)}  # fmt: skip
             matches = {
                 bytes.fromhex(m["identity"]): MatchMemory(
                     bytes.fromhex(m["digest"]),
@@ -156,6 +173,45 @@ def _match_digest(content: bytes, match: Match) -> bytes:
     return hashlib.sha256(content + "\x02".join(hits).encode()).digest()[:DIGEST_SIZE]
 
 
+def _matched_rows(
+    rows: dict[bytes, tuple[bytes, bytes]], previous: RunMemory
+) -> dict[bytes, bytes]:
+    """Each row's identity last time: its own, else that of the last run's row with the
+    same secondary digest (the e-mail address changed, the name did not)."""
+    by_secondary: dict[bytes, bytes] = {}
+    for earlier, (secondary, _) in previous.rows.items():
+        by_secondary.setdefault(secondary, earlier)
+    found: dict[bytes, bytes] = {}
+    for identity, (secondary, _) in rows.items():
+        before = identity if identity in previous.rows else by_secondary.get(secondary)
+        if before is not None:
+            found[identity] = before
+    return found
+
+
+def _since(
+    rows: dict[bytes, tuple[bytes, bytes]],
+    found: dict[bytes, bytes],
+    previous: RunMemory,
+    matched_before: set[bytes],
+) -> SinceLast:
+    still = set(found.values())
+    return SinceLast(
+        previous_at=previous.at,
+        previous_records=previous.records,
+        new_rows=len(rows) - len(found),
+        changed_rows=sum(
+            previous.rows[before][1] != rows[identity][1] for identity, before in found.items()
+        ),
+        gone_rows=sum(before not in still for before in previous.rows),
+        gone_matches=tuple(
+            GoneMatch(m.row, m.case_refs, m.statuses)
+            for before, m in sorted(previous.matches.items(), key=lambda item: item[1].row)
+            if before not in matched_before
+        ),
+    )
+
+
 def compare_runs(
     report: ScreeningReport,
     digests: RowDigests,
@@ -165,11 +221,13 @@ def compare_runs(
 ) -> tuple[ScreeningReport, RunMemory]:
     """*report* with each match's change since *previous* and a `SinceLast`
     summary; and what to remember of this run for the next."""
-    rows = digests.pairs()
+    rows = digests.rows()
+    found = _matched_rows(rows, previous) if previous is not None else {}
     remembered: dict[bytes, MatchMemory] = {}
+    matched_before: set[bytes] = set()
     matches: list[Match] = []
     for match in report.matches:
-        identity, content = digests.at(match.index)
+        identity, _, content = digests.at(match.index)
         memory = MatchMemory(
             _match_digest(content, match), match.row,
             tuple(dict.fromkeys(h.case_ref for h in match.hits)),
@@ -178,31 +236,16 @@ def compare_runs(
         remembered.setdefault(identity, memory)
         change = None
         if previous is not None:
-            before = previous.matches.get(identity)
+            before = previous.matches.get(found.get(identity, b""))
+            if before is not None:
+                matched_before.add(found[identity])
             change = (
                 "new" if before is None
                 else "changed" if before.digest != memory.digest
                 else "unchanged"
             )  # fmt: skip
         matches.append(replace(match, change=change))
-    since = None
-    if previous is not None:
-        gone = tuple(
-            GoneMatch(m.row, m.case_refs, m.statuses)
-            for identity, m in sorted(previous.matches.items(), key=lambda item: item[1].row)
-            if identity not in remembered
-        )
-        since = SinceLast(
-            previous_at=previous.at,
-            previous_records=previous.records,
-            new_rows=sum(identity not in previous.rows for identity in rows),
-            changed_rows=sum(
-                identity in previous.rows and previous.rows[identity] != content
-                for identity, content in rows.items()
-            ),
-            gone_rows=sum(identity not in rows for identity in previous.rows),
-            gone_matches=gone,
-        )
+    since = None if previous is None else _since(rows, found, previous, matched_before)
     annotated = replace(report, matches=tuple(matches), since=since)
     return annotated, RunMemory(now, report.records, rows, remembered)
 

@@ -14,7 +14,7 @@ import json
 from typing import Final
 
 from ..core import Strength
-from ._results import MAX_DETAILS, RecordRef, ScreeningReport
+from ._results import MAX_DETAILS, Match, RecordRef, ScreeningReport
 
 __all__ = ["report_to_csv", "report_to_json", "report_to_table", "safe_cell"]
 
@@ -67,14 +67,20 @@ def report_to_csv(report: ScreeningReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     # "line" after the columns earlier releases wrote, so their positions hold.
     header = ["row", "result", "status", "strength", "needs_confirmation", "matched",
-              "case_ref", "other_case_refs", "note", "line", *extra_keys]  # fmt: skip
+              "case_ref", "other_case_refs", "note", "line", "change", "committees",
+              *extra_keys]  # fmt: skip
     # Header cells too: passed-through keys come from the input.
     writer.writerow([safe_cell(cell) for cell in header])
     for ref, cells in rows:
         note = "; ".join(notes.get(ref.row, []))
         if cells[0] == "not screened":
             note = "no usable identifier" + (f" ({note})" if note else "")
-        line = [ref.row, *cells, note, ref.line or "", *(ref.ref.get(k, "") for k in extra_keys)]
+        change, committees = "", ""
+        if isinstance(ref, Match):
+            change = ref.change or ""
+            committees = "; ".join(dict.fromkeys(hit.committee for hit in ref.hits))
+        line = [ref.row, *cells, note, ref.line or "", change, committees,
+                *(ref.ref.get(k, "") for k in extra_keys)]  # fmt: skip
         writer.writerow([safe_cell(cell) for cell in line])
     if report.unusable_omitted:
         # Never dropped silently: a last line says how many are not listed.
@@ -101,12 +107,43 @@ def _row_heading(report: ScreeningReport) -> str:
     return "line" if all(m.line is not None for m in report.matches) else "row"
 
 
+_CHANGE_ORDER: Final = {"new": 0, "changed": 1, "unchanged": 2, None: 3}
+
+
+def _since_lines(report: ScreeningReport) -> list[str]:
+    """What changed since the last run on this input, when there was one."""
+    since = report.since
+    if since is None:
+        return []
+    changes = [m.change for m in report.matches]
+    lines = [
+        f"Since the last run ({since.previous_at:%Y-%m-%d %H:%M} UTC, "
+        f"{since.previous_records:,} rows): {since.new_rows:,} new row(s), "
+        f"{since.changed_rows:,} changed, {since.gone_rows:,} gone; "
+        f"{changes.count('new'):,} new match(es), {changes.count('changed'):,} changed, "
+        f"{len(since.gone_matches):,} gone."
+    ]
+    for gone in since.gone_matches[:10]:
+        lines.append(
+            f"  gone: row {gone.row} of the last run ({', '.join(gone.case_refs)}) no longer "
+            "matches or is no longer in the input"
+        )
+    if len(since.gone_matches) > 10:
+        lines.append(f"  and {len(since.gone_matches) - 10:,} more gone (--format json lists them)")
+    return lines
+
+
 def _match_lines(report: ScreeningReport) -> list[str]:
-    """The table's matches: one line each, then its other hits, then the footnotes due."""
+    """The table's matches: one line each, then its other hits, then the footnotes due.
+
+    After an earlier run on the same input, new matches come first, then
+    changed ones, each marked."""
     heading = _row_heading(report)
     lines = [f"{heading:>7}  {'status':<8} {'strength':<14} {'matched':<19} case ref"]
     shown: set[Strength] = set()  # the classes the table shows, for their footnotes
-    for match in report.matches:
+    several = len(report.lists) > 1
+    ordered = sorted(report.matches, key=lambda m: (_CHANGE_ORDER[m.change], m.index))
+    for match in ordered:
         shown.add(match.strength)
         strength = match.strength.value + ("*" if match.needs_confirmation else "")
         matched = ", ".join(match.matched)
@@ -115,7 +152,12 @@ def _match_lines(report: ScreeningReport) -> list[str]:
             f"{match.label if heading == 'line' else match.row:>7}  "
             f"{match.status.value.upper():<8} {strength:<14} "
             f"{matched:<19} {match.case_ref}"
+            + (f"  {match.change.upper()}" if match.change in ("new", "changed") else "")
         )
+        if several:
+            named = {hit.committee for hit in match.hits}
+            committees = ", ".join(i.committee for i in report.lists if i.committee in named)
+            lines.append(f"{'':>7}  on the list of {committees}")
         if any(hit.common_name for hit in match.hits):
             lines.append(f"{'':>7}  the committee marks this name as common: likely not them")
         if any(hit.shared for hit in match.hits):
@@ -138,13 +180,14 @@ def _match_lines(report: ScreeningReport) -> list[str]:
 
 def report_to_table(report: ScreeningReport) -> str:
     """A summary for people, at most 80 columns wide."""
-    info = report.list
-    lines = [
-        f"List: {info.committee[:40]}, epoch {info.epoch}, version {info.version}, "
-        f"valid until {info.expires_at:%Y-%m-%d %H:%M} UTC",
-        f"      {info.kdf.describe()}, profile {info.profile}",
-        "",
-    ]
+    lines: list[str] = []
+    for info in report.lists:
+        lines += [
+            f"List: {info.committee[:40]}, epoch {info.epoch}, version {info.version}, "
+            f"valid until {info.expires_at:%Y-%m-%d %H:%M} UTC",
+            f"      {info.kdf.describe()}, profile {info.profile}",
+        ]
+    lines.append("")
     if report.matches:
         lines += _match_lines(report)
     count = len(report.matches) - report.unscreened_matches
@@ -160,6 +203,7 @@ def report_to_table(report: ScreeningReport) -> str:
     cached = report.identifiers_from_cache
     from_cache = f" ({cached:,} from the Argon2 cache of earlier runs)" if cached else ""
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked{from_cache}.")
+    lines += _since_lines(report)
     if report.dismissed:
         rows = ", ".join(str(d.label) for d in report.dismissed[:10])
         more = f" and {len(report.dismissed) - 10:,} more" if len(report.dismissed) > 10 else ""
