@@ -122,8 +122,13 @@ def _fail(kind: str, rule: str) -> InvalidIdentifier:
     return InvalidIdentifier(kind, rule)
 
 
+_IGNORABLE_CODES: Final = frozenset(
+    code for low, high in _IGNORABLE for code in range(low, high + 1)
+)
+
+
 def _ignorable(code: int) -> bool:
-    return any(low <= code <= high for low, high in _IGNORABLE)
+    return code in _IGNORABLE_CODES
 
 
 _ASSIGNED_FIRST: Final = [first for first, _ in assigned.RANGES]
@@ -166,6 +171,19 @@ def clean(kind: str, value: str) -> str:
         raise _fail(kind, f"expected text, got {type(value).__name__}")
     if len(value) > MAX_INPUT_CHARS:
         raise _fail(kind, f"longer than {MAX_INPUT_CHARS} characters")
+    # The same result, sooner, for most of what organizers screen (checked
+    # against the general path by tests/core/test_names_v2_ascii.py).
+    return _clean_ascii(value) if value.isascii() else _clean_any(value)
+
+
+def _clean_ascii(value: str) -> str:
+    # ASCII has no mojibake, every character is assigned and NFKC leaves it
+    # as it is: only its controls go, and those Python counts as space
+    # become one.
+    return "".join(" " if ch.isspace() else ch for ch in value if ch.isspace() or ch.isprintable())
+
+
+def _clean_any(value: str) -> str:
     out: list[str] = []
     # Characters Unicode 14.0 does not assign go first, whatever this
     # Python's Unicode says, so that 3.11, 3.12 and 3.13 agree.
@@ -180,6 +198,8 @@ def clean(kind: str, value: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # what casefold and NFKC make of ASCII
     # casefold() can leave text that is no longer NFKC; fold until stable.
     folded = unicodedata.normalize("NFKC", text.casefold())
     return unicodedata.normalize("NFKC", folded.casefold())
@@ -228,6 +248,10 @@ def _unconfuse_word(word: str, *, beside_latin: bool) -> str:
 
 
 def _unconfuse(text: str) -> str:
+    return text if text.isascii() else _unconfuse_any(text)  # ASCII: nothing to read as Latin
+
+
+def _unconfuse_any(text: str) -> str:
     words = text.split(" ")
     latin = [_has_latin(w) for w in words]
     return " ".join(
@@ -258,6 +282,8 @@ def unconfuse_handle(text: str) -> str:
 def _romanized(word: str, *, alone: bool) -> str:
     """One folded word in ASCII: Han, Hangul, kana, Greek and Arabic by their rules, the
     rest by unidecode (Cyrillic with ё read as е)."""
+    if word.isascii():
+        return word  # no script rule applies, and unidecode leaves it as it is
     word = word.replace("ё", "е")
     split = (han.han_name(word) or hangul.hangul_name(word)) if alone else None
     if split is not None:
