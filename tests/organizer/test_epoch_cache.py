@@ -105,8 +105,9 @@ def test_the_file_is_private_sealed_and_names_nobody(world: World, tmp_path: Pat
         for value in record.values():
             for form in {value, value.lower(), value.split("@")[0], "jose garcia", "garcia jose"}:
                 assert form.encode() not in raw
-    # 6 entries, sealed: the length says how many, nothing more.
-    assert len(raw) == 8 + 1 + 32 + 8 + 8 + 12 + 4 + 6 * CACHE_ENTRY_SIZE + 16
+    # 6 identifiers, each under its canonical form and under the text it was
+    # read as, sealed: the length says how many, nothing more.
+    assert len(raw) == 8 + 1 + 32 + 8 + 8 + 12 + 4 + 12 * CACHE_ENTRY_SIZE + 16
 
 
 def test_a_new_epoch_computes_everything_and_deletes_the_old_file(
@@ -277,3 +278,70 @@ def test_an_interrupted_run_keeps_what_it_finished(world: World, tmp_path: Path)
         screener.screen(records())
     _, calls, _ = _screen(world, cache_dir, RECORDS)
     assert calls < 6
+
+
+def test_a_value_read_before_is_not_normalized_again(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache also knows each value by the exact text it was read as: a
+    # re-screen of the same export skips normalization for it, and a new
+    # spelling of a known identifier is normalized and found by its form.
+    from coc_hashscreen.core import canonical as original
+
+    cache_dir = tmp_path / "cache"
+    _, _, first = _screen(world, cache_dir, RECORDS)
+    calls: list[str] = []
+
+    def counting(kind: str, value: str, *, profile: str) -> str:
+        calls.append(kind)
+        return original(kind, value, profile=profile)
+
+    monkeypatch.setattr("coc_hashscreen.organizer._screening.canonical", counting)
+    _, argon2, again = _screen(world, cache_dir, RECORDS)
+    assert (argon2, again.identifiers_from_cache) == (0, 6)
+    assert again.matches == first.matches
+    # Only the name-only hit's name is normalized, for the cleared-match check.
+    assert calls == ["name"]
+    calls.clear()
+    respelled = [{"name": "JOSÉ  GARCÍA", "email": "Jose.Garcia+Events@GMail.com"}]
+    _, argon2, report = _screen(world, cache_dir, respelled)
+    assert argon2 == 0
+    assert sorted(calls) == ["email", "name"]  # new texts, normalized once each
+    assert [m.case_ref for m in report.matches] == [world.case_refs["garcia"]]
+
+
+def test_a_cleared_match_stays_cleared_when_the_cache_knows_the_text(
+    world: World, tmp_path: Path
+) -> None:
+    from coc_hashscreen.core import Status
+    from coc_hashscreen.organizer import clear_match
+
+    cache_dir = tmp_path / "cache"
+    person = [{"name": "Mallory Smith", "email": "someone.else@example.org"}]
+    _, _, first = _screen(world, cache_dir, person)
+    assert [m.case_ref for m in first.matches] == [world.case_refs["mallory"]]
+    clear_match(world.state, world.committee.series, "Mallory Smith",
+                case_ref=world.case_refs["mallory"], status=Status.FLAGGED)  # fmt: skip
+    for _ in range(2):  # by its form, then by its text
+        _, _, report = _screen(world, cache_dir, person)
+        assert report.matches == ()
+        assert [d.index for d in report.dismissed] == [1]
+
+
+def test_no_canonical_form_starts_with_the_spelling_mark() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from coc_hashscreen.core import KINDS, canonical
+    from coc_hashscreen.errors import InvalidIdentifier
+    from coc_hashscreen.organizer._screening import SPELLED
+
+    @given(st.sampled_from(KINDS), st.text(max_size=30), st.sampled_from(["v1", "v2"]))
+    def check(kind: str, value: str, profile: str) -> None:
+        try:
+            form = canonical(kind, SPELLED + value, profile=profile)
+        except InvalidIdentifier:
+            return
+        assert not form.startswith(SPELLED)
+
+    check()

@@ -41,6 +41,7 @@ from ._hashing import (
     key_check,
     keyed_hash,
     pepper,
+    spelling_fingerprint,
     worker_count,
 )
 from ._keys import (
@@ -145,6 +146,7 @@ __all__ = [
     "pepper",
     "resolve_now",
     "short_id",
+    "spelling_fingerprint",
     "timestamp",
     "variant_notes",
     "variants",

@@ -20,6 +20,7 @@ of threads is bounded by a memory budget, because each call holds
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import threading
@@ -62,6 +63,7 @@ __all__ = [
     "key_check",
     "keyed_hash",
     "pepper",
+    "spelling_fingerprint",
     "worker_count",
 ]
 
@@ -343,7 +345,27 @@ def cache_fingerprint(fingerprint_key: bytes, kind: str, canonical_form: str) ->
     of the identifier without the epoch key, and differs between epochs.
     """
     message = b"\x00".join((DOMAIN, kind.encode("ascii"), canonical_form.encode("utf-8")))
-    return hmac.digest(fingerprint_key, message, "sha256")[:16]
+    return _keyed_blake2b(fingerprint_key, message)
+
+
+def spelling_fingerprint(fingerprint_key: bytes, kind: str, value: str) -> bytes:
+    """Where an identifier's Argon2 output is kept under the exact text it was read as.
+
+    A re-screen finds a value it read before without normalizing it again:
+    the epoch (whose key *fingerprint_key* comes from) fixes the profile, so
+    one spelling has one canonical form.  Domain-separated from
+    `cache_fingerprint`.
+    """
+    text = value.encode("utf-8", "surrogatepass")
+    message = b"\x00".join((DOMAIN, b"spelling", kind.encode("ascii"), text))
+    return _keyed_blake2b(fingerprint_key, message)
+
+
+def _keyed_blake2b(key: bytes, message: bytes) -> bytes:
+    # Keyed BLAKE2b rather than HMAC: it keeps the GIL for short inputs, so
+    # the screening thread is not made to wait on the hashing threads for
+    # each of the thousands of lookups a re-screen makes.
+    return hashlib.blake2b(message, key=key, digest_size=16).digest()
 
 
 def cache_key(key: EpochKey) -> bytes:
@@ -502,23 +524,47 @@ class KeyedHasher(Closing):
         item = (check_kind(kind), canonical_form)
         return self._pool.submit(self._derive, item, self._cached([item])[0])
 
-    def submit_many(self, items: Sequence[tuple[str, str]]) -> Future[list[KeyedHash]]:
-        """Start hashing several identifiers as one task: fewer futures, less overhead."""
+    def submit_many(
+        self, items: Sequence[tuple[str, str]], *, spellings: Sequence[str | None] = ()
+    ) -> Future[list[KeyedHash]]:
+        """Start hashing several identifiers as one task: fewer futures, less overhead.
+
+        *spellings*, one per item (or none), are the texts the items were
+        read as: with a cache, each is remembered for `spelling`.
+        """
         checked = [(check_kind(kind), form) for kind, form in items]
-        return self._pool.submit(self._derive_all, checked, self._cached(checked))
+        found = self._cached(checked)
+        texts = list(spellings) or [None] * len(checked)
+        return self._pool.submit(self._derive_all, checked, found, texts)
+
+    def spelling(self, kind: str, value: str) -> bytes | None:
+        """The Argon2 output of *value* if the cache holds it under this exact text."""
+        if self._cache is None:
+            return None
+        x = self._cache.get(spelling_fingerprint(self._fingerprint_key, kind, value))
+        return x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
+
+    def submit_known(self, outputs: Sequence[bytes]) -> Future[list[KeyedHash]]:
+        """Derive the tags and payload keys of Argon2 outputs already known (`spelling`)."""
+        self._count(submitted=len(outputs), from_cache=len(outputs))
+        version = self.version
+        return self._pool.submit(lambda: [_expand(x, version) for x in outputs])
 
     def _derive_all(
-        self, items: list[tuple[str, str]], found: list[bytes | None]
+        self, items: list[tuple[str, str]], found: list[bytes | None], texts: list[str | None]
     ) -> list[KeyedHash]:
-        return [self._derive(item, x) for item, x in zip(items, found, strict=True)]
+        return [self._derive(*row) for row in zip(items, found, texts, strict=True)]
 
-    def _derive(self, item: tuple[str, str], x: bytes | None) -> KeyedHash:
+    def _derive(self, item: tuple[str, str], x: bytes | None, text: str | None = None) -> KeyedHash:
+        cache = self._cache
         if x is None:
             started = time.perf_counter()
             x = _argon2_of(self._key, item, self._argon2)
             self._count(computed=1, argon2_seconds=time.perf_counter() - started)
-            if self._cache is not None:
-                self._cache.put(cache_fingerprint(self._fingerprint_key, *item), x)
+            if cache is not None:
+                cache.put(cache_fingerprint(self._fingerprint_key, *item), x)
+        if cache is not None and text is not None:
+            cache.put(spelling_fingerprint(self._fingerprint_key, item[0], text), x)
         return _expand(x, self.version)
 
     def hash_many(

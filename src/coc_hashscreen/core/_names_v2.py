@@ -176,11 +176,17 @@ def clean(kind: str, value: str) -> str:
     return _clean_ascii(value) if value.isascii() else _clean_any(value)
 
 
+# ASCII has no mojibake, every character is assigned and NFKC leaves it as
+# it is: only its controls go, and those Python counts as space become one.
+_ASCII_CLEAN: Final = {
+    code: " " if chr(code).isspace() else None
+    for code in range(128)
+    if chr(code).isspace() or not chr(code).isprintable()
+}
+
+
 def _clean_ascii(value: str) -> str:
-    # ASCII has no mojibake, every character is assigned and NFKC leaves it
-    # as it is: only its controls go, and those Python counts as space
-    # become one.
-    return "".join(" " if ch.isspace() else ch for ch in value if ch.isspace() or ch.isprintable())
+    return value.translate(_ASCII_CLEAN)
 
 
 def _clean_any(value: str) -> str:
@@ -263,6 +269,8 @@ def _unconfuse_any(text: str) -> str:
 def has_mixed_scripts(value: str) -> bool:
     """Whether a word of *value* still mixes Latin with another script after look-alikes
     are read as Latin: worth a second look by a person."""
+    if value.isascii():
+        return False  # one script only
     text = _unconfuse(clean("name", value))
     return any(
         _has_latin(word) and any(not _is_latin(ch) for ch in _letters(word))

@@ -39,6 +39,7 @@ __all__ = [
 COLUMN_KINDS: Final = (*KINDS, "given", "family")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_header(header: str) -> str:
     """Lower-case words: "E-Mail Address", "e_mail_address" and "email address" agree.
 
@@ -301,6 +302,7 @@ _BRACKETED: Final = re.compile(r"\([^)]*\)|\[[^]]*\]")
 
 # Cached: dict records repeat the same few keys on every record.
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def kind_of(header: str) -> tuple[str, bool] | None:
     """(kind, is_order_level) for a column header or mapping key, or None.
 
@@ -367,6 +369,12 @@ def pretix_order_emails(headers: Sequence[str]) -> frozenset[int]:
     count as the attendee's either.  Elsewhere (Eventbrite, forms) a plain
     "Email" is the person's own.
     """
+    # Cached: a stream of dicts repeats its keys record after record.
+    return _pretix_order_emails(tuple(headers))
+
+
+@functools.lru_cache(maxsize=256)
+def _pretix_order_emails(headers: tuple[str, ...]) -> frozenset[int]:
     normalized = [normalize_header(h) for h in headers]
     found = {_PRETIX.get(h) for h in normalized}
     has_code = any(h in _PRETIX_ORDER_CODE for h in normalized)

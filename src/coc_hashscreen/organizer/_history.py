@@ -1,9 +1,10 @@
 """New since last time: digests of a run's rows, never the rows, to compare the next run with.
 
 A run given a *row key* (`row_digest_key`, derived from the organizer's
-private key) records two 12-byte keyed digests per row: its *identity* (the
-first of its e-mail address, handles, then name, in canonical form) and
-its *content* (every identifier of the row and of its order).  The next run
+private key) records three 12-byte keyed digests per row, of its values as
+read with case and spacing folded: its *identity* (the first of its e-mail
+address, handles, then name), a *secondary* (its name) and its *content*
+(every identifier of the row and of its order).  The next run
 on the same input then says which rows are new or changed, and which
 matches are new, changed, unchanged or gone (`compare_runs`).  The file
 that keeps them (`HistoryFile`, mode 0600) holds digests, row numbers,
@@ -14,10 +15,9 @@ that names an attendee to anyone without the organizer's key.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,9 +54,15 @@ def row_digest_key(organizer_key: HpkePrivateKey) -> bytes:
     return kdf.derive(organizer_key.private_bytes())
 
 
+def _folded(identifiers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted({(kind, " ".join(value.casefold().split())) for kind, value in identifiers})
+
+
 def _mac(key: bytes, label: bytes, items: Iterable[tuple[str, str]]) -> bytes:
     message = label + b"".join(f"\x00{kind}\x01{form}".encode() for kind, form in items)
-    return hmac.digest(key, message, "sha256")[:DIGEST_SIZE]
+    # Keyed BLAKE2b, as the cache's fingerprints (core._hashing): no GIL
+    # round trip per row.
+    return hashlib.blake2b(message, key=key, digest_size=DIGEST_SIZE).digest()
 
 
 class RowDigests:
@@ -77,7 +83,10 @@ class RowDigests:
     def __len__(self) -> int:
         return len(self._data) // self._SIZE
 
-    def add(self, own: Sequence[tuple[str, str]], order: Sequence[tuple[str, str]]) -> None:
+    def add(self, own: Iterable[tuple[str, str]], order: Iterable[tuple[str, str]]) -> None:
+        """Digest one record's identifiers as read (case and spacing folded): the same
+        text gives the same digests in every run, whatever the cache knew."""
+        own, order = _folded(own), _folded(order)
         ranked = sorted(own, key=lambda key: (_IDENTITY_ORDER.index(key[0]), key[1]))
         content = _mac(self._key, b"content", [*sorted(own), ("order", ""), *sorted(order)])
         names = [key for key in ranked[1:] if key[0] == "name"]

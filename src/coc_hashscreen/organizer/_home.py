@@ -13,8 +13,8 @@ Layout::
         list.list        the newest list accepted
         grants/epoch-<N>.grant
                          the grant for epoch N, sealed to organizer.key
-    cache/               reserved for the Argon2 cache
-    history/             reserved
+    cache/               the epoch caches of Argon2 outputs (`_cache.FileCache`)
+    history/             what the last run on each input remembers (`_history`)
 
 Every directory is mode 0700.  Files get here through `add_files`, which
 verifies each one first: a trust file must be the pinned one or its

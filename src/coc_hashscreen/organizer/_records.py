@@ -18,6 +18,8 @@ __all__ = ["ScreenRecord"]
 
 
 def _values(value: object) -> tuple[object, ...]:
+    if type(value) is tuple:
+        return value  # what the readers give: nothing to convert
     if value is None:
         return ()
     if isinstance(value, str | bytes):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -85,6 +86,13 @@ __all__ = ["ScreenProgress", "ScreenStatus", "Screener", "ScreenerOptions", "Sou
 
 CHUNK_SIZE: Final = 2048
 FIRST_CHUNK: Final = 256
+# Chunks read ahead while the cache serves them (see `_screen_chunks`).
+MAX_AHEAD: Final = 8
+# Identifiers per task when only HKDF is left to do.
+KNOWN_TASK_SIZE: Final = 512
+# Marks a key whose value the cache knew by its text: no canonical form
+# starts with it, since normalization drops every control character.
+SPELLED: Final = "\x00"
 # Identifiers per task handed to the thread pool: enough to make the cost of
 # a future negligible, few enough to keep every worker busy.  Costly Argon2
 # parameters get smaller tasks, so a task takes well under a second and an
@@ -135,6 +143,9 @@ class _Chunk:
     # (index, ref, the person's own keys, the order's keys the person does not share)
     records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]], list[tuple[str, str]]]]
     tasks: list[tuple[list[tuple[str, str]], Future[list[KeyedHash]]]]
+
+    def hashed(self) -> bool:
+        return all(future.done() for _, future in self.tasks)
 
 
 class Screener:
@@ -294,19 +305,25 @@ class Screener:
         chunk_size = self.chunk_size
         # A small first chunk: the first estimate comes within a second.
         size = min(FIRST_CHUNK, chunk_size)
-        previous: _Chunk | None = None
+        ahead: deque[_Chunk] = deque()
         while True:
             batch = list(itertools.islice(numbered, size))
             size = chunk_size
-            # The pool hashes this chunk while the previous one finishes.
-            prepared = run.prepare(batch, hasher) if batch else None
+            # The pool hashes this chunk while earlier ones finish.
+            if batch:
+                ahead.append(run.prepare(batch, hasher))
             tracker.rows += len(batch)
-            tracker.tick(force=previous is None)
-            if previous is not None:
-                run.finish(previous, tracker.wait)
-            if prepared is None:
+            tracker.tick(force=tracker.rows == len(batch))
+            # While the pool is busy, finish the oldest chunk (waiting for
+            # it); while the cache serves everything, read on instead, up
+            # to MAX_AHEAD chunks: a re-screen reaches its new rows, the
+            # only Argon2 work, sooner, and looks up the old ones meanwhile.
+            while ahead and (
+                not batch or len(ahead) > MAX_AHEAD or (len(ahead) > 1 and not ahead[0].hashed())
+            ):
+                run.finish(ahead.popleft(), tracker.wait)
+            if not batch:
                 break
-            previous = prepared
 
     def lookup(self, hashed: KeyedHash, kind: str) -> Hit | None:
         entry = self.hashed_list.lookup(hashed)
@@ -354,6 +371,10 @@ class _Run:
         # it will be remembered by if it does not match.
         self.hits: dict[tuple[str, str], Hit] = {}
         self.inflight: dict[tuple[str, str], int] = {}
+        # Per chunk, until its work is submitted: the Argon2 outputs of
+        # values known by their text, and the text each new key was read as.
+        self.known: dict[tuple[str, str], bytes] = {}
+        self.spellings: dict[tuple[str, str], str] = {}
         self.records = 0
         self.hashed = 0
         self.from_cache = 0
@@ -383,22 +404,34 @@ class _Run:
         index: int,
         record: ScreenRecord,
         identifiers: Iterable[tuple[str, str]],
+        hasher: KeyedHasher,
         *,
         note: str = "",
     ) -> list[tuple[str, str]]:
         """The distinct (kind, canonical form) pairs of *identifiers*; unreadable ones are
-        noted, under their kind prefixed by *note* ("order-" for the order's)."""
+        noted, under their kind prefixed by *note* ("order-" for the order's).
+
+        A value the cache knows by its exact text is not normalized again:
+        its key is (kind, `SPELLED` + the text), and its Argon2 output waits
+        in ``known``.
+        """
         keys: list[tuple[str, str]] = []
         for kind, value in identifiers:
-            try:
-                key = (kind, canonical(kind, value, profile=self.profile))
-            except (InvalidIdentifier, UnknownKind) as exc:
-                if len(self.invalid) < MAX_DETAILS:
-                    rule = getattr(exc, "rule", str(exc))
-                    self.invalid.append(InvalidValue(index, record.ref, note + kind, rule))
-                else:
-                    self.invalid_omitted += 1
-                continue
+            x = hasher.spelling(kind, value)
+            if x is not None:
+                key = (kind, SPELLED + value)
+                self.known[key] = x
+            else:
+                try:
+                    key = (kind, canonical(kind, value, profile=self.profile))
+                except (InvalidIdentifier, UnknownKind) as exc:
+                    if len(self.invalid) < MAX_DETAILS:
+                        rule = getattr(exc, "rule", str(exc))
+                        self.invalid.append(InvalidValue(index, record.ref, note + kind, rule))
+                    else:
+                        self.invalid_omitted += 1
+                    continue
+                self.spellings.setdefault(key, value)
             if key not in keys:
                 keys.append(key)
             if kind == "name" and self.profile != "v1" and has_mixed_scripts(value):
@@ -406,6 +439,11 @@ class _Run:
                 # were read as Latin: possibly a disguise; a person looks.
                 self._note_mixed(index, record)
         return keys
+
+    def _form(self, key: tuple[str, str]) -> str:
+        """The canonical form of a key, normalizing a spelling the cache knew (on a hit)."""
+        kind, form = key
+        return canonical(kind, form[1:], profile=self.profile) if form.startswith(SPELLED) else form
 
     def _note_mixed(self, index: int, record: ScreenRecord) -> None:
         if self.mixed and self.mixed[-1].index == index:
@@ -428,22 +466,35 @@ class _Run:
     ) -> _Chunk:
         chunk = _Chunk(records=[], tasks=[])
         pending: list[tuple[str, str]] = []
+        known: list[tuple[str, str]] = []
         for index, item in batch:
             record = item if isinstance(item, ScreenRecord) else ScreenRecord.from_mapping(item)
-            keys = self._keys(index, record, record.identifiers())
+            if self.digests is not None:
+                self.digests.add(record.identifiers(), record.order_identifiers)
+            keys = self._keys(index, record, record.identifiers(), hasher)
             # The order's identifiers the person does not share: hashed once
             # like any other (a buyer's e-mail on ten tickets is one call).
             order = [
                 key
-                for key in self._keys(index, record, record.order_identifiers, note="order-")
+                for key in self._keys(
+                    index, record, record.order_identifiers, hasher, note="order-"
+                )
                 if key not in keys
             ]
-            pending.extend(key for key in (*keys, *order) if self._needs_hashing(key))
+            for key in (*keys, *order):
+                if self._needs_hashing(key):
+                    (known if key[1].startswith(SPELLED) else pending).append(key)
             chunk.records.append((index, record.ref, keys, order))
         size = task_size(hasher.params)
         for start in range(0, len(pending), size):
             task = pending[start : start + size]
-            chunk.tasks.append((task, hasher.submit_many(task)))
+            spellings = [self.spellings.get(key) for key in task]
+            chunk.tasks.append((task, hasher.submit_many(task, spellings=spellings)))
+        for start in range(0, len(known), KNOWN_TASK_SIZE):
+            task = known[start : start + KNOWN_TASK_SIZE]
+            chunk.tasks.append((task, hasher.submit_known([self.known[key] for key in task])))
+        self.known.clear()
+        self.spellings.clear()
         return chunk
 
     def finish(
@@ -466,8 +517,6 @@ class _Run:
         order: list[tuple[str, str]],
     ) -> None:  # fmt: skip
         self.records += 1
-        if self.digests is not None:
-            self.digests.add(keys, order)
         hits, dismissed = self._record_hits(keys, order)
         if hits:
             self.matches.append(Match(index, ref, hits, screened=bool(keys)))
@@ -493,7 +542,12 @@ class _Run:
         and the name-only hits the committee had cleared, which are left out."""
         own = [(key, self.hits[key]) for key in keys if key in self.hits]
         cleared = self.screener.cleared
-        dismissed = [hit for key, hit in own if cleared.covers(self.profile, key[1], hit)]
+        dismissed = [
+            hit
+            for key, hit in own
+            if hit.strength is Strength.NAME_ONLY
+            and cleared.covers(self.profile, self._form(key), hit)
+        ]
         via_order = [
             replace(self.hits[key], strength=Strength.ORDER_CONTACT)
             for key in order
