@@ -345,3 +345,30 @@ def test_no_canonical_form_starts_with_the_spelling_mark() -> None:
         assert not form.startswith(SPELLED)
 
     check()
+
+
+def test_the_same_identifier_as_the_person_and_the_buyer_is_the_persons_on_every_path(
+    world: World, tmp_path: Path
+) -> None:
+    # The attendee's e-mail and the order's differ in case: one identifier.
+    # Once the cache knows one text and not the other, they are two keys, and
+    # the buyer's must still not add an order-contact hit on the person.
+    from coc_hashscreen.organizer import ScreenRecord
+
+    cache_dir = tmp_path / "cache"
+    _screen(world, cache_dir, [{"email": "petr@example.ru"}])
+
+    def record() -> ScreenRecord:
+        return ScreenRecord(
+            emails=("petr@example.ru",), order_identifiers=(("email", "PETR@example.ru"),)
+        )
+
+    plain = world.screener().screen([record()])
+    counter = CountingArgon2()
+    cached = world.screener(cache_dir=cache_dir, hashing=HashingOptions(argon2=counter)).screen(
+        [record()]
+    )
+    assert counter.calls == 0
+    assert cached.matches == plain.matches
+    (match,) = cached.matches
+    assert {hit.strength.value for hit in match.hits} == {"strong"}

@@ -370,6 +370,9 @@ class _Run:
         # identifier's hit on another.  In flight, each keeps the fingerprint
         # it will be remembered by if it does not match.
         self.hits: dict[tuple[str, str], Hit] = {}
+        # Each hit's tag: one identifier read as two texts (one the cache
+        # knew, one it did not) is two keys but one tag.
+        self.hit_tags: dict[tuple[str, str], bytes] = {}
         self.inflight: dict[tuple[str, str], int] = {}
         # Per chunk, until its work is submitted: the Argon2 outputs of
         # values known by their text, and the text each new key was read as.
@@ -509,6 +512,7 @@ class _Run:
                     self.no_match.add(fingerprint)
                 else:
                     self.hits[key] = hit
+                    self.hit_tags[key] = hashed.tag
         for index, ref, keys, order in chunk.records:
             self._record_done(index, ref, keys, order)
 
@@ -548,10 +552,12 @@ class _Run:
             if hit.strength is Strength.NAME_ONLY
             and cleared.covers(self.profile, self._form(key), hit)
         ]
+        # The order's identifiers the person shares are theirs, not the buyer's.
+        own_tags = {self.hit_tags[key] for key, _ in own}
         via_order = [
             replace(self.hits[key], strength=Strength.ORDER_CONTACT)
             for key in order
-            if key in self.hits
+            if key in self.hits and self.hit_tags[key] not in own_tags
         ]
         kept = [hit for _, hit in own if hit not in dismissed]
         return tuple(sorted(dict.fromkeys([*kept, *via_order]), key=Hit.rank)), dismissed
