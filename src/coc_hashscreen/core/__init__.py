@@ -17,6 +17,7 @@ from ._clock import (
 from ._closing import (
     Closing,
 )
+from ._hasher import HashCounts, KeyedHasher, available_cpus, worker_count
 from ._hashing import (
     ARGON2_OUTPUT_SIZE,
     DEFAULT_MEMORY_BUDGET,
@@ -28,21 +29,17 @@ from ._hashing import (
     Argon2Params,
     ArgonCache,
     EpochKey,
-    HashCounts,
     HashingOptions,
     KeyedHash,
-    KeyedHasher,
     MemoryCache,
     Progress,
     argon2id,
-    available_cpus,
     cache_fingerprint,
     cache_key,
     key_check,
     keyed_hash,
     pepper,
     spelling_fingerprint,
-    worker_count,
 )
 from ._keys import (
     HpkePrivateKey,
