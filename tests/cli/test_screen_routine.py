@@ -337,3 +337,85 @@ def test_screen_with_the_organizer_directory_alone(
     assert json.loads(out)["identifiers_from_cache"] > 0
     code, out, _ = run(capsys, "organizer", "forget-cache", "--home", home)
     assert "Removed 2 Argon2 cache file(s)" in out
+
+
+# ---------------------------------------------------------------------------
+# found by review: what a week-to-week routine must not get wrong
+
+
+def test_a_second_ticket_of_a_matched_person_is_a_new_row(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup.csv.write_text("Name,Email\nJose Garcia,jose@example.org\n", encoding="utf-8")
+    _json(capsys, setup)
+    setup.csv.write_text(
+        "Name,Email\nJose Garcia,jose@example.org\nJose Garcia,jose@example.org\n",
+        encoding="utf-8",
+    )
+    report = _json(capsys, setup)
+    assert [m["change"] for m in report["matches"]] == ["unchanged", "new"]
+    assert report["since_last_run"]["new_rows"] == 1
+    assert report["since_last_run"]["gone_rows"] == 0
+
+
+def test_a_run_whose_report_was_not_written_is_not_remembered(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *setup.screen("-o", setup.tmp / "missing-dir" / "r.csv"))
+    assert code != 0
+    assert "Traceback" not in err
+    # Nobody saw those matches: the next run has nothing to call them old by.
+    assert _json(capsys, setup)["since_last_run"] is None
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_not_a_failed_run(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (setup.state.parent / "cache").write_text("not a directory", encoding="utf-8")
+    code, out, err = run(capsys, *setup.screen())
+    assert code == 0
+    assert "2 of 3 screened records matched" in out
+    assert "Warning: the Argon2 cache could not be saved" in err
+
+
+def test_the_same_pretix_export_twice_is_unchanged_with_the_cache(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The order's e-mail is the attendee's own in another case: one identifier
+    # on every run, never an extra order-contact hit once the cache knows it.
+    setup.csv.write_text(
+        "Order code,Email,Attendee name,Attendee email\n"
+        "ABC12,jose@example.org,Jose Garcia,Jose@Example.org\n",
+        encoding="utf-8",
+    )
+    first = _json(capsys, setup)
+    second = _json(capsys, setup)
+    assert [m["matched"] for m in second["matches"]] == [m["matched"] for m in first["matches"]]
+    assert [m["change"] for m in second["matches"]] == ["unchanged"]
+    assert second["identifiers_hashed"] == first["identifiers_hashed"]
+
+
+def test_a_committee_not_ready_is_never_left_out_in_silence(
+    setup: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    home = tmp_path / "home"
+    monkeypatch.setenv("COC_HASHSCREEN_HOME", os.fspath(home))
+    assert run(capsys, "organizer", "init", "--name", "Home Conf")[0] == 0
+    grant = tmp_path / "home.grant"
+    pub = home / "organizer.pub"
+    assert run(capsys, "committee", "grant", setup.committee, pub, "-o", grant)[0] == 0
+    listed, _, other_trust = _second_committee(setup, capsys, pub)
+    # The global committee's grant has not come yet.
+    assert run(capsys, "organizer", "add", setup.trust, setup.listed, grant, other_trust,
+               listed)[0] == 0  # fmt: skip
+    code, out, err = run(capsys, "screen", setup.csv)
+    assert code != 0
+    assert out == ""
+    (line,) = err.splitlines()
+    assert "'Global Committee': no grant for epoch 1" in line
+    assert "--only-ready" in line
+    code, out, err = run(capsys, "screen", setup.csv, "--only-ready", "-q", "--format", "json")
+    assert code == 0
+    assert "Warning: not screened against 'Global Committee'" in err
+    assert [info["committee"] for info in json.loads(out)["lists"]] == ["CLI Committee"]

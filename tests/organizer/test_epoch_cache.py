@@ -186,19 +186,39 @@ def test_a_damaged_file_is_ignored_with_a_warning_and_rebuilt(
 
 def test_a_file_from_another_organizer_key_is_not_trusted(world: World, tmp_path: Path) -> None:
     # Another organizer granted the same epoch holds the same epoch key; its
-    # cache still does not open here, so it cannot plant Argon2 outputs.
+    # cache, put in place of ours, still does not open: it cannot plant
+    # Argon2 outputs.
     other = HpkePrivateKey.generate()
     other_grant = tmp_path / "other.grant"
     world.committee.grant(GrantRequest(other.public_key, "Other Conf"), other_grant, now=NOW)
     theirs, mine = tmp_path / "theirs", tmp_path / "mine"
     _screen(world, theirs, RECORDS, organizer_key=other, grant=other_grant)
-    mine.mkdir(mode=0o700)
-    for path in _files(theirs):
-        shutil.copy(path, mine / path.name)
+    _screen(world, mine, RECORDS[:1])
+    ((their_file,), (my_file,)) = _files(theirs), _files(mine)
+    assert their_file.name != my_file.name  # one file per organizer key
+    shutil.copy(their_file, my_file)
     screener, calls, _ = _screen(world, mine, RECORDS)
     assert calls == 6
     assert screener.file_cache is not None
     assert len(screener.file_cache.warnings) == 1
+
+
+def test_two_organizer_keys_sharing_a_state_directory_keep_a_file_each(
+    world: World, tmp_path: Path
+) -> None:
+    other = HpkePrivateKey.generate()
+    other_grant = tmp_path / "other.grant"
+    world.committee.grant(GrantRequest(other.public_key, "Meetup"), other_grant, now=NOW)
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):
+        mine, _, _ = _screen(world, cache_dir, RECORDS)
+        theirs, _, _ = _screen(world, cache_dir, RECORDS, organizer_key=other, grant=other_grant)
+        assert mine.file_cache is not None
+        assert theirs.file_cache is not None
+        assert mine.file_cache.warnings == theirs.file_cache.warnings == ()
+    assert len(_files(cache_dir)) == 2
+    _, calls, _ = _screen(world, cache_dir, RECORDS)
+    assert calls == 0
 
 
 def test_a_file_from_another_epoch_under_this_epochs_name_is_not_trusted(
@@ -213,9 +233,9 @@ def test_a_file_from_another_epoch_under_this_epochs_name_is_not_trusted(
     world.committee.grant(
         GrantRequest(world.organizer.public_key, "Test Conf"), world.grant_path, now=later
     )
-    renamed = cache_dir / old.name.replace("-1.cache", "-2.cache")
-    cache_dir.mkdir(exist_ok=True)
-    renamed.write_bytes(saved)
+    _screen(world, cache_dir, RECORDS[:1], now=later)
+    (current,) = _files(cache_dir)  # epoch 2's; epoch 1's went with its epoch
+    current.write_bytes(saved)
     screener, calls, _ = _screen(world, cache_dir, RECORDS, now=later)
     assert calls == 6
     assert screener.file_cache is not None
@@ -306,7 +326,8 @@ def test_a_value_read_before_is_not_normalized_again(
     respelled = [{"name": "JOSÉ  GARCÍA", "email": "Jose.Garcia+Events@GMail.com"}]
     _, argon2, report = _screen(world, cache_dir, respelled)
     assert argon2 == 0
-    assert sorted(calls) == ["email", "name"]  # new texts, normalized once each
+    # The new texts once each, and the name again for its name-only hit.
+    assert sorted(calls) == ["email", "name", "name"]
     assert [m.case_ref for m in report.matches] == [world.case_refs["garcia"]]
 
 
@@ -370,5 +391,16 @@ def test_the_same_identifier_as_the_person_and_the_buyer_is_the_persons_on_every
     )
     assert counter.calls == 0
     assert cached.matches == plain.matches
+    assert cached.identifiers_hashed == plain.identifiers_hashed == 1
     (match,) = cached.matches
     assert {hit.strength.value for hit in match.hits} == {"strong"}
+
+
+def test_an_unknown_kind_is_reported_with_a_cache_as_without(world: World, tmp_path: Path) -> None:
+    from coc_hashscreen.organizer import ScreenRecord
+
+    record = ScreenRecord(names=("Ada Lovelace",), order_identifiers=(("téléphone", "123"),))
+    plain = world.screener().screen([record])
+    cached = world.screener(cache_dir=tmp_path / "cache").screen([record])
+    assert [(i.kind, i.rule) for i in cached.invalid] == [(i.kind, i.rule) for i in plain.invalid]
+    assert len(cached.invalid) == 1

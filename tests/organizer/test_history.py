@@ -126,3 +126,25 @@ def test_history_file(tmp_path: Path, world: World) -> None:
 )
 def test_history_name(path: str, name: str) -> None:
     assert history_name(path) == name
+
+
+def test_a_row_one_list_could_not_screen_is_not_screened_in_the_merged_report(
+    world: World,
+) -> None:
+    # Profiles differ in what they read: a v1 list may not screen a row a v2
+    # list did. Whichever comes first, the row is reported as not screened.
+    from dataclasses import replace
+
+    from coc_hashscreen.organizer import RecordRef, merge_reports
+
+    records = [{"name": "Ada Lovelace"}, {"name": "Grace Hopper"}, {"name": "Alan Turing"}]
+    v2 = world.screener().screen(records, include_clear=True)
+    assert (v2.screened, len(v2.clear or ())) == (3, 3)
+    other = replace(v2.list, committee="Older Committee")
+    v1 = replace(v2, list=other, unusable=(RecordRef(2, {"row": 2}),), screened=2,
+                 clear=tuple(r for r in v2.clear or () if r.index != 2))  # fmt: skip
+    for merged in (merge_reports([v2, v1]), merge_reports([v1, v2])):
+        assert merged.screened == 2
+        assert [r.index for r in merged.unusable] == [2]
+        assert [r.index for r in merged.clear or ()] == [1, 3]
+        assert {info.committee for info in merged.lists} == {"Test Committee", "Older Committee"}

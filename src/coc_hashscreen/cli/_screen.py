@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from ..organizer import (
     compare_runs,
     default_cache_dir,
     history_name,
+    home_status,
     load_organizer_key,
     load_trust,
     merge_reports,
@@ -74,8 +75,12 @@ def _screen(args: argparse.Namespace) -> int:
     include_clear = args.include_clear or args.annotate is not None
     digests = None if args.no_history else RowDigests(row_digest_key(organizer_key))
     report, annotated = _screen_input(args, screeners, include_clear=include_clear, digests=digests)
+    for screener in screeners:
+        for warning in screener.file_cache.warnings if screener.file_cache else ():
+            info(args, f"Warning: {warning}")
+    remember = None
     if digests is not None:
-        report = _compare_with_last_run(args, sources[0], report, digests)
+        report, remember = _compare_with_last_run(args, sources[0], report, digests)
     if annotated is not None:
         write_atomic(args.annotate, annotated, private=True)
         info(args, f"input with results written to {args.annotate}")
@@ -84,6 +89,9 @@ def _screen(args: argparse.Namespace) -> int:
     write_output(args.output, _FORMATS[args.format](report), private=True)
     if args.output and args.output != "-":
         info(args, f"{len(report.matches)} match(es); report written to {args.output}")
+    if remember is not None:
+        # Only once the report is out: a match nobody saw stays new.
+        remember()
     if report.screened == 0:
         # The report is written (it lists the rows), but a run that screened
         # nobody is never a success.
@@ -104,7 +112,7 @@ def _sources(args: argparse.Namespace) -> tuple[ScreenSources, ...]:
                 f"{PROG} screen: error: --state goes with --list, --grant, --key and --trust; "
                 "an organizer directory keeps its own state"
             )
-        return screen_sources(OrganizerHome.at(args.home))
+        return _ready_sources(args, OrganizerHome.at(args.home))
     counts = {len(paths) for paths in given.values()}
     if args.home is not None or args.key is None or len(counts) != 1 or 0 in counts:
         raise UsageError(
@@ -140,16 +148,32 @@ def _load(
     )
     if new:
         first_use(args, trust)
-    if screener.file_cache is not None:
-        for warning in screener.file_cache.warnings:
-            info(args, f"Warning: {warning}")
     return screener
+
+
+def _ready_sources(args: argparse.Namespace, home: OrganizerHome) -> tuple[ScreenSources, ...]:
+    """Every committee of the directory, refusing (without --only-ready) when one is not
+    ready: screening without it would miss the people on its list, in silence."""
+    status = home_status(home)
+    unready = [c for c in status.committees if not c.ready] if status.key is not None else []
+    if unready:
+        what = "; ".join(f"{c.committee!r}: {'; '.join(c.problems)}" for c in unready)
+        if not args.only_ready:
+            raise InputError(
+                f"not every committee in the organizer directory is ready to screen ({what}); "
+                "a run without it would miss the people on its list: add what is missing, or "
+                "pass --only-ready to screen against the others"
+            )
+        # Even with --quiet: a committee left out is people not screened.
+        out(f"Warning: not screened against {safe(what)}", stream=sys.stderr)
+    return screen_sources(home)
 
 
 def _compare_with_last_run(
     args: argparse.Namespace, source: ScreenSources, report: ScreeningReport, digests: RowDigests
-) -> ScreeningReport:
-    """The report with what changed since the last run on this input; this run remembered."""
+) -> tuple[ScreeningReport, Callable[[], None]]:
+    """The report with what changed since the last run on this input, and what remembers
+    this run for the next (called once the report is written)."""
     history = HistoryFile(
         Path(source.state).parent / "history", args.history or history_name(args.input)
     )
@@ -157,8 +181,7 @@ def _compare_with_last_run(
     if warning is not None:
         info(args, f"Warning: {warning}")
     report, memory = compare_runs(report, digests, previous, now=datetime.now(UTC))
-    history.save(memory)
-    return report
+    return report, lambda: history.save(memory)
 
 
 def _nobody_screened(records: int, *, json_input: bool) -> str:
@@ -359,6 +382,12 @@ def add_parser(sub: Subparsers) -> None:
         action="store_true",
         help="neither use nor keep the Argon2 cache of this epoch (kept encrypted beside "
         "the state; 'organizer forget-cache' wipes it)",
+    )
+    p.add_argument(
+        "--only-ready",
+        action="store_true",
+        help="with the organizer directory: screen against the committees ready to, with a "
+        "warning naming the others (default: refuse while one is not ready)",
     )
     p.add_argument(
         "--history",

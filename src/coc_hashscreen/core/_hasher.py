@@ -33,9 +33,14 @@ from ._hashing import (
     cache_key,
     spelling_fingerprint,
 )
-from ._normalize import check_kind
+from ._normalize import KINDS, check_kind
 
 __all__ = ["HashCounts", "KeyedHasher", "available_cpus", "worker_count"]
+
+
+def _output(x: bytes | None) -> bytes | None:
+    # Anything but an Argon2 output is recomputed, never trusted.
+    return x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
 
 
 def available_cpus() -> int:
@@ -158,10 +163,19 @@ class KeyedHasher(Closing):
 
     def spelling(self, kind: str, value: str) -> bytes | None:
         """The Argon2 output of *value* if the cache holds it under this exact text."""
+        if self._cache is None or kind not in KINDS:
+            return None
+        return _output(self._cache.get(spelling_fingerprint(self._fingerprint_key, kind, value)))
+
+    def known(self, kind: str, canonical_form: str, *, text: str) -> bytes | None:
+        """The Argon2 output of a canonical identifier if the cache holds it; if so, it
+        is also remembered under *text*, the spelling it was read as this time."""
         if self._cache is None:
             return None
-        x = self._cache.get(spelling_fingerprint(self._fingerprint_key, kind, value))
-        return x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
+        x = _output(self._cache.get(cache_fingerprint(self._fingerprint_key, kind, canonical_form)))
+        if x is not None:
+            self._cache.put(spelling_fingerprint(self._fingerprint_key, kind, text), x)
+        return x
 
     def submit_known(self, outputs: Sequence[bytes]) -> Future[list[KeyedHash]]:
         """Derive the tags and payload keys of Argon2 outputs already known (`spelling`)."""

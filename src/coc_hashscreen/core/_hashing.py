@@ -218,7 +218,7 @@ class ArgonCache(Protocol):
 
 
 class MemoryCache:
-    """An `ArgonCache` in memory, bounded: the oldest entries go first.
+    """An `ArgonCache` in memory, bounded: the least recently used entries go first.
 
     ``hits`` and ``misses`` count lookups and ``puts`` inserts, for progress,
     benchmarks and a file-backed cache that saves only what changed.
@@ -247,6 +247,8 @@ class MemoryCache:
                 self.misses += 1
             else:
                 self.hits += 1
+                # Least recently used goes first: what every run screens stays.
+                self._entries.move_to_end(fingerprint)
             return value
 
     def put(self, fingerprint: bytes, value: bytes) -> None:
@@ -359,8 +361,16 @@ def _keyed_blake2b(key: bytes, message: bytes) -> bytes:
 
 
 def cache_key(key: EpochKey) -> bytes:
-    """The key of an epoch's cache fingerprints, derived from its epoch key."""
-    return _hkdf(key.secret, b"argon2 cache fingerprint", 32)
+    """The key of an epoch's cache fingerprints, from its epoch key, salt and Argon2 cost.
+
+    A committee never changes the salt or cost within an epoch; if it ever
+    did, the cache would only miss, never return an output of other
+    parameters.
+    """
+    params = key.params
+    cost = b"".join(n.to_bytes(4, "big") for n in (params.time_cost, params.memory_cost,
+                                                  params.parallelism))  # fmt: skip
+    return _hkdf(key.secret, b"argon2 cache fingerprint\x00" + key.salt + cost, 32)
 
 
 def _expand(x: bytes, version: int) -> KeyedHash:

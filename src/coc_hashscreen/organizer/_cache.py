@@ -3,7 +3,7 @@
 The Argon2 output of an identifier depends on the epoch key, not on the
 list version, so a re-screen against a new version of the same epoch costs
 HKDF alone for every identifier screened before (ADR 0021).  The cache
-lives beside the organizer's state, in ``cache/<series>-<epoch>.cache``
+lives beside the organizer's state, in ``cache/<series>-<epoch>-<owner>.cache``
 (mode 0600, in a 0700 directory), sealed by `formats.seal_cache` under a key
 derived from the organizer's private key and the epoch key.
 
@@ -20,6 +20,7 @@ needing the key.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from datetime import datetime
 from pathlib import Path
@@ -50,8 +51,16 @@ def default_cache_dir(state_path: str | os.PathLike[str]) -> Path:
     return Path(state_path).parent / "cache"
 
 
-def _file_name(series: bytes, epoch: int) -> str:
-    return f"{series.hex()[:16]}-{epoch}{_SUFFIX}"
+def _prefix(series: bytes, epoch: int) -> str:
+    return f"{series.hex()[:16]}-{epoch}-"
+
+
+def _file_name(series: bytes, epoch: int, key: bytes) -> str:
+    # Each organizer key has its own file: two events sharing a state
+    # directory would otherwise overwrite each other's cache at every run.
+    # Four bytes of a hash of the file key tell them apart, and say nothing.
+    owner = hashlib.blake2b(key, digest_size=4, person=b"cache file name").hexdigest()
+    return f"{_prefix(series, epoch)}{owner}{_SUFFIX}"
 
 
 def _header_of(path: Path) -> CacheHeader | None:
@@ -72,7 +81,7 @@ def sweep_caches(
     """Delete the cache files whose grant has expired, and, given *series* and
     *epoch*, that series' files of any other epoch.  Returns what was deleted."""
     removed: list[Path] = []
-    keep = _file_name(series, epoch or 0) if series is not None else None
+    keep = _prefix(series, epoch or 0) if series is not None else None
     folder = Path(directory)
     if not folder.is_dir():
         return removed
@@ -83,7 +92,7 @@ def sweep_caches(
         # This epoch's own file is judged by opening it (`FileCache.open`),
         # which warns if it is not what its name says.
         ended = series is not None and header.series == series and header.epoch != epoch
-        ended = ended and path.name != keep
+        ended = ended and not (keep is not None and path.name.startswith(keep))
         if header.expires <= now or ended:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -159,7 +168,7 @@ class FileCache:
         """
         folder = Path(directory)
         sweep_caches(folder, now=now, series=header.series, epoch=header.epoch)
-        cache = cls(folder / _file_name(header.series, header.epoch), header, key=key,
+        cache = cls(folder / _file_name(header.series, header.epoch, key), header, key=key,
                     max_entries=max_entries)  # fmt: skip
         warning = _load(cache.path, key, into=cache.memory)
         cache.warnings = () if warning is None else (warning,)
@@ -174,13 +183,25 @@ class FileCache:
         self.memory.put(fingerprint, value)
 
     def save(self) -> bool:
-        """Write the cache back (mode 0600, atomically) if anything was added."""
+        """Write the cache back (mode 0600, atomically) if anything was added.
+
+        The cache only saves time: a file that cannot be written (a full
+        disk, a directory that is not one) is a warning, never a failed run.
+        """
         entries = self.memory.items()
         if self.memory.puts == self._puts_saved and not self._untrusted:
             return False
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         sealed = seal_cache(entries, header=self.header, key=self._key, nonce=os.urandom(12))
-        write_atomic(self.path, sealed, private=True)
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(self.path, sealed, private=True)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.warnings += (
+                f"the Argon2 cache could not be saved ({reason}); the next run hashes "
+                "these identifiers again",
+            )
+            return False
         self._saved, self._puts_saved = len(entries), self.memory.puts
         self._untrusted = False
         return True

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,18 +106,23 @@ class RowDigests:
             triple[2 * DIGEST_SIZE :],
         )
 
-    def rows(self) -> dict[bytes, tuple[bytes, bytes]]:
-        """identity -> (secondary, content), for every record."""
-        return {i: (s, c) for i, s, c in (self.at(n) for n in range(1, len(self) + 1))}
+    def rows(self) -> list[Row]:
+        """(identity, secondary, content) of every record, in input order."""
+        return [self.at(n) for n in range(1, len(self) + 1)]
+
+
+# (identity, secondary, content) digests of one row.
+Row = tuple[bytes, bytes, bytes]
 
 
 @dataclass(frozen=True)
 class MatchMemory:
-    """A match as the next run remembers it: a digest of the row and its hits, where it
-    was, and what it matched."""
+    """A match as the next run remembers it: which record (0-based position) and row it
+    was, a digest of the row and its hits, and what it matched."""
 
-    digest: bytes
+    index: int
     row: int
+    digest: bytes
     case_refs: tuple[str, ...]
     statuses: tuple[str, ...]
 
@@ -128,25 +133,24 @@ class RunMemory:
 
     at: datetime
     records: int
-    # identity -> (secondary, content)
-    rows: dict[bytes, tuple[bytes, bytes]]
-    matches: dict[bytes, MatchMemory]
+    rows: list[Row]
+    matches: list[MatchMemory]
 
     def to_bytes(self) -> bytes:
         document = {
             "format": HISTORY_FORMAT,
             "at": self.at.astimezone(UTC).isoformat(),
             "records": self.records,
-            "rows": b"".join(i + s + c for i, (s, c) in self.rows.items()).hex(),
+            "rows": b"".join(i + s + c for i, s, c in self.rows).hex(),
             "matches": [
                 {
-                    "identity": identity.hex(),
-                    "digest": m.digest.hex(),
+                    "index": m.index,
                     "row": m.row,
+                    "digest": m.digest.hex(),
                     "case_refs": list(m.case_refs),
                     "statuses": list(m.statuses),
                 }
-                for identity, m in self.matches.items()
+                for m in self.matches
             ],
         }
         return json.dumps(document, separators=(",", ":")).encode()
@@ -157,23 +161,29 @@ class RunMemory:
             document = json.loads(data)
             if document["format"] != HISTORY_FORMAT:
                 raise FormatError("a history file of a format this version does not read")
-            raw = bytes.fromhex(document["rows"])
-            d = DIGEST_SIZE
-            rows = {raw[i : i + d]: (raw[i + d : i + 2 * d], raw[i + 2 * d : i + 3 * d])
-                    for i in range(0, len(raw), 3 * d)}  # fmt: skip
-            matches = {
-                bytes.fromhex(m["identity"]): MatchMemory(
-                    bytes.fromhex(m["digest"]),
+            rows = _split_rows(bytes.fromhex(document["rows"]))
+            matches = [
+                MatchMemory(
+                    int(m["index"]),
                     int(m["row"]),
+                    bytes.fromhex(m["digest"]),
                     tuple(map(str, m["case_refs"])),
                     tuple(map(str, m["statuses"])),
                 )
                 for m in document["matches"]
-            }
+            ]
             return cls(datetime.fromisoformat(document["at"]), int(document["records"]), rows,
                        matches)  # fmt: skip
         except (ValueError, KeyError, TypeError) as exc:
             raise FormatError("the history file is damaged") from exc
+
+
+def _split_rows(raw: bytes) -> list[Row]:
+    d = DIGEST_SIZE
+    if len(raw) % (3 * d):
+        raise ValueError("rows of a history file are 36 bytes each")
+    return [(raw[i : i + d], raw[i + d : i + 2 * d], raw[i + 2 * d : i + 3 * d])
+            for i in range(0, len(raw), 3 * d)]  # fmt: skip
 
 
 def _match_digest(content: bytes, match: Match) -> bytes:
@@ -182,43 +192,47 @@ def _match_digest(content: bytes, match: Match) -> bytes:
     return hashlib.sha256(content + "\x02".join(hits).encode()).digest()[:DIGEST_SIZE]
 
 
-def _matched_rows(
-    rows: dict[bytes, tuple[bytes, bytes]], previous: RunMemory
-) -> dict[bytes, bytes]:
-    """Each row's identity last time: its own, else that of the last run's row with the
-    same secondary digest (the e-mail address changed, the name did not)."""
-    by_secondary: dict[bytes, bytes] = {}
-    for earlier, (secondary, _) in previous.rows.items():
-        by_secondary.setdefault(secondary, earlier)
-    found: dict[bytes, bytes] = {}
-    for identity, (secondary, _) in rows.items():
-        before = identity if identity in previous.rows else by_secondary.get(secondary)
-        if before is not None:
-            found[identity] = before
-    return found
+def pair_rows(rows: Sequence[Row], previous: Sequence[Row]) -> dict[int, int]:
+    """Each row's row in the last run (positions from 0), one to one.
+
+    By identity, the same content first (a second ticket of the same person
+    is a new row, not the first one again); then, for a row whose identity
+    the last run did not have, a last-run row with its secondary (the name)
+    whose identity this run does not have: the e-mail address changed.
+    """
+    by_identity: dict[bytes, list[int]] = {}
+    for j, (identity, _, _) in enumerate(previous):
+        by_identity.setdefault(identity, []).append(j)
+    pairs: dict[int, int] = {}
+    claimed: set[int] = set()
+    for same_content in (True, False):
+        for k, (identity, _, content) in enumerate(rows):
+            if k not in pairs:
+                found = _unclaimed(by_identity.get(identity, ()), claimed, previous, content,
+                                   same_content=same_content)  # fmt: skip
+                if found is not None:
+                    pairs[k] = found
+                    claimed.add(found)
+    present = {identity for identity, _, _ in rows}
+    by_secondary: dict[bytes, list[int]] = {}
+    for j, (identity, secondary, _) in enumerate(previous):
+        if j not in claimed and identity not in present:
+            by_secondary.setdefault(secondary, []).append(j)
+    for k, (identity, secondary, _) in enumerate(rows):
+        waiting = by_secondary.get(secondary)
+        if k not in pairs and identity not in by_identity and waiting:
+            pairs[k] = waiting.pop(0)
+    return pairs
 
 
-def _since(
-    rows: dict[bytes, tuple[bytes, bytes]],
-    found: dict[bytes, bytes],
-    previous: RunMemory,
-    matched_before: set[bytes],
-) -> SinceLast:
-    still = set(found.values())
-    return SinceLast(
-        previous_at=previous.at,
-        previous_records=previous.records,
-        new_rows=len(rows) - len(found),
-        changed_rows=sum(
-            previous.rows[before][1] != rows[identity][1] for identity, before in found.items()
-        ),
-        gone_rows=sum(before not in still for before in previous.rows),
-        gone_matches=tuple(
-            GoneMatch(m.row, m.case_refs, m.statuses)
-            for before, m in sorted(previous.matches.items(), key=lambda item: item[1].row)
-            if before not in matched_before
-        ),
-    )
+def _unclaimed(
+    candidates: Sequence[int], claimed: set[int], previous: Sequence[Row], content: bytes,
+    *, same_content: bool,
+) -> int | None:  # fmt: skip
+    for j in candidates:
+        if j not in claimed and (not same_content or previous[j][2] == content):
+            return j
+    return None
 
 
 def compare_runs(
@@ -231,30 +245,45 @@ def compare_runs(
     """*report* with each match's change since *previous* and a `SinceLast`
     summary; and what to remember of this run for the next."""
     rows = digests.rows()
-    found = _matched_rows(rows, previous) if previous is not None else {}
-    remembered: dict[bytes, MatchMemory] = {}
-    matched_before: set[bytes] = set()
+    pairs = pair_rows(rows, previous.rows) if previous is not None else {}
+    before = {m.index: m for m in previous.matches} if previous is not None else {}
+    remembered: list[MatchMemory] = []
+    still: set[int] = set()
     matches: list[Match] = []
     for match in report.matches:
-        identity, _, content = digests.at(match.index)
+        k = match.index - 1
         memory = MatchMemory(
-            _match_digest(content, match), match.row,
+            k, match.row, _match_digest(rows[k][2], match),
             tuple(dict.fromkeys(h.case_ref for h in match.hits)),
             tuple(dict.fromkeys(h.status.value for h in match.hits)),
         )  # fmt: skip
-        remembered.setdefault(identity, memory)
+        remembered.append(memory)
         change = None
         if previous is not None:
-            before = previous.matches.get(found.get(identity, b""))
-            if before is not None:
-                matched_before.add(found[identity])
+            earlier = before.get(pairs.get(k, -1))
+            if earlier is not None:
+                still.add(earlier.index)
             change = (
-                "new" if before is None
-                else "changed" if before.digest != memory.digest
+                "new" if earlier is None
+                else "changed" if earlier.digest != memory.digest
                 else "unchanged"
             )  # fmt: skip
         matches.append(replace(match, change=change))
-    since = None if previous is None else _since(rows, found, previous, matched_before)
+    since = None
+    if previous is not None:
+        paired = set(pairs.values())
+        since = SinceLast(
+            previous_at=previous.at,
+            previous_records=previous.records,
+            new_rows=len(rows) - len(pairs),
+            changed_rows=sum(previous.rows[j][2] != rows[k][2] for k, j in pairs.items()),
+            gone_rows=len(previous.rows) - len(paired),
+            gone_matches=tuple(
+                GoneMatch(m.row, m.case_refs, m.statuses)
+                for m in previous.matches
+                if m.index not in still
+            ),
+        )
     annotated = replace(report, matches=tuple(matches), since=since)
     return annotated, RunMemory(now, report.records, rows, remembered)
 

@@ -360,8 +360,10 @@ def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
     """One report of one input screened against several lists.
 
     Each hit names its committee; a row matched by several lists is one
-    match with every hit, strongest first.  The rows and what could not be
-    read are the input's, so they come from the first report.
+    match with every hit, strongest first.  Profiles differ in what they can
+    read (v1 refuses some names v2 reads), so a row counts as screened only
+    when every list could screen it: the rows not screened are those of any
+    report, and the counts beyond the listed ones the largest.
     """
     first, *rest = reports
     if not rest:
@@ -379,6 +381,8 @@ def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
         for _, found in sorted(by_index.items())
     )
     matched = set(by_index)
+    unusable = {r.index: r for report in reports for r in report.unusable}
+    unusable_omitted = max(report.unusable_omitted for report in reports)
     dismissed = {
         d.index: d for r in reversed(reports) for d in r.dismissed if d.index not in matched
     }
@@ -393,8 +397,16 @@ def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
         dismissed=tuple(d for _, d in sorted(dismissed.items())),
         invalid=tuple(i for _, i in sorted(invalid.items()))[:MAX_DETAILS],
         mixed_scripts=tuple(m for _, m in sorted(mixed.items()))[:MAX_DETAILS],
+        unusable=tuple(r for _, r in sorted(unusable.items()))[:MAX_DETAILS],
+        unusable_omitted=unusable_omitted + max(0, len(unusable) - MAX_DETAILS),
+        screened=first.records - len(unusable) - unusable_omitted,
+        invalid_omitted=max(report.invalid_omitted for report in reports),
         clear=None
         if first.clear is None
-        else tuple(r for r in first.clear if r.index not in matched),
+        else tuple(
+            r
+            for r in first.clear
+            if r.index not in matched and r.index not in unusable and r.index not in dismissed
+        ),
         other_lists=tuple(info for r in rest for info in r.lists),
     )

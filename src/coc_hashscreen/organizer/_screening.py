@@ -143,6 +143,8 @@ class _Chunk:
     # (index, ref, the person's own keys, the order's keys the person does not share)
     records: list[tuple[int, Mapping[str, Any], list[tuple[str, str]], list[tuple[str, str]]]]
     tasks: list[tuple[list[tuple[str, str]], Future[list[KeyedHash]]]]
+    # A text each key the cache knew was read as, for the cleared-match check.
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def hashed(self) -> bool:
         return all(future.done() for _, future in self.tasks)
@@ -378,6 +380,7 @@ class _Run:
         # values known by their text, and the text each new key was read as.
         self.known: dict[tuple[str, str], bytes] = {}
         self.spellings: dict[tuple[str, str], str] = {}
+        self.texts: dict[tuple[str, str], str] = {}
         self.records = 0
         self.hashed = 0
         self.from_cache = 0
@@ -414,19 +417,21 @@ class _Run:
         """The distinct (kind, canonical form) pairs of *identifiers*; unreadable ones are
         noted, under their kind prefixed by *note* ("order-" for the order's).
 
-        A value the cache knows by its exact text is not normalized again:
-        its key is (kind, `SPELLED` + the text), and its Argon2 output waits
-        in ``known``.
+        An identifier whose Argon2 output the cache holds (found by its exact
+        text, without normalizing it again, or by its canonical form) is
+        keyed by that output, so that its spellings are one key: (kind,
+        `SPELLED` + output); the output waits in ``known``, a text it was read
+        as in ``texts``.
         """
         keys: list[tuple[str, str]] = []
         for kind, value in identifiers:
-            x = hasher.spelling(kind, value)
-            if x is not None:
-                key = (kind, SPELLED + value)
-                self.known[key] = x
-            else:
+            # The profile is part of the text looked up: one text has one
+            # canonical form under one profile.
+            spelled = f"{self.profile}\x00{value}"
+            x = hasher.spelling(kind, spelled)
+            if x is None:
                 try:
-                    key = (kind, canonical(kind, value, profile=self.profile))
+                    form = canonical(kind, value, profile=self.profile)
                 except (InvalidIdentifier, UnknownKind) as exc:
                     if len(self.invalid) < MAX_DETAILS:
                         rule = getattr(exc, "rule", str(exc))
@@ -434,7 +439,13 @@ class _Run:
                     else:
                         self.invalid_omitted += 1
                     continue
-                self.spellings.setdefault(key, value)
+                x = hasher.known(kind, form, text=spelled)
+                key = (kind, form)
+                self.spellings.setdefault(key, spelled)
+            if x is not None:
+                key = (kind, SPELLED + x.hex())
+                self.known[key] = x
+                self.texts.setdefault(key, value)
             if key not in keys:
                 keys.append(key)
             if kind == "name" and self.profile != "v1" and has_mixed_scripts(value):
@@ -443,10 +454,12 @@ class _Run:
                 self._note_mixed(index, record)
         return keys
 
-    def _form(self, key: tuple[str, str]) -> str:
-        """The canonical form of a key, normalizing a spelling the cache knew (on a hit)."""
+    def _form(self, key: tuple[str, str], texts: Mapping[tuple[str, str], str]) -> str:
+        """The canonical form of a key, normalizing a text the cache knew (on a hit)."""
         kind, form = key
-        return canonical(kind, form[1:], profile=self.profile) if form.startswith(SPELLED) else form
+        if form.startswith(SPELLED):
+            return canonical(kind, texts[key], profile=self.profile)
+        return form
 
     def _note_mixed(self, index: int, record: ScreenRecord) -> None:
         if self.mixed and self.mixed[-1].index == index:
@@ -496,6 +509,7 @@ class _Run:
         for start in range(0, len(known), KNOWN_TASK_SIZE):
             task = known[start : start + KNOWN_TASK_SIZE]
             chunk.tasks.append((task, hasher.submit_known([self.known[key] for key in task])))
+        chunk.texts, self.texts = self.texts, {}
         self.known.clear()
         self.spellings.clear()
         return chunk
@@ -514,14 +528,16 @@ class _Run:
                     self.hits[key] = hit
                     self.hit_tags[key] = hashed.tag
         for index, ref, keys, order in chunk.records:
-            self._record_done(index, ref, keys, order)
+            self._record_done(index, ref, (keys, order), chunk.texts)
 
     def _record_done(
-        self, index: int, ref: Mapping[str, Any], keys: list[tuple[str, str]],
-        order: list[tuple[str, str]],
+        self, index: int, ref: Mapping[str, Any],
+        found: tuple[list[tuple[str, str]], list[tuple[str, str]]],
+        texts: Mapping[tuple[str, str], str],
     ) -> None:  # fmt: skip
+        keys, order = found
         self.records += 1
-        hits, dismissed = self._record_hits(keys, order)
+        hits, dismissed = self._record_hits(keys, order, texts)
         if hits:
             self.matches.append(Match(index, ref, hits, screened=bool(keys)))
         elif dismissed:
@@ -540,7 +556,10 @@ class _Run:
             self.clear.append(RecordRef(index, ref))
 
     def _record_hits(
-        self, keys: list[tuple[str, str]], order: list[tuple[str, str]]
+        self,
+        keys: list[tuple[str, str]],
+        order: list[tuple[str, str]],
+        texts: Mapping[tuple[str, str], str],
     ) -> tuple[tuple[Hit, ...], list[Hit]]:
         """A record's hits, strongest first: its own, then its order's as order-contact;
         and the name-only hits the committee had cleared, which are left out."""
@@ -550,7 +569,7 @@ class _Run:
             hit
             for key, hit in own
             if hit.strength is Strength.NAME_ONLY
-            and cleared.covers(self.profile, self._form(key), hit)
+            and cleared.covers(self.profile, self._form(key, texts), hit)
         ]
         # The order's identifiers the person shares are theirs, not the buyer's.
         own_tags = {self.hit_tags[key] for key, _ in own}
