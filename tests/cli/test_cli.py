@@ -662,6 +662,10 @@ def test_revoke_and_reinstate(setup: Setup, capsys: pytest.CaptureFixture[str]) 
     code, _, err = run(capsys, "committee", "revoke", setup.committee, prefix[:4])
     assert (code, "at least 8 hex digits" in err) == (2, True)
     assert run(capsys, "committee", "revoke", setup.committee, prefix)[0] == 0
+    code, out, _ = run(capsys, "committee", "revoke", setup.committee, prefix)
+    assert code == 0
+    assert "'CLI Conf' was already revoked on " in out
+    assert "nothing changed" in out
     public = setup.organizer / "organizer.pub"
     code, _, err = run(capsys, "committee", "grant", setup.committee, public, "-o", setup.grant)
     assert (code, "--reinstate" in err) == (7, True)
@@ -710,3 +714,17 @@ def test_committee_link_command(setup: Setup, capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "committee", "link", setup.committee, report_id, "1")
     assert (code, "--record ID or --none" in err) == (2, True)
     assert run(capsys, "committee", "link", setup.committee, report_id, "1", "--none")[0] == 0
+
+
+def test_committee_add_takes_several_addresses_in_one_value_as_screen_reads_a_cell(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "committee", "add", setup.committee, "--status", "flagged",
+        "--email", "one@example.org, Two@Example.org;three@example.org", "--case-ref", "CASE-3",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "committee", "list", setup.committee, "--format", "json")
+    (record,) = [r for r in json.loads(out) if r["case_ref"] == "CASE-3"]
+    emails = [i["value"] for i in record["identifiers"] if i["kind"] == "email"]
+    assert len(emails) == 3

@@ -431,3 +431,19 @@ def test_variants_contain_canonical(pair: tuple[str, str]) -> None:
     result = _outcome(kind, value)
     assume(result is not None)
     assert result in variants(kind, value)
+
+
+@given(st.sampled_from(["email", "github", "twitter", "mastodon"]), st.text(max_size=60))
+def test_split_values_splits_addresses_and_handles_on_separators_only(kind: str, text: str) -> None:
+    from coc_hashscreen.core import split_values
+
+    parts = split_values(kind, text)
+    assert all(part and not any(c.isspace() or c in ",;" for c in part) for part in parts)
+    assert "".join(parts) == "".join(c for c in text if not (c.isspace() or c in ",;"))
+
+
+@given(st.text(max_size=60))
+def test_split_values_keeps_a_name_whole(text: str) -> None:
+    from coc_hashscreen.core import split_values
+
+    assert split_values("name", text) == ([text.strip()] if text.strip() else [])

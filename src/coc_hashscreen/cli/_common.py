@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Final, NoReturn, TextIO, TypeAlias
 
 from .. import errors
-from ..core import KINDS, Identifier, check_text, escape_unsafe, fingerprint
+from ..core import KINDS, Identifier, check_text, escape_unsafe, fingerprint, split_values
 from ..formats import TrustFile, write_atomic
 from ..organizer import COLUMN_KINDS, FileState, ScreenStatus, load_trust, pin_trust
 
@@ -195,7 +195,8 @@ def identifiers(args: argparse.Namespace, prefix: str = "") -> list[Identifier]:
     found: list[Identifier] = []
     for kind in KINDS:
         for value in getattr(args, prefix + kind, None) or ():
-            found.append(Identifier(kind, value))
+            # "a@x.org, b@y.org" is two addresses, as `screen` reads a cell.
+            found.extend(Identifier(kind, part) for part in split_values(kind, value) or [value])
     for value in getattr(args, prefix + "alias", None) or ():
         found.append(Identifier("name", value, alias=True))
     return found

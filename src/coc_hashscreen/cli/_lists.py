@@ -159,7 +159,11 @@ def _revoke(args: argparse.Namespace) -> int:
             "(see 'committee organizers')"
         )
     with Committee.open(args.dir) as committee:
-        organizer = committee.register.organizers.find(args.key_id)
+        organizer = committee.register.organizers.find(args.key_id, active_only=False)
+        if organizer.revoked_at is not None:
+            out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}; "
+                "nothing changed.")  # fmt: skip
+            return EXIT_OK
         committee.register.organizers.revoke(organizer.key_id)
     out(f"Revoked {organizer.name!r}; it gets no grant at the next rotation ('publish --rotate').")
     return EXIT_OK

@@ -69,6 +69,7 @@ from ._normalize import (
     check_profile,
     explain_variants,
     has_mixed_scripts,
+    split_values,
     variant_notes,
     variants,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "resolve_now",
     "short_id",
     "spelling_fingerprint",
+    "split_values",
     "timestamp",
     "variant_notes",
     "variants",

@@ -35,6 +35,7 @@ __all__ = [
     "check_profile",
     "explain_variants",
     "has_mixed_scripts",
+    "split_values",
     "variant_notes",
     "variants",
 ]
@@ -98,6 +99,24 @@ def check_kind(kind: str) -> str:
             f"unknown identifier kind {kind[:40]!r}; the kinds are: {', '.join(KINDS)}"
         )
     return kind
+
+
+_VALUE_SEPARATORS: Final = re.compile(r"[\s,;]+")
+
+
+def split_values(kind: str, text: str) -> list[str]:
+    """The identifiers one cell or argument holds: a name whole; e-mail addresses and
+    handles, which hold no spaces, commas or semicolons, split on them.
+
+    What `screen` reads from a cell of two addresses, `committee add`
+    takes from one ``--email`` value: one rule for both.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    if kind in ("name", "given", "family"):
+        return [text]
+    return [part for part in _VALUE_SEPARATORS.split(text) if part]
 
 
 def check_profile(profile: str) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
 
-from ..core import Closing, canonical
+from ..core import Closing, canonical, split_values
 from ..errors import InputError, InvalidIdentifier
 from ._headers import (
     COLUMN_KINDS,
@@ -359,10 +359,7 @@ def _split(kind: str, cell: str, among: Sequence[str] = (), several: bool = Fals
     if several:
         # pretalx joins co-speakers with a line break or ", " (its two choices).
         return [part.strip() for part in re.split(r"\n|,\s|;", cell) if part.strip()]
-    if kind == "name" or kind in ("given", "family"):
-        return [cell]
-    # Addresses and handles hold no spaces, commas or semicolons.
-    parts = [part for part in re.split(r"[\s,;]+", cell) if part]
+    parts = split_values(kind, cell)
     return [part for part in parts if kind in _fitting(part, among)] if among else parts
 
 
