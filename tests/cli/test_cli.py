@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -659,6 +660,10 @@ def test_publish_options_for_rotation_and_restores(
 def test_revoke_and_reinstate(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "committee", "organizers", setup.committee)
     prefix = out.split()[0]
+    # Each organizer with the epoch and expiry of its newest grant.
+    (line,) = out.splitlines()
+    assert re.search(r"  active +epoch 1 to \d{4}-\d\d-\d\d +CLI Conf$", line), line
+    assert len(line) <= 80
     code, _, err = run(capsys, "committee", "revoke", setup.committee, prefix[:4])
     assert (code, "at least 8 hex digits" in err) == (2, True)
     assert run(capsys, "committee", "revoke", setup.committee, prefix)[0] == 0

@@ -142,13 +142,17 @@ def _grant(args: argparse.Namespace) -> int:
 def _organizers(args: argparse.Namespace) -> int:
     with Committee.open(args.dir) as committee:
         organizers = committee.register.organizers.all()
+        # The newest grant of each: grants are listed in the order issued.
+        latest = {g.organizer_key_id: g for g in committee.register.organizers.grants()}
     if not organizers:
         out("No organizers yet; 'committee grant' registers one.")
     for organizer in organizers:
         state = f"revoked {organizer.revoked_at:%Y-%m-%d}" if organizer.revoked_at else "active"
         if organizer.public_key is None and not organizer.revoked_at:
             state = "invalid key"
-        out(f"{organizer.key_id.hex()[:16]}  {state:<18} {organizer.name}")
+        grant = latest.get(organizer.key_id)
+        held = f"epoch {grant.epoch} to {grant.expires_at:%Y-%m-%d}" if grant else "no grant"
+        out(f"{organizer.key_id.hex()[:16]}  {state:<18} {held:<24} {safe(organizer.name)}")
     return EXIT_OK
 
 
