@@ -218,6 +218,8 @@ def test_committee_info_organizers_revoke_rotate(
 
     info = json.loads(ok("committee", "info", setup.committee, "--format", "json"))
     assert (info["epoch"], info["latest_version"], info["organizers"]) == (1, 1, 1)
+    assert (info["records"], info["publishable_records"]) == (2, 2)
+    assert "Records:            2 (2 publishable)" in ok("committee", "info", setup.committee)
     out = ok("committee", "organizers", setup.committee)
     key_prefix = out.split()[0]
     assert "CLI Conf" in out

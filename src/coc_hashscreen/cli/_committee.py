@@ -140,7 +140,8 @@ def _info(args: argparse.Namespace) -> int:
             "kdf": epoch.kdf.to_dict() if epoch else None,
             "latest_version": publications[-1].version if publications else None,
             "records": len(records),
-            "published_records": sum(r.is_published(now) for r in records),
+            # What the next list would hold: flagged or banned, not expired.
+            "publishable_records": sum(r.is_published(now) for r in records),
             "organizers": len(register.organizers.all(active_only=True)),
             "keys_encrypted": all(info.encrypted for info in committee.key_files()),
         }
@@ -156,7 +157,7 @@ def _info(args: argparse.Namespace) -> int:
     if epoch is not None:
         out(f"Epoch:              {epoch.number} ({epoch.kdf.describe()})")
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
-    out(f"Records:            {details['records']} ({details['published_records']} published)")
+    out(f"Records:            {details['records']} ({details['publishable_records']} publishable)")
     out(f"Active organizers:  {details['organizers']}")
     out(f"Private keys:       {keys}")
     return EXIT_OK
