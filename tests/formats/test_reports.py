@@ -151,6 +151,14 @@ def test_template_must_be_filled_in() -> None:
         IncidentReport.from_json(template)
 
 
+def test_the_template_does_not_invite_file_names() -> None:
+    # Attachments come with --attach when sealing; a list in the template
+    # invited organizers to type local file names (which may name people).
+    template = report_template()
+    assert "attachments" not in template
+    assert "--attach" in template["_instructions"]
+
+
 def test_field_errors_name_the_field_not_the_value() -> None:
     document: dict[str, Any] = sample_report().to_dict()
     document["people"][0]["email"] = ["secret-bad-address"]

@@ -204,19 +204,20 @@ def identifiers(args: argparse.Namespace, prefix: str = "") -> list[Identifier]:
 
 def add_identifier_options(p: Parser, prefix: str = "", verb: str = "") -> None:
     flag = f"--{prefix.replace('_', '-')}"
-    for kind, meta in (
-        ("name", "NAME"),
-        ("email", "EMAIL"),
-        ("github", "HANDLE"),
-        ("twitter", "HANDLE"),
-        ("mastodon", "USER@HOST"),
+    for kind, meta, what in (
+        ("name", "NAME", "a name"),
+        ("email", "EMAIL", "an e-mail address"),
+        ("github", "HANDLE", "a GitHub user name"),
+        ("twitter", "HANDLE", "a Twitter/X handle"),
+        ("mastodon", "USER@HOST", "a Mastodon address"),
     ):
+        several = "" if kind == "name" else "; several in one value are split"
         p.add_argument(
             f"{flag}{kind}",
             dest=prefix + kind,
             action="append",
             metavar=meta,
-            help=f"{verb}{'an' if kind[0] in 'aeiou' else 'a'} {kind} (repeatable)",
+            help=f"{verb}{what} (repeatable{several})",
         )
     p.add_argument(
         f"{flag}alias",

@@ -378,8 +378,9 @@ def report_template() -> dict[str, Any]:
             "Fill in every field you can, then seal with: coc-hashscreen report seal "
             "THIS.json --trust COMMITTEE.trust [--attach FILE]... -o SEALED. Roles: "
             + ", ".join(ROLES)
-            + ". Dates are YYYY-MM-DD. Delete this unsealed file once sealed: it is "
-            "not encrypted."
+            + ". Dates are YYYY-MM-DD. Files (screenshots, logs) are attached with "
+            "--attach when sealing, not listed here. Delete this unsealed file once "
+            "sealed: it is not encrypted."
         ),
         "format": FORMAT,
         "event": {"name": "", "start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "location": ""},
@@ -401,5 +402,4 @@ def report_template() -> dict[str, Any]:
         "review": "",
         "actions": "",
         "responses": "",
-        "attachments": [],
     }
