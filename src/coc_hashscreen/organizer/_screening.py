@@ -146,8 +146,12 @@ class _Chunk:
     # A text each key the cache knew was read as, for the cleared-match check.
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def hashed(self) -> bool:
-        return all(future.done() for _, future in self.tasks)
+    # Whether any of its identifiers needs Argon2 (else the cache served all).
+    computing: bool = False
+
+    def served(self) -> bool:
+        """Served by the cache alone, and done: worth reading past before finishing."""
+        return not self.computing and all(future.done() for _, future in self.tasks)
 
 
 class Screener:
@@ -316,12 +320,12 @@ class Screener:
                 ahead.append(run.prepare(batch, hasher))
             tracker.rows += len(batch)
             tracker.tick(force=tracker.rows == len(batch))
-            # While the pool is busy, finish the oldest chunk (waiting for
-            # it); while the cache serves everything, read on instead, up
-            # to MAX_AHEAD chunks: a re-screen reaches its new rows, the
-            # only Argon2 work, sooner, and looks up the old ones meanwhile.
+            # Finish the oldest chunk while the next is hashed (waiting for
+            # it); but past chunks the cache served whole, read on, up to
+            # MAX_AHEAD: a re-screen reaches its new rows, the only Argon2
+            # work, sooner, and looks up the old ones meanwhile.
             while ahead and (
-                not batch or len(ahead) > MAX_AHEAD or (len(ahead) > 1 and not ahead[0].hashed())
+                not batch or len(ahead) > MAX_AHEAD or (len(ahead) > 1 and not ahead[0].served())
             ):
                 run.finish(ahead.popleft(), tracker.wait)
             if not batch:
@@ -501,6 +505,7 @@ class _Run:
                 if self._needs_hashing(key):
                     (known if key[1].startswith(SPELLED) else pending).append(key)
             chunk.records.append((index, record.ref, keys, order))
+        chunk.computing = bool(pending)
         size = task_size(hasher.params)
         for start in range(0, len(pending), size):
             task = pending[start : start + size]
