@@ -316,7 +316,7 @@ def test_a_value_read_before_is_not_normalized_again(
         calls.append(kind)
         return original(kind, value, profile=profile)
 
-    monkeypatch.setattr("coc_hashscreen.organizer._screening.canonical", counting)
+    monkeypatch.setattr("coc_hashscreen.organizer._run.canonical", counting)
     _, argon2, again = _screen(world, cache_dir, RECORDS)
     assert (argon2, again.identifiers_from_cache) == (0, 6)
     assert again.matches == first.matches
@@ -355,7 +355,7 @@ def test_no_canonical_form_starts_with_the_spelling_mark() -> None:
 
     from coc_hashscreen.core import KINDS, canonical
     from coc_hashscreen.errors import InvalidIdentifier
-    from coc_hashscreen.organizer._screening import SPELLED
+    from coc_hashscreen.organizer._run import SPELLED
 
     @given(st.sampled_from(KINDS), st.text(max_size=30), st.sampled_from(["v1", "v2"]))
     def check(kind: str, value: str, profile: str) -> None:

@@ -57,7 +57,7 @@ from coc_hashscreen.organizer import (
     ScreenStatus,
 )
 from coc_hashscreen.organizer._fingerprints import FingerprintSet
-from coc_hashscreen.organizer._screening import _Run
+from coc_hashscreen.organizer._run import _Run
 
 from ..conftest import World
 from ..helpers import NOW, CountingArgon2
@@ -588,7 +588,7 @@ def test_organizer_key_from_a_directory(world: World) -> None:
 
 
 def test_task_size_shrinks_with_argon2_cost() -> None:
-    from coc_hashscreen.organizer._screening import task_size
+    from coc_hashscreen.organizer._run import task_size
 
     assert task_size(KDF_PROFILES["test-only"]) == 32
     assert task_size(KDF_PROFILES["default"]) == 26
