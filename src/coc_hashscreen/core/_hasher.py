@@ -137,9 +137,7 @@ class KeyedHasher(Closing):
         found: list[bytes | None] = [None] * len(items)
         if cache is not None:
             for i, (kind, form) in enumerate(items):
-                x = cache.get(cache_fingerprint(self._fingerprint_key, kind, form))
-                # Anything but an Argon2 output is recomputed, never trusted.
-                found[i] = x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
+                found[i] = _output(cache.get(cache_fingerprint(self._fingerprint_key, kind, form)))
         self._count(submitted=len(items), from_cache=sum(x is not None for x in found))
         return found
 

@@ -135,7 +135,6 @@ class FileCache:
         self._key = key
         # Set by `open`: a file that was there but could not be trusted.
         self.warnings: tuple[str, ...] = ()
-        self._saved = 0
         self._puts_saved = 0
         # A file that was there and not trusted is replaced at the next save.
         self._untrusted = False
@@ -145,11 +144,6 @@ class FileCache:
             f"FileCache({os.fspath(self.path)!r}, series={short_id(self.header.series)}…, "
             f"epoch={self.header.epoch}, entries={len(self.memory)})"
         )
-
-    @property
-    def loaded(self) -> int:
-        """Entries read from the file (or last written to it)."""
-        return self._saved
 
     @classmethod
     def open(
@@ -173,7 +167,7 @@ class FileCache:
         warning = _load(cache.path, key, into=cache.memory)
         cache.warnings = () if warning is None else (warning,)
         cache._untrusted = warning is not None
-        cache._saved, cache._puts_saved = len(cache.memory), cache.memory.puts
+        cache._puts_saved = cache.memory.puts
         return cache
 
     def get(self, fingerprint: bytes) -> bytes | None:
@@ -202,7 +196,7 @@ class FileCache:
                 "these identifiers again",
             )
             return False
-        self._saved, self._puts_saved = len(entries), self.memory.puts
+        self._puts_saved = self.memory.puts
         self._untrusted = False
         return True
 

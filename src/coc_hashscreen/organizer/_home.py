@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,7 +74,15 @@ from ..formats import (
     write_atomic,
 )
 from ._directory import OrganizerKeys, OrganizerPaths, init_organizer, load_organizer_key
-from ._state import FileState, check_list, check_trust, list_digest, pin_trust, record_list
+from ._state import (
+    FileState,
+    check_list,
+    check_trust,
+    list_digest,
+    per_user_directory,
+    pin_trust,
+    record_list,
+)
 
 __all__ = [
     "CommitteeFiles",
@@ -97,14 +104,7 @@ def default_home() -> Path:
     override = os.environ.get(HOME_ENV)
     if override:
         return Path(override)
-    home = Path.home()
-    if sys.platform == "darwin":  # pragma: no cover - platform specific
-        base = home / "Library" / "Application Support"
-    elif os.name == "nt":  # pragma: no cover - platform specific
-        base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "coc-hashscreen" / "organizer"
+    return per_user_directory("XDG_DATA_HOME", "share") / "organizer"
 
 
 @dataclass(frozen=True)

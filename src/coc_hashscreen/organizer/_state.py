@@ -270,19 +270,25 @@ class MemoryState:
         self.series.pop(series, None)
 
 
-def default_state_path() -> Path:
-    """``$COC_HASHSCREEN_STATE``, else the platform's per-user state directory."""
-    override = os.environ.get(STATE_ENV)
-    if override:
-        return Path(override)
+def per_user_directory(xdg_variable: str, xdg_default: str) -> Path:
+    """This tool's per-user directory: macOS's Application Support, Windows's local
+    application data, else ``$XDG_…`` (*xdg_variable*) or ``~/.local/<xdg_default>``."""
     home = Path.home()
     if sys.platform == "darwin":  # pragma: no cover - platform specific
         base = home / "Library" / "Application Support"
     elif os.name == "nt":  # pragma: no cover - platform specific
         base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
     else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or home / ".local" / "state")
-    return base / "coc-hashscreen" / "state.json"
+        base = Path(os.environ.get(xdg_variable) or home / ".local" / xdg_default)
+    return base / "coc-hashscreen"
+
+
+def default_state_path() -> Path:
+    """``$COC_HASHSCREEN_STATE``, else the platform's per-user state directory."""
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override)
+    return per_user_directory("XDG_STATE_HOME", "state") / "state.json"
 
 
 class FileState:
