@@ -31,6 +31,7 @@ __all__ = [
     "PolicyError",
     "RegisterError",
     "ReportError",
+    "RetentionEnded",
     "RollbackError",
     "ScrubPending",
     "UnknownKind",
@@ -163,6 +164,15 @@ class InvalidText(InputError):
 
 class ReportError(InputError):
     """An incident report is incomplete or invalid."""
+
+
+class RetentionEnded(InputError):
+    """A record or row whose retention has already ended: it must not be entered.
+
+    Data the committee's own policy says should be gone is not stored
+    again; the message says to delete it from the source (the old
+    spreadsheet, the mail archive) instead.
+    """
 
 
 class RegisterError(CocHashscreenError):

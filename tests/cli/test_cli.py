@@ -186,7 +186,7 @@ def test_committee_list_update_remove(setup: Setup, capsys: pytest.CaptureFixtur
         (["add", "{missing}", "--status", "banned", "--email", "a@b.org", "--case-ref", "bad ref"],
          7, "not a committee directory"),
         (["add", "{dir}", "--status", "banned", "--email", "a@b.org", "--case-ref", "bad ref",
-          "--expires", "2000-01-01"], 3, "in the future"),
+          "--expires", "2000-01-01"], 3, "delete it from the source"),
         (["update", "{dir}", "999", "--expires", "2000-01-01"], 3, "in the future"),
         (["update", "{dir}", "999", "--case-ref", "bad ref"], 7, "no record with id 999"),
         (["update", "{dir}", "1", "--status", "minor", "--no-expiry", "--case-ref", "bad ref"],

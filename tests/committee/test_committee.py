@@ -512,7 +512,12 @@ def test_expunge_leaves_no_byte(committee: Committee, tmp_path: Path) -> None:
     result = committee.expunge(now=NOW + timedelta(days=2))
     assert result.records == 2
     after = _raw_register_bytes(committee.directory)
-    assert [n for n in needles if n in after] == []
+    # The case reference stays, in the audit trail alone, so that the
+    # committee can delete the case wherever else it kept it.
+    assert [n for n in needles if n in after] == [b"MARKER-CASE-EXPUNGED"]
+    trail = committee.register.audit.entries(case_ref="MARKER-CASE-EXPUNGED")
+    assert [e.action for e in trail] == ["add", "expunge"]
+    assert result.case_refs == ("MARKER-CASE-EXPUNGED", expiring.case_ref)
     assert keeper_email.encode() in after
     assert [r.identifiers[0].value for r in committee.register.records.all()] == [keeper_email]
 

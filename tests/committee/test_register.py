@@ -28,6 +28,7 @@ from coc_hashscreen.errors import (
     InvalidIdentifier,
     KeyFileError,
     RegisterError,
+    RetentionEnded,
     ScrubPending,
 )
 
@@ -161,7 +162,7 @@ def test_add_refusals(register: Register) -> None:
         register.records.add(NewRecord(status=Status.BANNED, identifiers=[]), now=NOW)
     with pytest.raises(InputError, match="unknown status"):
         register.records.add(NewRecord(status="suspended", identifiers=_jane()), now=NOW)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="future"):
+    with pytest.raises(RetentionEnded, match="delete it from the source"):
         register.records.add(
             NewRecord(status=Status.BANNED, identifiers=_jane(), expires_at=NOW), now=NOW
         )

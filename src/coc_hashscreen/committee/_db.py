@@ -146,6 +146,22 @@ _MIGRATIONS: Final[Sequence[Sequence[str]]] = (
     # A record's name the committee marked common: name-only hits on it carry
     # that note to organizers (ADR 0020).
     ("ALTER TABLE records ADD COLUMN common_name INTEGER NOT NULL DEFAULT 0",),
+    # 6: the day of the committee's decision (NULL: recorded before this
+    # column existed); the committee's settings (its retention policy, the
+    # floor a restored register publishes above); the audit trail, which
+    # names fields, kinds and case references, never an identifier.
+    (
+        "ALTER TABLE records ADD COLUMN decided_at INTEGER",
+        "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            case_refs TEXT NOT NULL DEFAULT '[]',
+            details TEXT NOT NULL DEFAULT '{}'
+        )""",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 

@@ -24,6 +24,7 @@ from ..core import (
 )
 from ..errors import RegisterError
 from ..formats import Random, bucket_size
+from ._audit import AuditLog
 from ._db import Database
 
 __all__ = ["Epoch", "EpochStore", "Publication"]
@@ -63,8 +64,9 @@ class Publication:
 class EpochStore:
     """The epochs and publications of one register."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
 
     def current(self) -> Epoch | None:
         row = self._db.execute(
@@ -157,6 +159,11 @@ class EpochStore:
                 expires_at=expires_at,
                 entry_count=bucket_size(real_entries),
                 real_entries=real_entries,
+            )
+            self._audit._write(
+                "publish",
+                issued_at,
+                details={"version": publication.version, "epoch": epoch, "entries": real_entries},
             )
             db.execute(
                 "INSERT INTO publications (version, epoch, issued_at, expires_at, entry_count,"

@@ -9,6 +9,7 @@ from datetime import datetime
 from ..core import HpkePublicKey, Suite, display_name, from_timestamp, resolve_now, timestamp
 from ..errors import FormatError, MismatchError, RegisterError
 from ..formats import Grant
+from ._audit import AuditLog
 from ._db import Database, from_db_time
 
 __all__ = ["GrantRecord", "Organizer", "OrganizerStore"]
@@ -43,8 +44,9 @@ class GrantRecord:
 class OrganizerStore:
     """The organizers and grants of one register."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
 
     def add(
         self,
@@ -84,18 +86,34 @@ class OrganizerStore:
                  timestamp(grant.issued_at)),
             )  # fmt: skip
             self._insert_grant(grant)
+            self._audit._write(
+                "grant",
+                grant.issued_at,
+                details={
+                    "organizer": name,
+                    **_grant_details(grant),
+                    "reinstated": row is not None and row[0] is not None,
+                },
+            )
             deliver()
         return next(o for o in self.all() if o.key_id == public_key.key_id)
 
     def revoke(self, organizer_key_id: bytes, *, now: datetime | None = None) -> None:
         """Stop issuing grants to an organizer (at the next rotation they lose access)."""
+        now = resolve_now(now)
         with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE organizers SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
-                (timestamp(resolve_now(now)), organizer_key_id),
+                (timestamp(now), organizer_key_id),
             )
             if cursor.rowcount == 0:
                 raise RegisterError("no active organizer with that key id")
+            (name,) = db.execute(
+                "SELECT name FROM organizers WHERE key_id = ?", (organizer_key_id,)
+            ).fetchone()
+            self._audit._write(
+                "revoke", now, details={"organizer": name, "key_id": organizer_key_id.hex()[:16]}
+            )
 
     def all(self, *, active_only: bool = False) -> list[Organizer]:
         rows = self._db.execute(
@@ -130,6 +148,12 @@ class OrganizerStore:
         """Record a grant to a registered organizer; *deliver* runs last in the same transaction."""
         with self._db.write():
             self._insert_grant(grant)
+            (name,) = self._db.execute(
+                "SELECT name FROM organizers WHERE key_id = ?", (grant.organizer,)
+            ).fetchone()
+            self._audit._write(
+                "grant", grant.issued_at, details={"organizer": name, **_grant_details(grant)}
+            )
             deliver()
 
     def _insert_grant(self, grant: Grant) -> None:
@@ -145,6 +169,14 @@ class OrganizerStore:
             "SELECT epoch, organizer_key_id, issued_at, expires_at FROM grants ORDER BY id"
         ).fetchall()
         return [GrantRecord(r[0], r[1], from_timestamp(r[2]), from_timestamp(r[3])) for r in rows]
+
+
+def _grant_details(grant: Grant) -> dict[str, object]:
+    return {
+        "key_id": grant.organizer.hex()[:16],
+        "epoch": grant.epoch,
+        "expires_at": grant.expires_at.isoformat(),
+    }
 
 
 def _stored_key(suite: str, raw: bytes) -> HpkePublicKey | None:

@@ -230,7 +230,7 @@ def publish(
         issued_at=now,
         expires_at=expires_at,
         real_entries=len(items),
-        at_least=options.min_version,
+        at_least=max(options.min_version, register.settings.floor().version),
     )
     with KeyedHasher(epoch.key, version=publication.version, options=options.hashing) as hasher:
         hashes = hasher.hash_many(items, progress=options.progress)
@@ -288,7 +288,8 @@ def _epoch_for_publish(
     # If the scrub is blocked, the new epoch stands all the same: the
     # publish goes on and tries the scrub again at its end.
     with contextlib.suppress(ScrubPending):
-        register.epochs.start(key, at_least=options.min_epoch, now=now)
+        floor = max(options.min_epoch, register.settings.floor().epoch)
+        register.epochs.start(key, at_least=floor, now=now)
     started = register.epochs.current()
     assert started is not None
     return started, True

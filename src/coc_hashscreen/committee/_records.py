@@ -25,8 +25,16 @@ from ..core import (
     timestamp,
 )
 from ..errors import InputError, RegisterError
+from ._audit import AuditLog, kind_counts
 from ._db import Database, from_db_time, to_db_time
-from ._retention import DEFAULT_MINOR_RETENTION, check_future, retention_for
+from ._retention import (
+    DEFAULT_POLICY,
+    RetentionPolicy,
+    check_decided,
+    check_future,
+    record_expiry,
+)
+from ._settings import SettingsStore
 
 __all__ = [
     "KEEP",
@@ -79,6 +87,9 @@ class Record:
     note: str = field(default="", repr=False)
     # The committee marked the name common: name-only hits say so.
     common_name: bool = False
+    # The day of the committee's decision; None for a record entered before
+    # the register kept it.
+    decided_at: datetime | None = None
 
     def is_expired(self, reference_time: datetime) -> bool:
         return self.expires_at is not None and reference_time >= self.expires_at
@@ -96,6 +107,7 @@ class Record:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
             "common_name": self.common_name,
             "identifiers": [
                 {"kind": i.kind, "value": i.value, "alias": i.alias} for i in self.identifiers
@@ -113,7 +125,10 @@ class NewRecord:
     constructed, and repeats of one canonical form are merged.  Without
     *case_ref* the store makes one up; a given one is checked when the record
     is added, after its retention, as it must also be free in the register.
-    Without *expires_at* a minor record gets the default retention.
+    *decided_at* is the day of the committee's decision (default: the day
+    the record is added).  Without *expires_at* the record's retention
+    follows the committee's policy from that day (`RetentionPolicy`); a
+    record whose retention has already ended is refused (`RetentionEnded`).
     """
 
     status: Status
@@ -121,6 +136,7 @@ class NewRecord:
     case_ref: str | None = None
     expires_at: datetime | None = None
     note: str = field(default="", repr=False)
+    decided_at: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status.parse(self.status))
@@ -137,6 +153,12 @@ class RecordChange:
     the record (an alias is removed by its name).  *status* is a `Status`
     (its value is accepted at run time).  The rest is checked against the
     record, by `apply`.
+
+    A new *status* or *decided_at* is a new decision: unless the change
+    gives the expiry, the record's retention is computed again from the
+    policy and the decision date (the one given, else the day of the
+    change for a new status, else the record's); a status the policy keeps
+    without limit keeps the expiry the record had.
     """
 
     status: Status | None = None
@@ -146,6 +168,7 @@ class RecordChange:
     add: Sequence[Identifier] = ()
     remove: Sequence[Identifier] = ()
     common_name: bool | None = None
+    decided_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None:
@@ -153,7 +176,9 @@ class RecordChange:
         object.__setattr__(self, "add", unique_identifiers(self.add))
         object.__setattr__(self, "remove", unique_identifiers(self.remove))
 
-    def apply(self, record: Record, now: datetime) -> Record:
+    def apply(
+        self, record: Record, now: datetime, policy: RetentionPolicy = DEFAULT_POLICY
+    ) -> Record:
         """*record* after this change, by the rules of `NewRecord`; raises `InputError`.
 
         An expiry lies in the future, and a minor record always has one: a
@@ -162,22 +187,43 @@ class RecordChange:
         reference, the identifiers.
         """
         self.check_expiry(now)
-        return self.with_identifiers(self.with_fields(record, now))
+        return self.with_identifiers(self.with_fields(record, now, policy))
 
     def check_expiry(self, now: datetime) -> None:
         if isinstance(self.expires_at, datetime):
             check_future(self.expires_at, now)
+        check_decided(self.decided_at, now)
 
-    def with_fields(self, record: Record, now: datetime) -> Record:
-        """*record* with this change's status, expiry, case reference and note."""
+    def changed_fields(self) -> list[str]:
+        """The names of the fields this change sets: what the audit trail records of it."""
+        named = {
+            "status": self.status is not None,
+            "case_ref": self.case_ref is not None,
+            "expires_at": self.expires_at is not KEEP,
+            "decided_at": self.decided_at is not None,
+            "note": self.note is not None,
+            "common_name": self.common_name is not None,
+        }
+        return [name for name, given in named.items() if given]
+
+    def with_fields(
+        self, record: Record, now: datetime, policy: RetentionPolicy = DEFAULT_POLICY
+    ) -> Record:
+        """*record* with this change's status, decision, expiry, case reference and note."""
         status = record.status if self.status is None else self.status
+        decided_at = self.decided_at or (now if self.status is not None else record.decided_at)
         expires_at = record.expires_at if self.expires_at is KEEP else self.expires_at
+        if self.expires_at is None and status is Status.MINOR:
+            raise InputError("a minor record always has a retention date; give a new one instead")
+        redecided = self.status is not None or self.decided_at is not None
+        if self.expires_at is KEEP and redecided and decided_at and policy.period(status):
+            # A new decision: its retention follows the policy from its day
+            # (a status the policy keeps indefinitely keeps the expiry it had).
+            expires_at = record_expiry(
+                status, decided_at=decided_at, expires_at=None, now=now, policy=policy
+            )
         if expires_at is None and status is Status.MINOR:
-            if self.expires_at is None:
-                raise InputError(
-                    "a minor record always has a retention date; give a new one instead"
-                )
-            expires_at = now + DEFAULT_MINOR_RETENTION
+            expires_at = policy.minor.after(now)
         return dataclasses.replace(
             record,
             status=status,
@@ -185,6 +231,7 @@ class RecordChange:
             expires_at=expires_at,
             note=record.note if self.note is None else self.note,
             common_name=record.common_name if self.common_name is None else self.common_name,
+            decided_at=decided_at,
             updated_at=now,
         )
 
@@ -250,11 +297,35 @@ class IdentifierIndex:
         return sorted(found)
 
 
+def added(record: Record) -> dict[str, Any]:
+    """What the audit trail says of a new record: its status, dates and identifier kinds."""
+    return {
+        "status": record.status.value,
+        "identifiers": kind_counts(record.identifiers),
+        "decided_at": record.decided_at.date().isoformat() if record.decided_at else None,
+        "expires_at": record.expires_at.date().isoformat() if record.expires_at else None,
+    }
+
+
+def changed(change: RecordChange) -> dict[str, Any]:
+    """What the audit trail says of a change: the fields it set, the kinds it added and removed."""
+    details: dict[str, Any] = {"fields": change.changed_fields()}
+    if change.status is not None:
+        details["status"] = change.status.value
+    if change.add:
+        details["added"] = kind_counts(change.add)
+    if change.remove:
+        details["removed"] = kind_counts(change.remove)
+    return details
+
+
 class RecordStore:
     """The records of one register."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: SettingsStore, audit: AuditLog) -> None:
         self._db = db
+        self._settings = settings
+        self._audit = audit
 
     # -- reading ------------------------------------------------------------
 
@@ -294,13 +365,16 @@ class RecordStore:
         # from its identifiers.
         rows = self._db.execute(
             "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
-            " r.common_name, i.kind, i.value, i.alias FROM records r LEFT JOIN identifiers i"
+            " r.common_name, r.decided_at, i.kind, i.value, i.alias"
+            " FROM records r LEFT JOIN identifiers i"
             " ON i.record_id = r.id WHERE :id IS NULL OR r.id = :id ORDER BY r.id, i.id",
             {"id": record_id},
         ).fetchall()
         records: dict[int, Record] = {}
         identifiers: dict[int, list[Identifier]] = {}
-        for rid, status, ref, created, updated, expires, note, common, kind, value, alias in rows:
+        for row in rows:
+            rid, status, ref, created, updated, expires, note, common, decided = row[:9]
+            kind, value, alias = row[9:]
             if rid not in records:
                 records[rid] = Record(
                     id=rid,
@@ -312,6 +386,7 @@ class RecordStore:
                     identifiers=(),
                     note=note,
                     common_name=bool(common),
+                    decided_at=from_db_time(decided),
                 )
                 identifiers[rid] = []
             if kind is not None:
@@ -324,28 +399,37 @@ class RecordStore:
     # -- writing ------------------------------------------------------------
 
     def add(self, new: NewRecord, *, now: datetime | None = None) -> Record:
-        """Add a person, in one transaction, with the retention `retention_for` gives."""
+        """Add a person, in one transaction, with the retention `record_expiry` gives."""
         now = resolve_now(now)
         with self._db.write():
-            record_id = self._insert(new, now)
-        return self.get(record_id)
+            record = self.get(self._insert(new, now))
+            self._audit._write("add", now, case_refs=[record.case_ref], details=added(record))
+        return record
 
     def _insert(self, new: NewRecord, now: datetime) -> int:
         """Insert a record inside the caller's transaction; return its id.
 
-        For this package's stores: `add`, and an assessment that makes a record.
+        For this package's stores: `add`, an import, and an assessment that
+        makes a record; each writes its own audit entry.
         """
-        expires_at = retention_for(new.status, new.expires_at, now)
+        check_decided(new.decided_at, now)
+        expires_at = record_expiry(
+            new.status,
+            decided_at=new.decided_at or now,
+            expires_at=new.expires_at,
+            now=now,
+            policy=self._settings.policy(),
+        )
         if new.case_ref is None:
             case_ref = self._new_case_ref()
         else:
             case_ref = check_case_ref(new.case_ref)
             self._check_case_ref_free(case_ref)
         cursor = self._db.execute(
-            "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note,"
+            " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (new.status.value, case_ref, timestamp(now), timestamp(now), to_db_time(expires_at),
-             new.note),
+             new.note, timestamp(new.decided_at or now)),
         )  # fmt: skip
         record_id = cursor.lastrowid
         assert record_id is not None
@@ -365,7 +449,11 @@ class RecordStore:
         now = resolve_now(now)
         change.check_expiry(now)
         with self._db.write():
+            before = self.get(record_id)
             record = self._update(record_id, change, now)
+            self._audit._write(
+                "update", now, case_refs=[before.case_ref, record.case_ref], details=changed(change)
+            )
         if change.remove:
             self._db.scrub()
         return record
@@ -375,7 +463,7 @@ class RecordStore:
 
         The expiry is checked by the caller, before its transaction.
         """
-        fields = change.with_fields(self.get(record_id), now)
+        fields = change.with_fields(self.get(record_id), now, self._settings.policy())
         if change.case_ref is not None:
             self._check_case_ref_free(fields.case_ref, record_id)
         self._save(change.with_identifiers(fields))
@@ -388,9 +476,10 @@ class RecordStore:
         """
         self._db.execute(
             "UPDATE records SET status = ?, case_ref = ?, expires_at = ?, note = ?,"
-            " common_name = ?, updated_at = ? WHERE id = ?",
+            " common_name = ?, decided_at = ?, updated_at = ? WHERE id = ?",
             (record.status.value, record.case_ref, to_db_time(record.expires_at), record.note,
-             int(record.common_name), timestamp(record.updated_at), record.id),
+             int(record.common_name), to_db_time(record.decided_at), timestamp(record.updated_at),
+             record.id),
         )  # fmt: skip
         self._db.execute("DELETE FROM identifiers WHERE record_id = ?", (record.id,))
         self._insert_identifiers(record.id, record.identifiers)

@@ -25,13 +25,27 @@ from typing import Any
 
 from ..core import Closing, resolve_now
 from ..formats import Random
+from ._audit import AuditLog, default_actor
 from ._db import Database
 from ._epochs import EpochStore
 from ._organizers import OrganizerStore
-from ._records import Record, RecordChange, RecordStore, canonical_set
+from ._records import Record, RecordChange, RecordStore, canonical_set, changed
 from ._reports import ReportStore
+from ._retention import RetentionPolicy
+from ._settings import SettingsStore
 
-__all__ = ["ExpungeResult", "Register", "UpdateResult"]
+__all__ = ["ExpungePlan", "ExpungeResult", "Register", "UpdateResult"]
+
+
+@dataclass(frozen=True)
+class ExpungePlan:
+    """What an expunge at a given time would delete: case references and report ids."""
+
+    case_refs: tuple[str, ...]
+    reports: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"case_refs": list(self.case_refs), "reports": list(self.reports)}
 
 
 @dataclass(frozen=True)
@@ -42,12 +56,24 @@ class ExpungeResult:
     linked to a deleted record.  ``epoch_keys`` counts the keys wiped,
     the current one included when a deleted record was listed with it;
     ``rotated_to`` is then the new epoch, which needs a publish.
+    ``case_refs`` names the records deleted, so that the committee can
+    delete them from any other place it kept them.
     """
 
     records: int
     reports: int
     epoch_keys: int
     rotated_to: int | None = None
+    case_refs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "reports": self.reports,
+            "epoch_keys": self.epoch_keys,
+            "rotated_to": self.rotated_to,
+            "case_refs": list(self.case_refs),
+        }
 
 
 @dataclass(frozen=True)
@@ -82,22 +108,28 @@ def unlists(before: Record, after: Record, now: datetime) -> bool:
 class Register(Closing):
     """An open register file.  Use `create` or `open`, as a context manager."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, actor: str | None = None) -> None:
         self._db = db
-        self.records = RecordStore(db)
-        self.epochs = EpochStore(db)
-        self.organizers = OrganizerStore(db)
-        self.reports = ReportStore(db, self.records)
+        self.audit = AuditLog(db, actor or default_actor())
+        self.settings = SettingsStore(db)
+        self.records = RecordStore(db, self.settings, self.audit)
+        self.epochs = EpochStore(db, self.audit)
+        self.organizers = OrganizerStore(db, self.audit)
+        self.reports = ReportStore(db, self.records, self.audit)
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str]) -> Register:
-        """Create a new, empty register (mode 0600); refuse to overwrite an existing file."""
-        return cls(Database.create(path))
+    def create(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Register:
+        """Create a new, empty register (mode 0600); refuse to overwrite an existing file.
+
+        *actor* names who makes the changes, in the audit trail (default:
+        `default_actor`).
+        """
+        return cls(Database.create(path), actor=actor)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Register:
+    def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Register:
         """Open an existing register, migrating its schema forward if needed."""
-        return cls(Database.open(path))
+        return cls(Database.open(path), actor=actor)
 
     @property
     def path(self) -> Path:
@@ -122,8 +154,21 @@ class Register(Closing):
             # first: their expiry depends on the records they are linked to.
             reports = self.reports._delete_expired(now)
             result = self._delete_records(self.records._expired(now), reports, now=now, rng=rng)
+            self.audit._write("expunge", now, case_refs=result.case_refs, details=_counts(result))
         self.scrub()
         return result
+
+    def expunge_plan(self, *, now: datetime | None = None) -> ExpungePlan:
+        """What `expunge` at *now* would delete, changing nothing (``expunge --dry-run``).
+
+        The reports are those past their own retention or linked to an
+        expired record; reports that name an expired record's person without
+        a link go too, and are not listed here.
+        """
+        now = resolve_now(now)
+        record_ids = self.records._expired(now)
+        refs = tuple(self.records.get(r).case_ref for r in record_ids)
+        return ExpungePlan(refs, tuple(self.reports._expired_ids(now)))
 
     def remove_record(
         self, record_id: int, *, now: datetime | None = None, rng: Random = os.urandom
@@ -132,6 +177,7 @@ class Register(Closing):
         now = resolve_now(now)
         with self._db.write():
             result = self._delete_records([record_id], 0, now=now, rng=rng)
+            self.audit._write("remove", now, case_refs=result.case_refs, details=_counts(result))
         self.scrub()
         return result
 
@@ -160,6 +206,10 @@ class Register(Closing):
             if unlists(before, after, now):
                 listed = self.records._listed_epoch([record_id])
                 rotated_to = self._rotate_if_current(listed, now=now, rng=rng)
+            details = {**changed(change), "rotated_to": rotated_to}
+            self.audit._write(
+                "update", now, case_refs=[before.case_ref, after.case_ref], details=details
+            )
         if change.remove or rotated_to is not None:
             self.scrub()
         return UpdateResult(after, rotated_to)
@@ -172,13 +222,14 @@ class Register(Closing):
         Runs inside the caller's transaction; the caller scrubs after it.
         """
         listed = self.records._listed_epoch(record_ids)
+        refs = tuple(self.records.get(r).case_ref for r in record_ids)
         reports += self.reports._delete_naming(record_ids)
         reports += self.records._delete(record_ids)
         keys = self.epochs._wipe_retired_keys()
         rotated_to = self._rotate_if_current(listed, now=now, rng=rng)
         if rotated_to is not None:
             keys += 1  # the current key, wiped by the new epoch
-        return ExpungeResult(len(record_ids), reports, keys, rotated_to)
+        return ExpungeResult(len(record_ids), reports, keys, rotated_to, refs)
 
     def _rotate_if_current(self, listed: int | None, *, now: datetime, rng: Random) -> int | None:
         """Start a new epoch, wiping the current key, if *listed* (an epoch) is the current one.
@@ -189,8 +240,31 @@ class Register(Closing):
         current = self.epochs.current()
         if listed is None or current is None or listed < current.number:
             return None
-        return self.epochs._start(self.epochs.next_key(rng=rng), at_least=1, now=now)
+        return self.epochs._start(
+            self.epochs.next_key(rng=rng), at_least=self.settings.floor().epoch, now=now
+        )
+
+    def set_policy(self, policy: RetentionPolicy, *, now: datetime | None = None) -> None:
+        """Set the committee's retention policy, for records decided or added from now on.
+
+        Records already in the register keep their expiry: a policy change
+        is not a decision about them.
+        """
+        now = resolve_now(now)
+        with self._db.write():
+            self.settings._set_policy(policy)
+            self.audit._write("retention", now, details=policy.to_dict())
 
     def scrub(self) -> None:
         """Leave no deleted byte in the register's files (see `Database.scrub`)."""
         self._db.scrub()
+
+
+def _counts(result: ExpungeResult) -> dict[str, Any]:
+    """What the audit trail says of a deletion: counts and the epoch it started."""
+    return {
+        "records": result.records,
+        "reports": result.reports,
+        "epoch_keys": result.epoch_keys,
+        "rotated_to": result.rotated_to,
+    }

@@ -19,6 +19,7 @@ from typing import Any
 from ..core import STRONG_KINDS, Status, from_timestamp, resolve_now, timestamp
 from ..errors import RegisterError
 from ..formats import Attachment, IncidentReport, report_id_for
+from ._audit import AuditLog
 from ._db import Database, from_db_time, to_db_time
 from ._records import RecordStore, canonical_set
 from ._retention import DEFAULT_REPORT_RETENTION, check_future, report_expiry
@@ -75,9 +76,10 @@ class StoredReport:
 class ReportStore:
     """The incident reports of one register."""
 
-    def __init__(self, db: Database, records: RecordStore) -> None:
+    def __init__(self, db: Database, records: RecordStore, audit: AuditLog) -> None:
         self._db = db
         self._records = records
+        self._audit = audit
 
     def store(
         self, report: IncidentReport, *, sealed: bytes, received_at: datetime, actor: str
@@ -114,6 +116,13 @@ class ReportStore:
                     [(report_id, a.name, a.media_type, a.data) for a in report.attachments],
                 )
                 self._add_step(report_id, "received", received_at, actor, "")
+                self._audit._write(
+                    "intake",
+                    received_at,
+                    actor=actor,
+                    details={"report": report_id, "people": len(report.people),
+                             "attachments": len(report.attachments)},
+                )  # fmt: skip
         return self.get(row[0] if row else report_id), row is not None
 
     def get(self, report_id: str) -> StoredReport:
@@ -184,8 +193,7 @@ class ReportStore:
         suggested, before the report is assessed.
         """
         with self._db.write() as db:
-            if record_id is not None:
-                self._records.get(record_id)
+            refs = [self._records.get(record_id).case_ref] if record_id is not None else []
             cursor = db.execute(
                 "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
                 (record_id, report_id, position),
@@ -195,6 +203,12 @@ class ReportStore:
                     f"report {report_id[:30]!r} has no person {position + 1}; see "
                     "'committee show-report'"
                 )
+            self._audit._write(
+                "link",
+                resolve_now(None),
+                case_refs=refs,
+                details={"report": report_id, "person": position + 1, "linked": bool(refs)},
+            )
 
     def advance(
         self, report_id: str, action: ReviewAction, *, now: datetime | None = None
@@ -206,26 +220,38 @@ class ReportStore:
         with self._db.write() as db:
             current = self.get(report_id)
             check_transition(report_id, current.step, action.to)
+            refs: list[str] = []
             if action.outcome is not None and action.outcome.published:
                 assert content is not None
-                self._record_outcome(current, content, action, now)
+                refs = self._record_outcome(current, content, action, now)
             db.execute("UPDATE reports SET step = ? WHERE id = ?", (action.to, report_id))
             if action.outcome is not None:
                 # The outcome replaces the retention given at intake: None
                 # keeps the report as long as the records it is linked to.
                 db.execute(
                     "UPDATE reports SET outcome = ?, expires_at = ? WHERE id = ?",
-                    (action.outcome.value, to_db_time(report_retention(action, now)),
+                    (action.outcome.value,
+                     to_db_time(report_retention(action, now, self._records._settings.policy())),
                      report_id),
                 )  # fmt: skip
             self._add_step(report_id, action.to, now, action.actor, action.note)
+            self._audit._write(
+                "review",
+                now,
+                actor=action.actor,
+                case_refs=refs,
+                details={"report": report_id, "step": action.to,
+                         "outcome": action.outcome.value if action.outcome else None},
+            )  # fmt: skip
         if action.outcome is not None:
             self._db.scrub()
         return self.get(report_id)
 
     def _record_outcome(
         self, stored: StoredReport, content: IncidentReport, action: ReviewAction, now: datetime
-    ) -> None:
+    ) -> list[str]:
+        """Make or raise the records an outcome names; their case references."""
+        refs = []
         linked = {rid: self._records.get(rid) for _, rid in stored.people if rid is not None}
         for item in plan_outcome(stored.id, content, stored.people, action, linked):
             # The records' store is this package's own: its writes join this
@@ -239,6 +265,8 @@ class ReportStore:
                 "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
                 (record_id, stored.id, item.position),
             )
+            refs.append(self._records.get(record_id).case_ref)
+        return refs
 
     def _add_step(self, report_id: str, step: str, at: datetime, actor: str, note: str) -> None:
         self._db.execute(
@@ -275,6 +303,12 @@ class ReportStore:
 
     def _delete_expired(self, now: datetime) -> int:
         """Delete reports past `report_expiry`, inside the caller's transaction (for expunge)."""
+        expired = [(report_id,) for report_id in self._expired_ids(now)]
+        self._db.executemany("DELETE FROM reports WHERE id = ?", expired)
+        return len(expired)
+
+    def _expired_ids(self, now: datetime) -> list[str]:
+        """The reports past `report_expiry` at *now*: past their own retention or a record's."""
         rows = self._db.execute(
             "SELECT rp.id, rp.expires_at, rp.received_at, p.record_id, r.expires_at"
             " FROM reports rp LEFT JOIN report_people p ON p.report_id = rp.id"
@@ -295,6 +329,5 @@ class ReportStore:
                 linked=linked[report_id],
             )
             if end is not None and end <= now:
-                expired.append((report_id,))
-        self._db.executemany("DELETE FROM reports WHERE id = ?", expired)
-        return len(expired)
+                expired.append(report_id)
+        return expired

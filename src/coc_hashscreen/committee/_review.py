@@ -23,7 +23,7 @@ from ..core import Identifier, Status
 from ..errors import InputError
 from ..formats import IncidentReport
 from ._records import NewRecord, Record, canonical_set, unique_identifiers
-from ._retention import retention_for
+from ._retention import DEFAULT_POLICY, RetentionPolicy, retention_for
 
 __all__ = [
     "REPORT_STEPS",
@@ -94,7 +94,9 @@ def check_transition(report_id: str, current: str, to: str) -> None:
         )
 
 
-def report_retention(action: ReviewAction, now: datetime) -> datetime | None:
+def report_retention(
+    action: ReviewAction, now: datetime, policy: RetentionPolicy = DEFAULT_POLICY
+) -> datetime | None:
     """The report's own retention after an *action* with an outcome.
 
     A minor outcome keeps the report for its retention; a flagged or banned
@@ -105,7 +107,7 @@ def report_retention(action: ReviewAction, now: datetime) -> datetime | None:
     """
     if action.outcome is None:
         return None
-    return retention_for(action.outcome, action.expires_at, now)
+    return retention_for(action.outcome, action.expires_at, now, policy)
 
 
 @dataclass(frozen=True)
