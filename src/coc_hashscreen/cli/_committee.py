@@ -25,13 +25,15 @@ from ..committee import (
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
-from . import _lists, _review
+from . import _lists, _register, _review
 from ._common import (
     EXIT_OK,
     PROG,
     Parser,
     Subparsers,
     UsageError,
+    actor,
+    add_actor_option,
     add_identifier_options,
     day,
     identifiers,
@@ -123,7 +125,7 @@ def _passphrase(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         register = committee.register
         epoch = register.epochs.current()
         publications = register.epochs.publications()
@@ -172,19 +174,20 @@ def _add(args: argparse.Namespace) -> int:
         )
     # The directory is checked before the record, so the first error named
     # is the one to fix first.
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         new = NewRecord(
             status=args.status,
             identifiers=given,
             case_ref=args.case_ref,
             expires_at=args.expires,
             note=args.note or "",
+            decided_at=args.decided,
         )
         record = committee.register.records.add(new)
-    expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ""
+    expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ", no expiry"
     out(
         f"Added record {record.id}: {record.status.value}, case {record.case_ref}, "
-        f"{len(record.identifiers)} identifier(s){expiry}"
+        f"{len(record.identifiers)} identifier(s), decided {record.decided_at:%Y-%m-%d}{expiry}"
     )
     if record.status is Status.MINOR:
         out("Minor incidents are never published and are expunged after their retention.")
@@ -208,6 +211,7 @@ def _update(args: argparse.Namespace) -> int:
             add=identifiers(args, "add_"),
             remove=identifiers(args, "remove_"),
             common_name=args.common_name,
+            decided_at=args.decided,
         )
         result = committee.update_record(args.record_id, change)
         out(f"Updated record {result.record.id}:")
@@ -218,7 +222,7 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         records = committee.register.records.all()
     if args.format == "json":
         out(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=True))
@@ -237,14 +241,25 @@ def _remove(args: argparse.Namespace) -> int:
     with open_committee(args) as committee:
         result = committee.remove_record(args.record_id)
         out(
-            f"Removed record {args.record_id} and {result.reports} report(s) naming the person; "
-            "no byte of them is left in the register."
+            f"Removed record {args.record_id} (case {safe(result.case_refs[0])}) and "
+            f"{result.reports} report(s) naming the person; no byte of them is left in the "
+            "register."
         )
         _after_deletion(committee, result, args.output)
     return EXIT_OK
 
 
 def _expunge(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        with Committee.open(args.dir) as committee:
+            plan = committee.register.expunge_plan()
+        out(
+            f"Would expunge {len(plan.case_refs)} record(s) and {len(plan.reports)} report(s) "
+            "past their retention (and any report naming one of these people); nothing was "
+            "deleted."
+        )
+        _print_cases(plan.case_refs)
+        return EXIT_OK
     with open_committee(args) as committee:
         result = committee.expunge()
         out(
@@ -252,8 +267,16 @@ def _expunge(args: argparse.Namespace) -> int:
             f"their retention, and wiped {result.epoch_keys} epoch key(s); no byte of "
             "them is left in the register."
         )
+        _print_cases(result.case_refs)
+        if result.case_refs:
+            out("Delete these cases from every other place the committee keeps them, too.")
         _after_deletion(committee, result, args.output)
     return EXIT_OK
+
+
+def _print_cases(case_refs: tuple[str, ...]) -> None:
+    for ref in case_refs:
+        out(f"  case {safe(ref)}")
 
 
 def _after_deletion(
@@ -297,6 +320,7 @@ def add_parser(sub: Subparsers) -> None:
         dest="action", metavar="ACTION", required=True, parser_class=Parser
     )
     _add_register_commands(csub)
+    _register.add_register_commands(csub)
     _lists.add_list_commands(csub)
     _add_report_commands(csub)
 
@@ -347,28 +371,7 @@ def _add_register_commands(csub: Subparsers) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=_info)
 
-    p = csub.add_parser("add", help="add a person to the register")
-    p.add_argument("dir")
-    p.add_argument("--status", required=True, choices=[s.value for s in Status])
-    add_identifier_options(p)
-    p.add_argument("--expires", type=day, metavar="YYYY-MM-DD", help="end of retention")
-    p.add_argument("--case-ref", metavar="REF", help="case reference (default: generated)")
-    p.add_argument("--note", help="a note for the committee only; never published")
-    p.set_defaults(func=_add)
-
-    p = csub.add_parser("update", help="change a record")
-    p.add_argument("dir")
-    p.add_argument("record_id", type=positive, metavar="RECORD_ID")
-    p.add_argument("--status", choices=[s.value for s in Status])
-    p.add_argument("--expires", type=day, metavar="YYYY-MM-DD")
-    p.add_argument("--no-expiry", action="store_true", help="remove the expiry date")
-    p.add_argument("--case-ref", metavar="REF")
-    p.add_argument("--note")
-    _add_common_name_options(p)
-    add_identifier_options(p, "add_", "add ")
-    add_identifier_options(p, "remove_", "remove ")
-    _add_rotation_output(p, "an identifier removed or the record lowered to minor was listed in it")
-    p.set_defaults(func=_update)
+    _add_record_commands(csub)
 
     p = csub.add_parser("list", help="list the records in the register")
     p.add_argument("dir")
@@ -383,8 +386,56 @@ def _add_register_commands(csub: Subparsers) -> None:
 
     p = csub.add_parser("expunge", help="delete expired records and reports for good")
     p.add_argument("dir")
+    p.add_argument(
+        "--dry-run", action="store_true", help="say which cases would go, and delete nothing"
+    )
     _add_rotation_output(p)
     p.set_defaults(func=_expunge)
+
+
+def _add_record_commands(csub: Subparsers) -> None:
+    p = csub.add_parser("add", help="add a person to the register")
+    p.add_argument("dir")
+    p.add_argument("--status", required=True, choices=[s.value for s in Status])
+    add_identifier_options(p)
+    p.add_argument(
+        "--decided",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="the day of the committee's decision (default: today); the retention policy "
+        "counts from it",
+    )
+    p.add_argument(
+        "--expires",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="end of retention (default: from the decision, by the retention policy)",
+    )
+    p.add_argument("--case-ref", metavar="REF", help="case reference (default: generated)")
+    p.add_argument("--note", help="a note for the committee only; never published")
+    add_actor_option(p)
+    p.set_defaults(func=_add)
+
+    p = csub.add_parser("update", help="change a record")
+    p.add_argument("dir")
+    p.add_argument("record_id", type=positive, metavar="RECORD_ID")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument(
+        "--decided",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help="a new decision's day (default with --status: today); the retention is "
+        "computed again from it unless --expires is given",
+    )
+    p.add_argument("--expires", type=day, metavar="YYYY-MM-DD")
+    p.add_argument("--no-expiry", action="store_true", help="remove the expiry date")
+    p.add_argument("--case-ref", metavar="REF")
+    p.add_argument("--note")
+    _add_common_name_options(p)
+    add_identifier_options(p, "add_", "add ")
+    add_identifier_options(p, "remove_", "remove ")
+    _add_rotation_output(p, "an identifier removed or the record lowered to minor was listed in it")
+    p.set_defaults(func=_update)
 
 
 def _add_rotation_output(
@@ -398,6 +449,7 @@ def _add_rotation_output(
         "DIR/grants",
     )
     add_passphrase_options(p)
+    add_actor_option(p)
 
 
 def _add_report_commands(csub: Subparsers) -> None:
@@ -434,6 +486,7 @@ def _add_report_commands(csub: Subparsers) -> None:
     )
     p.add_argument("--record", type=positive, metavar="ID", help="the record to link to")
     p.add_argument("--none", action="store_true", help="remove the link")
+    add_actor_option(p)
     p.set_defaults(func=_review.link)
 
     p = csub.add_parser("review", help="move a report to its next review step")

@@ -7,7 +7,6 @@ and a documented exit code (`EXIT_CODES`, in docs/cli.md).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 import time
@@ -16,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Final, NoReturn, TextIO, TypeAlias
 
 from .. import errors
+from ..committee import MEMBER_ENV, default_actor
 from ..core import KINDS, Identifier, check_text, escape_unsafe, fingerprint, split_values
 from ..formats import TrustFile, write_atomic
 from ..organizer import COLUMN_KINDS, FileState, ScreenStatus, load_trust, pin_trust
@@ -35,6 +35,8 @@ __all__ = [
     "ScreenDisplay",
     "Subparsers",
     "UsageError",
+    "actor",
+    "add_actor_option",
     "add_identifier_options",
     "check_arguments",
     "column",
@@ -49,7 +51,6 @@ __all__ = [
     "positive",
     "safe",
     "state",
-    "user",
     "write_output",
 ]
 
@@ -182,12 +183,20 @@ def write_output(path: str | None, text: str, *, private: bool) -> None:
         write_atomic(path, text.encode("utf-8"), private=private)
 
 
-def user() -> str:
-    """Who runs the command, for the review trail."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
-        return "committee"
+def actor(args: argparse.Namespace) -> str:
+    """Who makes a change, for the register's audit trail: ``--by``, else `default_actor`."""
+    by = getattr(args, "by", None)
+    return by if by else default_actor()
+
+
+def add_actor_option(p: argparse.ArgumentParser) -> None:
+    """``--by NAME``: who makes the change, as the audit trail records it."""
+    p.add_argument(
+        "--by",
+        metavar="NAME",
+        help=f"who makes the change, for the audit trail (default: ${MEMBER_ENV}, else your "
+        "user name)",
+    )
 
 
 def identifiers(args: argparse.Namespace, prefix: str = "") -> list[Identifier]:

@@ -22,7 +22,18 @@ from ..committee import (
 from ..core import KDF_PROFILES, KeyPurpose, fingerprint
 from ..errors import RegisterError
 from ..formats import TrustFile, load_public_key
-from ._common import EXIT_OK, PROG, ProgressBar, Subparsers, UsageError, out, positive, safe
+from ._common import (
+    EXIT_OK,
+    PROG,
+    ProgressBar,
+    Subparsers,
+    UsageError,
+    actor,
+    add_actor_option,
+    out,
+    positive,
+    safe,
+)
 from ._passphrase import add_passphrase_options, committee_keys, passphrase_source
 
 __all__ = ["add_list_commands", "open_committee", "print_head", "print_published"]
@@ -33,7 +44,9 @@ TRUST_RENEW_MARGIN = timedelta(days=30)
 
 def open_committee(args: argparse.Namespace) -> Committee:
     """The committee directory, for a command that signs or opens reports."""
-    return Committee.open(args.dir, passphrase=passphrase_source(args, committee_keys(args)))
+    return Committee.open(
+        args.dir, passphrase=passphrase_source(args, committee_keys(args)), actor=actor(args)
+    )
 
 
 def print_head(trust: TrustFile) -> None:
@@ -140,7 +153,7 @@ def _grant(args: argparse.Namespace) -> int:
 
 
 def _organizers(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         organizers = committee.register.organizers.all()
         # The newest grant of each: grants are listed in the order issued.
         latest = {g.organizer_key_id: g for g in committee.register.organizers.grants()}
@@ -162,7 +175,7 @@ def _revoke(args: argparse.Namespace) -> int:
             f"{PROG} committee revoke: error: give at least 8 hex digits of the key id "
             "(see 'committee organizers')"
         )
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         organizer = committee.register.organizers.find(args.key_id, active_only=False)
         if organizer.revoked_at is not None:
             out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}; "
@@ -249,6 +262,7 @@ def add_list_commands(csub: Subparsers) -> None:
         help="after restoring a backup, with --rotate: start at least this epoch",
     )
     add_passphrase_options(p)
+    add_actor_option(p)
     p.set_defaults(func=_publish)
 
     p = csub.add_parser("grant", help="grant an organizer the current epoch's key")
@@ -261,6 +275,7 @@ def add_list_commands(csub: Subparsers) -> None:
     p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
     p.add_argument("--reinstate", action="store_true", help="grant an organizer that was revoked")
     add_passphrase_options(p)
+    add_actor_option(p)
     p.set_defaults(func=_grant)
 
     p = csub.add_parser("organizers", help="list the organizers granted access")
@@ -270,6 +285,7 @@ def add_list_commands(csub: Subparsers) -> None:
     p = csub.add_parser("revoke", help="stop granting an organizer access")
     p.add_argument("dir")
     p.add_argument("key_id", metavar="KEY_ID", help="key id prefix, from 'committee organizers'")
+    add_actor_option(p)
     p.set_defaults(func=_revoke)
 
     p = csub.add_parser("rotate-key", help="replace the committee's signing key")

@@ -10,7 +10,7 @@ import sys
 from ..committee import Committee, ReviewAction, StoredReport, new_identifiers
 from ..core import Status
 from ..formats import IncidentReport, read_sealed, save_attachments, write_atomic
-from ._common import EXIT_OK, PROG, UsageError, out, safe, user
+from ._common import EXIT_OK, PROG, UsageError, actor, out, safe
 from ._passphrase import committee_keys, passphrase_source
 
 __all__ = ["identifier_position", "intake", "link", "reports", "review", "show_report"]
@@ -34,8 +34,8 @@ def identifier_position(value: str) -> tuple[int, int]:
 
 def intake(args: argparse.Namespace) -> int:
     source = passphrase_source(args, committee_keys(args))
-    with Committee.open(args.dir, passphrase=source) as committee:
-        result = committee.intake(read_sealed(args.sealed), actor=args.by or user())
+    with Committee.open(args.dir, passphrase=source, actor=actor(args)) as committee:
+        result = committee.intake(read_sealed(args.sealed), actor=actor(args))
     write_atomic(args.output, result.receipt)
     report = result.report
     if result.duplicate:
@@ -53,7 +53,7 @@ def intake(args: argparse.Namespace) -> int:
 
 
 def reports(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         stored = committee.register.reports.all()
     if args.format == "json":
         out(json.dumps([r.to_dict() for r in stored], indent=2, ensure_ascii=True))
@@ -74,7 +74,7 @@ def reports(args: argparse.Namespace) -> int:
 
 
 def show_report(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         register = committee.register
         stored = register.reports.get(args.report_id)
         content = register.reports.content(args.report_id)
@@ -185,7 +185,7 @@ def _body_lines(stored: StoredReport, content: IncidentReport) -> list[str]:
 def link(args: argparse.Namespace) -> int:
     if (args.record is None) == (not args.none):
         raise UsageError(f"{PROG} committee link: error: give --record ID or --none")
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         committee.register.reports.link(args.report_id, args.person - 1, args.record)
     target = f"record {args.record}" if args.record else "no record"
     out(f"Person {args.person} of report {args.report_id} is now linked to {target}.")
@@ -193,10 +193,10 @@ def link(args: argparse.Namespace) -> int:
 
 
 def review(args: argparse.Namespace) -> int:
-    with Committee.open(args.dir) as committee:
+    with Committee.open(args.dir, actor=actor(args)) as committee:
         action = ReviewAction(
             args.to,
-            actor=args.by or user(),
+            actor=actor(args),
             note=args.note or "",
             outcome=args.status,
             expires_at=args.expires,

@@ -1,5 +1,12 @@
 """The committee's side: its directory, the register, publishing, grants and reports."""
 
+from ._audit import (
+    AUDIT_ACTIONS,
+    MEMBER_ENV,
+    AuditEntry,
+    AuditLog,
+    default_actor,
+)
 from ._committee import (
     Committee,
     CommitteePaths,
@@ -17,6 +24,14 @@ from ._grants import (
     DEFAULT_GRANT_VALIDITY,
     GrantFailure,
     GrantRequest,
+)
+from ._import import (
+    IMPORT_FIELDS,
+    ImportOptions,
+    ImportPlan,
+    ImportRow,
+    export_rows,
+    plan_import,
 )
 from ._organizers import (
     GrantRecord,
@@ -41,6 +56,7 @@ from ._records import (
     RecordStore,
 )
 from ._register import (
+    ExpungePlan,
     ExpungeResult,
     Register,
     UpdateResult,
@@ -52,8 +68,13 @@ from ._reports import (
 )
 from ._retention import (
     DEFAULT_MINOR_RETENTION,
+    DEFAULT_POLICY,
     DEFAULT_REPORT_RETENTION,
+    Period,
+    RetentionPolicy,
+    check_decided,
     check_future,
+    record_expiry,
     report_expiry,
     retention_for,
 )
@@ -67,31 +88,47 @@ from ._review import (
     plan_outcome,
     report_retention,
 )
+from ._settings import (
+    PublishFloor,
+    SettingsStore,
+)
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "DEFAULT_GRANT_VALIDITY",
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
+    "DEFAULT_POLICY",
     "DEFAULT_REPORT_RETENTION",
+    "IMPORT_FIELDS",
     "KEEP",
+    "MEMBER_ENV",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
+    "AuditEntry",
+    "AuditLog",
     "Committee",
     "CommitteePaths",
     "Epoch",
     "EpochStore",
+    "ExpungePlan",
     "ExpungeResult",
     "GrantFailure",
     "GrantRecord",
     "GrantRequest",
     "IdentifierIndex",
+    "ImportOptions",
+    "ImportPlan",
+    "ImportRow",
     "IntakeResult",
     "Keep",
     "NewRecord",
     "NewRecordFor",
     "Organizer",
     "OrganizerStore",
+    "Period",
     "Publication",
+    "PublishFloor",
     "PublishOptions",
     "PublishResult",
     "RaisedRecord",
@@ -101,16 +138,23 @@ __all__ = [
     "Register",
     "ReportStep",
     "ReportStore",
+    "RetentionPolicy",
     "ReviewAction",
+    "SettingsStore",
     "StoredReport",
     "UpdateResult",
+    "check_decided",
     "check_future",
     "check_transition",
+    "default_actor",
+    "export_rows",
     "list_expiry",
     "listed_records",
     "merge_entries",
     "new_identifiers",
+    "plan_import",
     "plan_outcome",
+    "record_expiry",
     "report_expiry",
     "report_retention",
     "retention_for",

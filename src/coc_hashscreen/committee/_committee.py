@@ -203,12 +203,18 @@ class Committee(Closing):
 
     @classmethod
     def open(
-        cls, directory: str | os.PathLike[str], *, passphrase: PassphraseSource | None = None
+        cls,
+        directory: str | os.PathLike[str],
+        *,
+        passphrase: PassphraseSource | None = None,
+        actor: str | None = None,
     ) -> Committee:
         """Open a committee directory.
 
         *passphrase* is called only when an encrypted private key is first
         needed (to sign, or to open a report), and may be called once per key.
+        *actor* names the committee member making changes, in the register's
+        audit trail (default: `default_actor`).
         """
         paths = CommitteePaths(Path(directory))
         if not paths.register.is_file():
@@ -229,7 +235,8 @@ class Committee(Closing):
         authority = Authority(
             trust, lambda: load_signing_key(paths.signing_key, passphrase=passphrase)
         )
-        return cls(paths.directory, Register.open(paths.register), authority, passphrase)
+        register = Register.open(paths.register, actor=actor)
+        return cls(paths.directory, register, authority, passphrase)
 
     def close(self) -> None:
         self.register.close()

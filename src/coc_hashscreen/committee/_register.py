@@ -17,17 +17,19 @@ epoch and grants it to every active organizer.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..core import Closing, resolve_now
+from ..errors import InputError
 from ..formats import Random
 from ._audit import AuditLog, default_actor
 from ._db import Database
 from ._epochs import EpochStore
+from ._import import ImportOptions, ImportPlan, plan_import
 from ._organizers import OrganizerStore
 from ._records import Record, RecordChange, RecordStore, canonical_set, changed
 from ._reports import ReportStore
@@ -243,6 +245,55 @@ class Register(Closing):
         return self.epochs._start(
             self.epochs.next_key(rng=rng), at_least=self.settings.floor().epoch, now=now
         )
+
+    def plan_import(
+        self,
+        header: Sequence[str],
+        rows: Iterable[tuple[int, Sequence[str]]],
+        options: ImportOptions | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> ImportPlan:
+        """What importing these rows would add and refuse, changing nothing (see `plan_import`)."""
+        now = resolve_now(now)
+        options = replace(options or ImportOptions(), policy=self.settings.policy())
+        return plan_import(header, rows, existing=self.records.all(), now=now, options=options)
+
+    def import_rows(
+        self,
+        header: Sequence[str],
+        rows: Iterable[tuple[int, Sequence[str]]],
+        options: ImportOptions | None = None,
+        *,
+        now: datetime | None = None,
+        skip_refused: bool = False,
+    ) -> tuple[ImportPlan, tuple[Record, ...]]:
+        """Import every row in one transaction: all of them, or (*skip_refused*) the accepted.
+
+        The plan is made inside the transaction, against the register as it
+        is then.  Without *skip_refused* a plan with a refused row imports
+        nothing and raises `InputError`; any failure while adding leaves the
+        register as it was.
+        """
+        now = resolve_now(now)
+        listed = list(rows)
+        with self._db.write():
+            plan = self.plan_import(header, listed, options, now=now)
+            if plan.refused and not skip_refused:
+                raise InputError(
+                    f"{len(plan.refused)} of {len(plan.rows)} row(s) are refused, so nothing "
+                    "was imported; see why with --dry-run, fix the source, or import the "
+                    "others with --skip-refused"
+                )
+            ids = [self.records._insert(row.record, now) for row in plan.accepted if row.record]
+            added = tuple(self.records.get(i) for i in ids)
+            self.audit._write(
+                "import",
+                now,
+                case_refs=[r.case_ref for r in added],
+                details={"records": len(added), "refused_rows": len(plan.refused)},
+            )
+        return plan, added
 
     def set_policy(self, policy: RetentionPolicy, *, now: datetime | None = None) -> None:
         """Set the committee's retention policy, for records decided or added from now on.

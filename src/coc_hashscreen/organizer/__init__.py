@@ -121,8 +121,10 @@ from ._state import (
     unclear_match,
 )
 from ._tables import (
+    Table,
     TableOptions,
     TableOrigin,
+    open_table,
 )
 
 __all__ = [
@@ -173,6 +175,7 @@ __all__ = [
     "Source",
     "StateChange",
     "StateStore",
+    "Table",
     "TableOptions",
     "TableOrigin",
     "add_files",
@@ -198,6 +201,7 @@ __all__ = [
     "load_trust",
     "luma_guest_record",
     "merge_reports",
+    "open_table",
     "pin_trust",
     "pretalx_speaker_record",
     "pretix_export_records",

@@ -1,0 +1,438 @@
+"""Bringing a committee's existing cases into the register, and taking them out again.
+
+`plan_import` is a pure function from a table (a header and rows of text,
+read by the caller from CSV or a workbook) and the register's current
+records to a plan: for each source row, the record it would add or why it
+is refused.  `RecordStore.import_plan` then adds every accepted row in one
+transaction.  A refusal names the row and the column, never the value: the
+rows hold the people the committee decided about.
+
+`export_rows` is the inverse: the register as rows `plan_import` reads back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from ..core import (
+    KINDS,
+    STRONG_KINDS,
+    Identifier,
+    Status,
+    check_case_ref,
+    split_values,
+)
+from ..errors import CocHashscreenError, InputError
+from ._records import IdentifierIndex, NewRecord, Record
+from ._retention import DEFAULT_POLICY, RetentionPolicy, check_decided, record_expiry
+
+__all__ = [
+    "IMPORT_FIELDS",
+    "ImportPlan",
+    "ImportRow",
+    "export_rows",
+    "import_columns",
+    "plan_import",
+]
+
+# The fields a row may carry, in the order `export_rows` writes them.
+IMPORT_FIELDS: Final = (
+    "case_ref",
+    "status",
+    "decided",
+    "expires",
+    *KINDS,
+    "alias",
+    "note",
+)
+
+_HEADERS: Final[Mapping[str, frozenset[str]]] = {
+    "case_ref": frozenset(
+        {"case", "case ref", "case reference", "case id", "case number", "reference", "ref"}
+    ),
+    "status": frozenset({"status", "decision", "outcome", "sanction", "measure"}),
+    "decided": frozenset(
+        {"decided", "decided on", "decision date", "date of decision", "date decided", "date"}
+    ),
+    "expires": frozenset(
+        {
+            "expires",
+            "expires on",
+            "expiry",
+            "expiry date",
+            "retention",
+            "retention until",
+            "delete after",
+            "delete on",
+            "until",
+        }
+    ),
+    "name": frozenset({"name", "full name", "person", "display name", "names"}),
+    "email": frozenset({"email", "e mail", "email address", "e mail address", "emails", "mail"}),
+    "github": frozenset({"github", "github handle", "github user", "github username"}),
+    "twitter": frozenset({"twitter", "x", "twitter handle", "x handle", "twitter x"}),
+    "mastodon": frozenset({"mastodon", "fediverse", "mastodon handle", "mastodon address"}),
+    "alias": frozenset({"alias", "aliases", "aka", "also known as", "other names"}),
+    "note": frozenset({"note", "notes", "comment", "comments", "remarks"}),
+}
+
+_STATUS_WORDS: Final[Mapping[str, Status]] = {
+    "banned": Status.BANNED,
+    "ban": Status.BANNED,
+    "flagged": Status.FLAGGED,
+    "flag": Status.FLAGGED,
+    "minor": Status.MINOR,
+}
+
+# Names never hold a semicolon or a line break; commas they do ("Doe, Jane").
+_NAME_SEPARATORS: Final = re.compile(r"[;\n\r]+")
+
+
+def _normalized(header: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", header.casefold()).split())
+
+
+def import_columns(
+    header: Sequence[str], overrides: Mapping[str, str] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Which column holds each field, and the headers left unread.
+
+    *overrides* maps a field (`IMPORT_FIELDS`) to the header that holds it;
+    the rest are found by their header, in any case and spacing ("E-Mail",
+    "Case reference").  A header named twice, or an override naming no
+    column, is refused.
+    """
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(IMPORT_FIELDS))
+    if unknown:
+        raise InputError(
+            f"unknown field {unknown[0][:20]!r}; the fields are {', '.join(IMPORT_FIELDS)}"
+        )
+    found: dict[str, int] = {}
+    for fieldname, wanted in overrides.items():
+        matches = [n for n, h in enumerate(header) if h.strip() == wanted.strip()]
+        if len(matches) != 1:
+            raise InputError(
+                f"{len(matches)} columns are headed {wanted[:40]!r}; name one column for "
+                f"{fieldname}"
+            )
+        found[fieldname] = matches[0]
+    taken = set(found.values())
+    for n, text in enumerate(header):
+        if n in taken:
+            continue
+        normalized = _normalized(text)
+        for fieldname, words in _HEADERS.items():
+            if normalized in words and fieldname not in found:
+                found[fieldname] = n
+                taken.add(n)
+                break
+    if not any(kind in found for kind in (*KINDS, "alias")):
+        raise InputError(
+            "no column holds a name, an e-mail address or a handle; name them with "
+            "--column name=HEADER (or email=, github=, twitter=, mastodon=)"
+        )
+    ignored = [h for n, h in enumerate(header) if n not in taken and h.strip()]
+    return found, ignored
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One source row: the record it adds, or why it is refused (``reason``)."""
+
+    position: int
+    record: NewRecord | None = None
+    reason: str | None = None
+    # A record already in the register, or an earlier row, with the same name
+    # (names collide, so this is a note for the committee, not a refusal).
+    shares_name_with: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return self.record is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.record
+        return {
+            "row": self.position,
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "status": record.status.value if record else None,
+            "case_ref": record.case_ref if record else None,
+            "identifiers": _kinds(record.identifiers) if record else {},
+            "shares_name_with": list(self.shares_name_with),
+        }
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do, row by row (see `plan_import`)."""
+
+    rows: tuple[ImportRow, ...]
+    ignored_headers: tuple[str, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> tuple[ImportRow, ...]:
+        return tuple(r for r in self.rows if r.accepted)
+
+    @property
+    def refused(self) -> tuple[ImportRow, ...]:
+        return tuple(r for r in self.rows if not r.accepted)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "columns": dict(self.columns),
+            "ignored_headers": list(self.ignored_headers),
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+
+def _kinds(identifiers: Iterable[Identifier]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in identifiers:
+        kind = "alias" if i.alias else i.kind
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+@dataclass
+class _Seen:
+    """What earlier rows and the register hold, to find duplicates."""
+
+    index: IdentifierIndex
+    case_refs: dict[str, int] = field(default_factory=dict)
+    record_refs: Mapping[int, str] = field(default_factory=dict)
+    strong: dict[tuple[str, str], int] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+
+def plan_import(
+    header: Sequence[str],
+    rows: Iterable[tuple[int, Sequence[str]]],
+    *,
+    existing: Sequence[Record],
+    now: datetime,
+    options: ImportOptions | None = None,
+) -> ImportPlan:
+    """Read each row into a `NewRecord`, or a refusal naming the row and the column.
+
+    A row is refused when it has no identifier, an identifier or date that
+    does not read, no status (and no default), a case reference already used
+    (in the register or an earlier row), an e-mail address or handle already
+    on a record or an earlier row (a duplicate: update that record instead),
+    or a retention that has already ended (delete it from the source).
+    """
+    options = options or ImportOptions()
+    columns, ignored = import_columns(header, options.columns)
+    seen = _Seen(
+        IdentifierIndex.of(existing),
+        case_refs={r.case_ref: 0 for r in existing},
+        record_refs={r.id: r.case_ref for r in existing},
+    )
+    for record in existing:
+        for i in record.identifiers:
+            if i.kind == "name":
+                seen.names.setdefault(i.canonical, []).append(record.case_ref)
+    reader = _Reader(header, columns, seen, now, options)
+    planned = [
+        reader.row(position, cells) for position, cells in rows if any(map(str.strip, cells))
+    ]
+    if not planned:
+        raise InputError("the file has a header line but no rows; nothing would be imported")
+    return ImportPlan(
+        tuple(planned), tuple(ignored), {f: header[n] for f, n in sorted(columns.items())}
+    )
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read an import: column overrides, a status for rows without one, the policy."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    status: Status | None = None
+    policy: RetentionPolicy = DEFAULT_POLICY
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Reads the rows of one table against what the register and earlier rows hold."""
+
+    header: Sequence[str]
+    columns: Mapping[str, int]
+    seen: _Seen
+    now: datetime
+    options: ImportOptions
+
+    def cell(self, cells: Sequence[str], fieldname: str) -> str:
+        n = self.columns.get(fieldname)
+        text = cells[n].strip() if n is not None and n < len(cells) else ""
+        # An export marks a cell a spreadsheet would read as a formula with
+        # an apostrophe (`safe_cell`); reading it back drops the mark.
+        if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+            return text[1:]
+        return text
+
+    def where(self, fieldname: str) -> str:
+        return f"column {self.header[self.columns[fieldname]][:40]!r}"
+
+    def row(self, position: int, cells: Sequence[str]) -> ImportRow:
+        try:
+            new = _new_record(lambda f: self.cell(cells, f), self.where, self.now, self.options)
+            duplicate = _duplicate(new.identifiers, new.case_ref, self.seen)
+        except CocHashscreenError as exc:
+            return ImportRow(position, reason=str(exc))
+        if duplicate:
+            return ImportRow(position, reason=duplicate)
+        names = self.seen.names
+        shared = sorted(
+            {ref for i in new.identifiers if i.kind == "name" for ref in names.get(i.canonical, [])}
+        )
+        _remember(new, position, self.seen)
+        return ImportRow(position, record=new, shares_name_with=tuple(shared))
+
+
+def _new_record(cell: Any, where: Any, now: datetime, options: ImportOptions) -> NewRecord:
+    status_text = cell("status")
+    if status_text:
+        status = _STATUS_WORDS.get(status_text.casefold())
+        if status is None:
+            raise InputError(f"the status in {where('status')} is not flagged, banned or minor")
+    elif options.status is not None:
+        status = options.status
+    else:
+        raise InputError("the row has no status; give one in a status column or with --status")
+    identifiers = []
+    for kind in (*KINDS, "alias"):
+        text = cell(kind)
+        if not text:
+            continue
+        try:
+            identifiers.extend(_identifiers(kind, text))
+        except CocHashscreenError as exc:
+            # The rule broken, never the value: "email: quoted local parts ...".
+            rule = str(exc).partition(": ")[2] or "it does not read"
+            raise InputError(
+                f"the value in {where(kind)} is not a valid {_WHAT[kind]} ({rule})"
+            ) from None
+    if not identifiers:
+        raise InputError("the row has no name, e-mail address or handle")
+    decided = _date(cell("decided"), where, "decided") if cell("decided") else None
+    expires = _date(cell("expires"), where, "expires") if cell("expires") else None
+    case_ref = cell("case_ref") or None
+    if case_ref is not None:
+        try:
+            check_case_ref(case_ref)
+        except InputError as exc:
+            raise InputError(f"{where('case_ref')}: {exc}") from None
+    check_decided(decided, now)
+    # Checked here, not only when added, so that a dry run names the rows
+    # that must be deleted from the source.
+    record_expiry(
+        status, decided_at=decided or now, expires_at=expires, now=now, policy=options.policy
+    )
+    return NewRecord(
+        status=status,
+        identifiers=identifiers,
+        case_ref=case_ref,
+        expires_at=expires,
+        note=cell("note"),
+        decided_at=decided,
+    )
+
+
+_WHAT: Final = {
+    "name": "name",
+    "email": "e-mail address",
+    "github": "GitHub user name",
+    "twitter": "Twitter/X handle",
+    "mastodon": "Mastodon address",
+    "alias": "name",
+}
+
+
+def _identifiers(kind: str, text: str) -> list[Identifier]:
+    if kind in ("name", "alias"):
+        parts = [p.strip() for p in _NAME_SEPARATORS.split(text) if p.strip()]
+        return [Identifier("name", p, alias=kind == "alias") for p in parts]
+    return [Identifier(kind, part) for part in split_values(kind, text)]
+
+
+_DATE_FORMATS: Final = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
+
+
+def _date(text: str, where: Callable[[str], str], fieldname: str) -> datetime:
+    """A day as midnight UTC: ISO (as spreadsheets give it), YYYY/MM/DD or DD.MM.YYYY.
+
+    Slashed day-month orders (01/02/2024) are refused: which is the month
+    cannot be told, and a wrong guess moves a retention by months.
+    """
+    candidate = text.strip().split("T")[0].split(" ")[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            day = datetime.strptime(candidate, fmt).date()
+        except ValueError:
+            continue
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    raise InputError(
+        f"the date in {where(fieldname)} does not read; write it as YYYY-MM-DD "
+        "(DD/MM and MM/DD cannot be told apart)"
+    )
+
+
+def _duplicate(identifiers: Sequence[Identifier], case_ref: str | None, seen: _Seen) -> str | None:
+    if case_ref is not None and case_ref in seen.case_refs:
+        first = seen.case_refs[case_ref]
+        where = f"row {first}" if first else "a record in the register"
+        return f"the case reference is already used by {where}"
+    for i in identifiers:
+        if i.kind not in STRONG_KINDS:
+            continue
+        key = (i.kind, i.canonical)
+        if key in seen.strong:
+            return f"duplicate of row {seen.strong[key]} (the same {_WHAT[i.kind]})"
+        record_id = seen.index.strong.get(key)
+        if record_id is not None:
+            return (
+                f"duplicate of case {seen.record_refs[record_id]} (the same {_WHAT[i.kind]}); "
+                "update that record instead"
+            )
+    return None
+
+
+def _remember(new: NewRecord, position: int, seen: _Seen) -> None:
+    if new.case_ref is not None:
+        seen.case_refs[new.case_ref] = position
+    for i in new.identifiers:
+        if i.kind in STRONG_KINDS:
+            seen.strong[(i.kind, i.canonical)] = position
+        elif i.kind == "name":
+            seen.names.setdefault(i.canonical, []).append(f"row {position}")
+
+
+def export_rows(records: Iterable[Record]) -> tuple[tuple[str, ...], list[list[str]]]:
+    """The register as a header and rows that `plan_import` reads back."""
+    rows = []
+    for record in records:
+        values: dict[str, list[str]] = {}
+        for i in record.identifiers:
+            values.setdefault("alias" if i.alias else i.kind, []).append(i.value)
+        rows.append(
+            [
+                record.case_ref,
+                record.status.value,
+                _day(record.decided_at),
+                _day(record.expires_at),
+                *("; ".join(values.get(kind, [])) for kind in (*KINDS, "alias")),
+                record.note,
+            ]
+        )
+    return IMPORT_FIELDS, rows
+
+
+def _day(when: datetime | None) -> str:
+    return "" if when is None else date.isoformat(when.date())
