@@ -91,7 +91,7 @@ def test_the_plan_says_row_by_row_what_is_added_and_why_the_rest_is_refused() ->
         (NOW - timedelta(days=400)).date(), datetime.min.time(), UTC
     )
     # A shared name is a note for the committee, never a refusal.
-    assert plan.rows[6].shares_name_with == ("row 2",)
+    assert plan.rows[7].shares_name_with == ("row 2",)
     assert plan.ignored_headers == ()
     assert set(plan.columns) == {
         "case_ref", "status", "decided", "name", "email", "github", "alias", "note"
