@@ -18,9 +18,18 @@ PUBLIC: tuple[types.ModuleType, ...] = (coc_hashscreen, errors, *ROLE_PACKAGES)
 # Types the public API mentions but callers never need to name, and why.
 _INTERNAL: dict[tuple[str, str], str] = {
     # Register opens the database and hands it to its stores; callers reach
-    # the stores as register.records, .epochs, .organizers and .reports.
+    # the stores as register.records, .epochs, .organizers, .reports, .audit
+    # and .settings.
     (store, "Database"): "made by Register.create and Register.open"
-    for store in ("Register", "RecordStore", "EpochStore", "OrganizerStore", "ReportStore")
+    for store in (
+        "Register",
+        "RecordStore",
+        "EpochStore",
+        "OrganizerStore",
+        "ReportStore",
+        "AuditLog",
+        "SettingsStore",
+    )
 }
 # The signing key and trust file, whose key Committee unlocks on first use.
 _INTERNAL[("Committee", "Authority")] = "made by Committee.init and Committee.open"

@@ -167,7 +167,8 @@ def test_removing_a_record_removes_the_reports_that_name_it(
     code, _, err = cli(capsys, "committee", "show-report", directory, report_id)
     assert (code != 0, "no report" in err) == (True, True)
     assert keeper in ok(capsys, "committee", "reports", directory)
-    assert f"Removed record {record} and 1 report(s)" in out
+    assert f"Removed record {record} (case " in out
+    assert "and 1 report(s) naming the person" in out
     assert "no byte of them is left" in out
 
 
