@@ -1,5 +1,13 @@
 """The committee's side: its directory, the register, publishing, grants and reports."""
 
+from ._backup import (
+    DEFAULT_BACKUP_VALIDITY,
+    BackupResult,
+    RestoreOptions,
+    RestoreResult,
+    backup_committee,
+    restore_committee,
+)
 from ._committee import (
     Committee,
     CommitteePaths,
@@ -69,6 +77,7 @@ from ._review import (
 )
 
 __all__ = [
+    "DEFAULT_BACKUP_VALIDITY",
     "DEFAULT_GRANT_VALIDITY",
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
@@ -76,6 +85,7 @@ __all__ = [
     "KEEP",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
+    "BackupResult",
     "Committee",
     "CommitteePaths",
     "Epoch",
@@ -101,9 +111,12 @@ __all__ = [
     "Register",
     "ReportStep",
     "ReportStore",
+    "RestoreOptions",
+    "RestoreResult",
     "ReviewAction",
     "StoredReport",
     "UpdateResult",
+    "backup_committee",
     "check_future",
     "check_transition",
     "list_expiry",
@@ -113,5 +126,6 @@ __all__ = [
     "plan_outcome",
     "report_expiry",
     "report_retention",
+    "restore_committee",
     "retention_for",
 ]
