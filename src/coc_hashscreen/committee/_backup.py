@@ -114,7 +114,7 @@ def backup_committee(
     valid_for: timedelta = DEFAULT_BACKUP_VALIDITY,
 ) -> BackupResult:
     """Write an encrypted backup of *committee* to *output* (mode 0600, atomically)."""
-    now = resolve_now(now)
+    now = resolve_now(now).replace(microsecond=0)  # as the manifest states it
     if valid_for <= timedelta(0):
         raise InputError("a backup must be valid for a positive time")
     register = committee.register
