@@ -99,3 +99,19 @@ def test_backup_needs_keys_or_a_passphrase(
     )
     assert (code, "not a valid age or SSH public key" in err) == (3, True)
     assert not (setup.tmp / "b").exists()
+
+
+def test_a_backup_to_a_passphrase_file(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = setup.tmp / "backup-passphrase.txt"
+    secret.write_text("a backup passphrase\n", encoding="utf-8")
+    secret.chmod(0o600)
+    backup = setup.tmp / "b.age"
+    code, out, _ = run(
+        capsys, "committee", "backup", setup.committee, "-o", backup,
+        "--backup-passphrase-file", secret,
+    )  # fmt: skip
+    assert (code, "encrypted to a passphrase" in out) == (0, True)
+    code, _, _ = run(
+        capsys, "committee", "restore", backup, setup.tmp / "r", "--backup-passphrase-file", secret
+    )
+    assert code == 0
