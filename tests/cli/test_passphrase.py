@@ -264,6 +264,9 @@ def test_no_option_takes_a_passphrase_itself() -> None:
     allowed = {
         "--passphrase-fd", "--passphrase-file", "--new-passphrase-fd", "--new-passphrase-file",
         "--no-passphrase",
+        # A backup's own passphrase (committee backup, restore); the last is a
+        # flag that asks on the terminal.
+        "--backup-passphrase-fd", "--backup-passphrase-file", "--backup-passphrase",
     }  # fmt: skip
     found: set[str] = set()
 

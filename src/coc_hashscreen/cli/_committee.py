@@ -25,7 +25,7 @@ from ..committee import (
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
-from . import _lists, _register, _review
+from . import _backup, _lists, _register, _review
 from ._common import (
     EXIT_OK,
     PROG,
@@ -323,6 +323,7 @@ def add_parser(sub: Subparsers) -> None:
     _register.add_register_commands(csub)
     _lists.add_list_commands(csub)
     _add_report_commands(csub)
+    _backup.add_backup_commands(csub)
 
 
 def _add_common_name_options(p: argparse.ArgumentParser) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "add_new_passphrase_options",
     "add_passphrase_options",
     "committee_keys",
+    "given_passphrase",
     "new_protection",
     "passphrase_source",
 ]
@@ -151,6 +152,11 @@ def _given(args: argparse.Namespace, prefix: str, *, env: bool) -> str | None:
         os.environ.get(ENV_FILE) if env else None
     )
     return _read_file(path) if path else None
+
+
+def given_passphrase(args: argparse.Namespace, prefix: str) -> str | None:
+    """The passphrase from ``--{prefix}passphrase-fd/-file`` alone: no environment, no prompt."""
+    return _given(args, prefix, env=False)
 
 
 def _ask(prompt: str) -> str:

@@ -7,6 +7,14 @@ from ._audit import (
     AuditLog,
     default_actor,
 )
+from ._backup import (
+    DEFAULT_BACKUP_VALIDITY,
+    BackupResult,
+    RestoreOptions,
+    RestoreResult,
+    backup_committee,
+    restore_committee,
+)
 from ._committee import (
     Committee,
     CommitteePaths,
@@ -95,6 +103,7 @@ from ._settings import (
 
 __all__ = [
     "AUDIT_ACTIONS",
+    "DEFAULT_BACKUP_VALIDITY",
     "DEFAULT_GRANT_VALIDITY",
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
@@ -107,6 +116,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AuditEntry",
     "AuditLog",
+    "BackupResult",
     "Committee",
     "CommitteePaths",
     "Epoch",
@@ -138,11 +148,14 @@ __all__ = [
     "Register",
     "ReportStep",
     "ReportStore",
+    "RestoreOptions",
+    "RestoreResult",
     "RetentionPolicy",
     "ReviewAction",
     "SettingsStore",
     "StoredReport",
     "UpdateResult",
+    "backup_committee",
     "check_decided",
     "check_future",
     "check_transition",
@@ -157,5 +170,6 @@ __all__ = [
     "record_expiry",
     "report_expiry",
     "report_retention",
+    "restore_committee",
     "retention_for",
 ]

@@ -279,6 +279,22 @@ class Database:
             raise
         self.execute("COMMIT")
 
+    def snapshot(self) -> bytes:
+        """A consistent copy of the whole register, as the bytes of a database file.
+
+        SQLite's backup API copies every page inside one read transaction,
+        so a write by another program neither waits for it nor tears it; the
+        copy goes to memory, never to a temporary file outside the
+        committee directory.  Freed pages go as ``secure_delete`` left them:
+        zeroed.
+        """
+        copy = sqlite3.connect(":memory:")
+        try:
+            self._connection.backup(copy)
+            return copy.serialize()
+        finally:
+            copy.close()
+
     def scrub(self) -> None:
         """Leave no deleted byte in the database, its WAL or its journal.
 

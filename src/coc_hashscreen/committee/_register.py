@@ -34,7 +34,7 @@ from ._organizers import OrganizerStore
 from ._records import Record, RecordChange, RecordStore, canonical_set, changed
 from ._reports import ReportStore
 from ._retention import RetentionPolicy
-from ._settings import SettingsStore
+from ._settings import PublishFloor, SettingsStore
 
 __all__ = ["ExpungePlan", "ExpungeResult", "Register", "UpdateResult"]
 
@@ -305,6 +305,38 @@ class Register(Closing):
         with self._db.write():
             self.settings._set_policy(policy)
             self.audit._write("retention", now, details=policy.to_dict())
+
+    def snapshot(self) -> bytes:
+        """A consistent copy of the register file, for a backup (see `Database.snapshot`)."""
+        return self._db.snapshot()
+
+    def _after_restore(
+        self, floor: PublishFloor, *, now: datetime, rng: Random, details: dict[str, Any]
+    ) -> int | None:
+        """Make a register restored from a backup safe to publish from; the epoch it started.
+
+        In one transaction: the publish floor is raised to *floor*, a new
+        epoch starts (at least ``floor.epoch``, its key from *rng*) and the
+        restored epoch key is wiped, and the audit trail says so.  A key in
+        a backup may be one the committee wiped after the backup was taken;
+        organizers have seen the epochs and versions the backup knew, and
+        maybe later ones.  A register that never had an epoch starts none.
+        """
+        with self._db.write():
+            current = self.settings.floor()
+            floor = PublishFloor(
+                max(floor.version, current.version), max(floor.epoch, current.epoch)
+            )
+            self.settings._set_floor(floor.version, floor.epoch)
+            started = None
+            if self.epochs.current() is not None:
+                started = self.epochs._start(
+                    self.epochs.next_key(rng=rng), at_least=floor.epoch, now=now
+                )
+            details = {**details, "floor_version": floor.version, "floor_epoch": floor.epoch}
+            self.audit._write("restore", now, details={**details, "epoch": started})
+        self.scrub()
+        return started
 
     def scrub(self) -> None:
         """Leave no deleted byte in the register's files (see `Database.scrub`)."""

@@ -10,6 +10,18 @@ from ._attachment import (
     SavedAttachment,
     save_attachments,
 )
+from ._backupfile import (
+    BACKUP_FORMAT,
+    BACKUP_MEMBERS,
+    MAX_BACKUP_SIZE,
+    BackupIdentity,
+    BackupManifest,
+    BackupRecipients,
+    decrypt_backup,
+    encrypt_backup,
+    pack_backup,
+    unpack_backup,
+)
 from ._cachefile import (
     CACHE_ENTRY_SIZE,
     CACHE_FINGERPRINT_SIZE,
@@ -123,6 +135,8 @@ from ._wire import (
 )
 
 __all__ = [
+    "BACKUP_FORMAT",
+    "BACKUP_MEMBERS",
     "CACHE_ENTRY_SIZE",
     "CACHE_FINGERPRINT_SIZE",
     "DEFAULT_KEY_LIFETIME",
@@ -131,6 +145,7 @@ __all__ = [
     "ENTRY_LENGTH",
     "FILE_TYPES",
     "FILE_TYPE_NAMES",
+    "MAX_BACKUP_SIZE",
     "MAX_KEY_LIFETIME",
     "MAX_REPORT_JSON",
     "MAX_SEALED_SIZE",
@@ -138,6 +153,9 @@ __all__ = [
     "MAX_TRUST_VALIDITY",
     "ROLES",
     "Attachment",
+    "BackupIdentity",
+    "BackupManifest",
+    "BackupRecipients",
     "CacheHeader",
     "EntryPayload",
     "Envelope",
@@ -167,7 +185,9 @@ __all__ = [
     "check_private_mode",
     "check_successor",
     "claimed_type",
+    "decrypt_backup",
     "dump_json",
+    "encrypt_backup",
     "fsync_directory",
     "grant_info",
     "issue_grant",
@@ -181,6 +201,7 @@ __all__ = [
     "open_envelope",
     "open_sealed_report",
     "open_self_signed",
+    "pack_backup",
     "padded_length",
     "parse_cache_header",
     "parse_grant",
@@ -208,6 +229,7 @@ __all__ = [
     "sign_receipt",
     "sign_rotation",
     "type_prefix",
+    "unpack_backup",
     "verify_receipt",
     "write_atomic",
 ]
