@@ -18,6 +18,12 @@ from ._grants import (
     GrantFailure,
     GrantRequest,
 )
+from ._lookup import (
+    Match,
+    SearchIndex,
+    current_profile,
+    find,
+)
 from ._organizers import (
     GrantRecord,
     Organizer,
@@ -30,6 +36,7 @@ from ._publish import (
     list_expiry,
     listed_records,
     merge_entries,
+    published_keys,
 )
 from ._records import (
     KEEP,
@@ -67,6 +74,11 @@ from ._review import (
     plan_outcome,
     report_retention,
 )
+from ._subject import (
+    ExportedReport,
+    SubjectExport,
+    subject_export,
+)
 
 __all__ = [
     "DEFAULT_GRANT_VALIDITY",
@@ -80,6 +92,7 @@ __all__ = [
     "CommitteePaths",
     "Epoch",
     "EpochStore",
+    "ExportedReport",
     "ExpungeResult",
     "GrantFailure",
     "GrantRecord",
@@ -87,6 +100,7 @@ __all__ = [
     "IdentifierIndex",
     "IntakeResult",
     "Keep",
+    "Match",
     "NewRecord",
     "NewRecordFor",
     "Organizer",
@@ -102,16 +116,22 @@ __all__ = [
     "ReportStep",
     "ReportStore",
     "ReviewAction",
+    "SearchIndex",
     "StoredReport",
+    "SubjectExport",
     "UpdateResult",
     "check_future",
     "check_transition",
+    "current_profile",
+    "find",
     "list_expiry",
     "listed_records",
     "merge_entries",
     "new_identifiers",
     "plan_outcome",
+    "published_keys",
     "report_expiry",
     "report_retention",
     "retention_for",
+    "subject_export",
 ]
