@@ -238,7 +238,7 @@ def _list(args: argparse.Namespace) -> int:
         for line in _record_lines(record):
             out(safe(line))
         if record.is_expired(now):
-            out(" " * 43 + "(EXPIRED: 'committee expunge' deletes it)")
+            out(" " * 43 + "(EXPIRED: expunge deletes it)")
     return EXIT_OK
 
 
