@@ -1,5 +1,8 @@
 """The committee's side: its directory, the register, publishing, grants and reports."""
 
+from ._audit import (
+    AuditEntry,
+)
 from ._committee import (
     Committee,
     CommitteePaths,
@@ -88,6 +91,7 @@ __all__ = [
     "KEEP",
     "REPORT_STEPS",
     "SCHEMA_VERSION",
+    "AuditEntry",
     "Committee",
     "CommitteePaths",
     "Epoch",
