@@ -39,7 +39,7 @@ from coc_hashscreen.core import (
 )
 from coc_hashscreen.errors import CocHashscreenError
 
-from ..helpers import NOW
+from ..helpers import NOW, raw_database
 from ..strategies import PLAUSIBLE
 
 VECTORS = Path(__file__).parent.parent / "vectors"
@@ -285,17 +285,22 @@ def test_minor_and_expired_records_are_found_and_marked() -> None:
 
 
 def test_the_profile_is_the_current_epochs_else_the_default(tmp_path: Path) -> None:
-    with Register.create(tmp_path / "register.sqlite3") as register:
+    path = tmp_path / "register.sqlite3"
+    with Register.create(path) as register:
         assert current_profile(register) == PROFILE
         register.epochs.start(EpochKey(b"k" * 32, b"s" * 16, Argon2Params(1, 8, 1)), now=NOW)
         assert current_profile(register) == PROFILE
         register.records.add(
-            NewRecord(Status.BANNED, [Identifier("name", "Jane Doe")], case_ref="A-1"), now=NOW
+            NewRecord(Status.BANNED, [Identifier("name", "José María García")], case_ref="A-1"),
+            now=NOW,
         )
-        (match,) = find(
-            register.records.all(),
-            "name",
-            "Doe Jane",
-            profile=current_profile(register),
-        )
-        assert match.record.case_ref == "A-1"
+    # A committee whose lists are still of profile v1 (it has not rotated since).
+    with raw_database(path) as db:
+        db.execute("UPDATE epochs SET profile = 'v1'")
+    with Register.open(path) as register:
+        profile = current_profile(register)
+        records = register.records.all()
+    assert profile == "v1"
+    (match,) = find(records, "name", "José García", profile=profile)
+    assert match.rule == "first and last name"
+    assert find(records, "name", "Pepe García", profile=profile) == []
