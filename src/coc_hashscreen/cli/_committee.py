@@ -25,7 +25,7 @@ from ..committee import (
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
-from . import _backup, _lists, _register, _review
+from . import _backup, _lists, _lookup, _register, _review
 from ._common import (
     EXIT_OK,
     PROG,
@@ -223,17 +223,26 @@ def _update(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     with Committee.open(args.dir, actor=actor(args)) as committee:
-        records = committee.register.records.all()
+        every = committee.register.records.all()
+    now = resolve_now(None)
+    records = _lookup.select_records(every, args, now)
     if args.format == "json":
-        out(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=True))
+        listed = [{**r.to_dict(), "expired": r.is_expired(now)} for r in records]
+        out(json.dumps(listed, indent=2, ensure_ascii=True))
         return EXIT_OK
     if not records:
-        out("The register is empty; add records with 'committee add'.")
+        out(
+            "No record matches the filters."
+            if every
+            else "The register is empty; add records with 'committee add'."
+        )
         return EXIT_OK
     out(f"{'id':>5}  {'status':<8} {'case ref':<14} {'expires':<10}  identifiers")
     for record in records:
         for line in _record_lines(record):
             out(safe(line))
+        if record.is_expired(now):
+            out(" " * 43 + "(EXPIRED: expunge deletes it)")
     return EXIT_OK
 
 
@@ -321,6 +330,7 @@ def add_parser(sub: Subparsers) -> None:
     )
     _add_register_commands(csub)
     _register.add_register_commands(csub)
+    _lookup.add_lookup_commands(csub)
     _lists.add_list_commands(csub)
     _add_report_commands(csub)
     _backup.add_backup_commands(csub)
@@ -377,6 +387,7 @@ def _add_register_commands(csub: Subparsers) -> None:
     p = csub.add_parser("list", help="list the records in the register")
     p.add_argument("dir")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    _lookup.add_list_filters(p)
     p.set_defaults(func=_list)
 
     p = csub.add_parser("remove", help="remove a record and its reports for good")

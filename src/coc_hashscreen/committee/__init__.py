@@ -41,6 +41,12 @@ from ._import import (
     export_rows,
     plan_import,
 )
+from ._lookup import (
+    Match,
+    SearchIndex,
+    current_profile,
+    find,
+)
 from ._organizers import (
     GrantRecord,
     Organizer,
@@ -53,6 +59,7 @@ from ._publish import (
     list_expiry,
     listed_records,
     merge_entries,
+    published_keys,
 )
 from ._records import (
     KEEP,
@@ -100,6 +107,11 @@ from ._settings import (
     PublishFloor,
     SettingsStore,
 )
+from ._subject import (
+    ExportedReport,
+    SubjectExport,
+    subject_export,
+)
 
 __all__ = [
     "AUDIT_ACTIONS",
@@ -121,6 +133,7 @@ __all__ = [
     "CommitteePaths",
     "Epoch",
     "EpochStore",
+    "ExportedReport",
     "ExpungePlan",
     "ExpungeResult",
     "GrantFailure",
@@ -132,6 +145,7 @@ __all__ = [
     "ImportRow",
     "IntakeResult",
     "Keep",
+    "Match",
     "NewRecord",
     "NewRecordFor",
     "Organizer",
@@ -152,24 +166,30 @@ __all__ = [
     "RestoreResult",
     "RetentionPolicy",
     "ReviewAction",
+    "SearchIndex",
     "SettingsStore",
     "StoredReport",
+    "SubjectExport",
     "UpdateResult",
     "backup_committee",
     "check_decided",
     "check_future",
     "check_transition",
+    "current_profile",
     "default_actor",
     "export_rows",
+    "find",
     "list_expiry",
     "listed_records",
     "merge_entries",
     "new_identifiers",
     "plan_import",
     "plan_outcome",
+    "published_keys",
     "record_expiry",
     "report_expiry",
     "report_retention",
     "restore_committee",
     "retention_for",
+    "subject_export",
 ]

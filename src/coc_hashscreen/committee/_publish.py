@@ -28,12 +28,13 @@ from ..core import (
     PROFILE,
     Argon2Params,
     HashingOptions,
+    Identifier,
     KeyedHasher,
     Progress,
     Strength,
+    explain_variants,
     key_check,
     variant_notes,
-    variants,
 )
 from ..errors import InputError, ScrubPending
 from ..formats import EntryPayload, ListHeader, Random, build_list, write_atomic
@@ -50,6 +51,7 @@ __all__ = [
     "list_expiry",
     "listed_records",
     "merge_entries",
+    "published_keys",
 ]
 
 DEFAULT_LIST_VALIDITY: Final = timedelta(days=30)
@@ -109,6 +111,18 @@ class PublishResult:
     name_notes: tuple[str, ...] = field(default=())
 
 
+def published_keys(identifier: Identifier, *, profile: str = PROFILE) -> dict[str, str]:
+    """Every key a list of *profile* holds for one of a record's identifiers, with its rule.
+
+    The rule is "canonical" for the key an organizer computes from the same
+    spelling, else the variant rule that made it (a nickname, a name
+    order, a transliteration...).  `merge_entries` publishes these keys and
+    `committee search` looks them up: one function for both, so that a
+    search answers what screening would.
+    """
+    return explain_variants(identifier.kind, identifier.value, profile=profile)
+
+
 def merge_entries(
     records: Sequence[Record], *, profile: str = PROFILE
 ) -> dict[tuple[str, str], EntryPayload]:
@@ -130,7 +144,7 @@ def merge_entries(
             candidate = EntryPayload(
                 record.status, Strength.of_kind(identifier.kind), record.case_ref
             )
-            for key in variants(identifier.kind, identifier.value, profile=profile):
+            for key in published_keys(identifier, profile=profile):
                 where = (identifier.kind, key)
                 current = merged.get(where)
                 if current is None or _precedes(candidate, current):
