@@ -89,3 +89,23 @@ def test_cleaning_never_changes_the_canonical_form(
             canonical(kind, clean_text(given_value))
         return
     assert canonical(kind, clean_text(given_value)) == expected
+
+
+@pytest.mark.parametrize(
+    "garbled",
+    [
+        "Jos\u00c3\u00a9 Garc\u00c3\u00ada",  # UTF-8 read as Windows-1252 once
+        "Jos\u00c3\u0192\u00c2\u00a9 Garc\u00c3\u0192\u00c2\u00ada",  # and twice
+    ],
+)
+def test_a_stored_identifier_keeps_the_soft_hyphen_of_mojibake(garbled: str) -> None:
+    # "í" garbled is "Ã" and a soft hyphen: dropped, the name would publish
+    # "garca josa" and never match the organizer's "José García".
+    stored = Identifier("name", garbled)
+    assert "\u00ad" in stored.value
+    assert stored.canonical == canonical("name", "José García", profile="v2") == "garcia jose"
+
+
+def test_a_real_soft_hyphen_is_still_cleaned_away() -> None:
+    stored = Identifier("name", "Ber\u00adnadette Ober\u00admeier")
+    assert stored.value == "Bernadette Obermeier"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ..errors import InputError, InvalidIdentifier, InvalidText
+from ._names_v2 import repair_mojibake
 from ._normalize import STRONG_KINDS, canonical, check_kind
 from ._text import check_text, clean_text
 
@@ -94,7 +95,11 @@ class Identifier:
             check_text(self.value, "the value")
         except InvalidText:
             raise InvalidIdentifier(self.kind, "not Unicode text (a lone surrogate)") from None
-        object.__setattr__(self, "value", clean_text(self.value))
+        # A soft hyphen in mojibake is half of a character ("í" read as
+        # Windows-1252 is "Ã" and U+00AD): dropping it would leave text the
+        # profile can no longer repair, and another canonical form.
+        keep = "\xad" if repair_mojibake(self.value) != self.value else ""
+        object.__setattr__(self, "value", clean_text(self.value, keep=keep))
         if self.alias and self.kind != "name":
             raise InputError("only names can be aliases; add other identifiers directly")
 

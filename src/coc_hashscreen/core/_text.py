@@ -92,18 +92,21 @@ def escape_unsafe(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(_escape(ch) if _unsafe(ch) else ch for ch in text)
 
 
-def clean_text(value: str) -> str:
+def clean_text(value: str, *, keep: str = "") -> str:
     """*value* with the characters `has_unsafe_characters` finds taken out.
 
     Whitespace among them (tab, line feed, the line and paragraph
     separators) becomes a space; the rest (other controls, bidi and
     invisible format characters) is dropped.  Normalization treats these
     characters the same way, so a cleaned identifier keeps its canonical
-    form: this is how identifier values are stored.
+    form: this is how identifier values are stored.  Characters in *keep*
+    stay (see `Identifier`: the soft hyphen of mojibake).
     """
     if value.isprintable():
         return value
-    return "".join((" " if ch.isspace() else "") if _unsafe(ch) else ch for ch in value)
+    return "".join(
+        (" " if ch.isspace() else "") if _unsafe(ch) and ch not in keep else ch for ch in value
+    )
 
 
 def is_fit_name(value: str) -> bool:
