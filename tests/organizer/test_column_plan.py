@@ -342,9 +342,11 @@ def test_warnings_never_quote_a_cell(cells: Sequence[str]) -> None:
     headers = ["Full name", "Email me about updates", "Dietary needs", "Twitter"]
     rows = [list(cells), ["Ada", "yes", "none", "no"]]
     plan = detect_columns(headers, rows)
+    # The warnings' own words ("e-mail", "column") are no quotation.
+    fixed = " ".join(detect_columns(headers, [["\x00"] * 4, rows[1]]).warnings)
     for warning in plan.warnings:
         for cell in cells:
-            if all(cell not in h for h in headers) and cell.strip():
+            if all(cell not in h for h in headers) and cell.strip() and cell not in fixed:
                 assert cell not in warning
 
 
