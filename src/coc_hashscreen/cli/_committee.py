@@ -145,9 +145,11 @@ def _info(args: argparse.Namespace) -> int:
             # What the next list would hold: flagged or banned, not expired.
             "publishable_records": sum(r.is_published(now) for r in records),
             "organizers": len(register.organizers.all(active_only=True)),
+            "retention_policy": register.settings.policy().to_dict(),
             "keys_encrypted": all(info.encrypted for info in committee.key_files()),
         }
         keys = _protection_text(committee.key_files())
+        kept = register.settings.policy().to_dict()
     if args.format == "json":
         out(json.dumps(details, indent=2))
         return EXIT_OK
@@ -161,6 +163,10 @@ def _info(args: argparse.Namespace) -> int:
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
     out(f"Records:            {details['records']} ({details['publishable_records']} publishable)")
     out(f"Active organizers:  {details['organizers']}")
+    policy = ", ".join(
+        f"{k} {v or 'until removed'}" for k, v in details["retention_policy"].items()
+    )
+    out(f"Retention:          {policy} (from the decision)")
     out(f"Private keys:       {keys}")
     return EXIT_OK
 
