@@ -163,9 +163,7 @@ def _info(args: argparse.Namespace) -> int:
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
     out(f"Records:            {details['records']} ({details['publishable_records']} publishable)")
     out(f"Active organizers:  {details['organizers']}")
-    policy = ", ".join(
-        f"{k} {v or 'until removed'}" for k, v in details["retention_policy"].items()
-    )
+    policy = ", ".join(f"{status} {period or 'until removed'}" for status, period in kept.items())
     out(f"Retention:          {policy} (from the decision)")
     out(f"Private keys:       {keys}")
     return EXIT_OK
