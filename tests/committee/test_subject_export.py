@@ -122,11 +122,51 @@ def test_every_identifier_given_is_looked_up_names_through_variants(
         [Identifier("name", "Bill Turner"), Identifier("github", "https://github.com/WTurner")],
         now=NOW,
     )
-    assert [(m.record.status, m.rule) for m in export.records] == [
-        (Status.BANNED, "nickname"),
-        (Status.MINOR, "canonical"),
+    # The handle is the person's; the name, through a nickname, only suggests.
+    assert [(m.record.status, m.rule) for m in export.records] == [(Status.MINOR, "canonical")]
+    assert [(m.record.status, m.rule) for m in export.same_name_records] == [
+        (Status.BANNED, "nickname")
     ]
     assert export.reports == ()
+    document = export.to_dict()
+    assert document["records_with_same_name"] == [
+        {"id": 1, "case_ref": export.same_name_records[0].record.case_ref, "rule": "nickname"}
+    ]
+    assert "William" not in json.dumps(document["records_with_same_name"])
+    # Once the committee has judged it the same person, it is exported whole.
+    judged = subject_export(
+        committee.register, [Identifier("name", "Bill Turner")], now=NOW, records=[1]
+    )
+    assert [m.record.id for m in judged.records] == [1]
+    assert judged.same_name_records == ()
+    with pytest.raises(InputError, match="no record with id 9"):
+        subject_export(committee.register, [], now=NOW, records=[9])
+
+
+def test_a_namesake_is_never_exported_nor_offered_for_erasure(committee: Committee) -> None:
+    namesake = committee.register.records.add(
+        NewRecord(Status.FLAGGED, [Identifier("name", "José García")], case_ref="N-1",
+                  note="someone else entirely"),
+        now=NOW,
+    )  # fmt: skip
+    # One import entry names the person's case and another's.
+    _, (person, _) = committee.register.import_rows(
+        ["Name", "E-mail", "Status", "Case"],
+        [(2, ["José María García", "jose@example.org", "banned", "P-1"]),
+         (3, ["Third Person", "", "banned", "T-1"])],
+        now=NOW,
+    )  # fmt: skip
+    export = subject_export(
+        committee.register,
+        [Identifier("name", "José García"), Identifier("email", "JOSE@example.org")],
+        now=NOW,
+    )
+    assert [m.record.id for m in export.records] == [person.id]
+    assert [m.record.id for m in export.same_name_records] == [namesake.id]
+    text = json.dumps(export.to_dict())
+    assert "someone else entirely" not in text
+    assert "T-1" not in text
+    assert all(set(e.case_refs) <= {"P-1"} for e in export.audit)
 
 
 def test_nothing_found_is_an_empty_export_and_no_identifier_is_refused(

@@ -29,6 +29,7 @@ from ._common import (
     add_identifier_options,
     identifiers,
     out,
+    positive,
     safe,
 )
 
@@ -130,15 +131,17 @@ def _search(args: argparse.Namespace) -> int:
 
 def _subject_export(args: argparse.Namespace) -> int:
     given = identifiers(args)
-    if not given:
+    if not given and not args.record:
         raise UsageError(
             f"{PROG} committee subject-export: error: give at least one --name, --email, "
-            "--github, --twitter, --mastodon or --alias"
+            "--github, --twitter, --mastodon, --alias or --record"
         )
     if os.path.lexists(args.output):
         raise InputError(f"{args.output!r} exists; name a new file for the export")
     with Committee.open(args.dir) as committee:
-        export = subject_export(committee.register, given, now=resolve_now(None))
+        export = subject_export(
+            committee.register, given, now=resolve_now(None), records=args.record or ()
+        )
         data = export.to_json()
     write_atomic(args.output, data, private=True)
     document: dict[str, Any] = export.to_dict()
@@ -150,6 +153,12 @@ def _subject_export(args: argparse.Namespace) -> int:
         f"{len(export.same_name)} report(s) with the same name only, "
         f"{len(export.audit)} audit entries."
     )
+    if export.same_name_records:
+        others = ", ".join(f"{m.record.id} ({m.record.case_ref})" for m in export.same_name_records)
+        out(
+            f"Not exported: record(s) {others} share only a name with the person. If the "
+            "committee judges one to be the same person, export again with --record ID."
+        )
     if export.records:
         ids = " ".join(str(m.record.id) for m in export.records)
         out(
@@ -197,6 +206,13 @@ def add_lookup_commands(csub: Subparsers) -> None:
     )
     p.add_argument("dir")
     add_identifier_options(p)
+    p.add_argument(
+        "--record",
+        action="append",
+        type=positive,
+        metavar="ID",
+        help="a record sharing only a name that the committee judged to be the person (repeatable)",
+    )
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the export to write (a new file)"
     )

@@ -1,7 +1,12 @@
 """A person's own data, gathered for an access request (GDPR Art. 15).
 
 `subject_export` finds the person's records as `committee search` does
-(`SearchIndex`), then everything the register holds about them: the
+(`SearchIndex`): those sharing an e-mail address or a handle with the
+person, and those the committee named after judging them (*records*).  A
+record that shares only a name (or a name variant) is another person until
+the committee judges otherwise: it is listed by id and case reference under
+``records_with_same_name``, without its content, and is never offered for
+erasure.  Then everything the register holds about the person: the
 records with their identifiers, aliases, dates and notes; every report
 linked to one of the records, or in which someone (the reporter included)
 shares a key with the person's identifiers or records, whole, attachments
@@ -19,7 +24,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -39,8 +44,9 @@ EXPORT_NOTICE: Final = (
     "Everything the committee's register holds about the person found through the "
     "identifiers below. It is as sensitive as the register. Review it before sending: "
     "reports name other people (reporters, witnesses, people affected), whose data must "
-    "be redacted; reports listed under reports_with_same_name share only a name and may "
-    "be about someone else."
+    "be redacted; records and reports listed under records_with_same_name and "
+    "reports_with_same_name share only a name and may be about someone else; audit entries "
+    "name only this person's case references."
 )
 
 
@@ -86,6 +92,7 @@ class SubjectExport:
     identifiers: tuple[Identifier, ...] = field(repr=False)
     profile: str
     records: tuple[Match, ...]
+    same_name_records: tuple[Match, ...]
     reports: tuple[ExportedReport, ...]
     same_name: tuple[tuple[str, tuple[int, ...]], ...]
     audit: tuple[AuditEntry, ...]
@@ -102,6 +109,10 @@ class SubjectExport:
                 {"kind": i.kind, "value": i.value, "alias": i.alias} for i in self.identifiers
             ],
             "records": [match.to_dict(now) for match in self.records],
+            "records_with_same_name": [
+                {"id": m.record.id, "case_ref": m.record.case_ref, "rule": m.rule}
+                for m in self.same_name_records
+            ],
             "reports": [report.to_dict() for report in self.reports],
             "reports_with_same_name": [
                 {"report": report_id, "people": [n + 1 for n in people]}
@@ -147,23 +158,48 @@ class _Keys:
 
 
 def subject_export(
-    register: Register, identifiers: Sequence[Identifier], *, now: datetime
+    register: Register,
+    identifiers: Sequence[Identifier],
+    *,
+    now: datetime,
+    records: Sequence[int] = (),
 ) -> SubjectExport:
-    """Gather what the register holds about the person with *identifiers* (see the module)."""
-    if not identifiers:
+    """Gather what the register holds about the person with *identifiers* (see the module).
+
+    *records* are ids of records the committee has judged to be the
+    person although they share only a name (from ``records_with_same_name``
+    of an earlier export): they are exported whole, as strong matches are.
+    """
+    if not identifiers and not records:
         raise InputError("give at least one identifier of the person")
     profile = current_profile(register)
-    index = SearchIndex.of(register.records.all(), profile=profile)
-    matches = index.find_any(identifiers)
+    every = register.records.all()
+    index = SearchIndex.of(every, profile=profile)
+    found = index.find_any(identifiers)
+    chosen = set(records)
+    unknown = chosen - {r.id for r in every}
+    if unknown:
+        raise InputError(f"no record with id {min(unknown)}; see 'committee list'")
+    # A record the person's e-mail or handle hits is theirs; one a name alone
+    # hits is someone else until the committee says otherwise.
+    strong = {m.record.id for m in _strong_matches(index, identifiers)}
+    matches = [m for m in found if m.record.id in strong or m.record.id in chosen]
+    matches += [
+        Match(r, r.identifiers[0], "chosen by the committee")
+        for r in every
+        if r.id in chosen and r.id not in {m.record.id for m in found}
+    ]
+    matches.sort(key=lambda m: m.record.id)
+    same_name = tuple(m for m in found if m.record.id not in {x.record.id for x in matches})
     keys = _Keys.of(index, [*identifiers, *(i for m in matches for i in m.record.identifiers)])
     record_ids = {m.record.id for m in matches}
     reports: list[ExportedReport] = []
-    same_name: list[tuple[str, tuple[int, ...]]] = []
+    same_name_reports: list[tuple[str, tuple[int, ...]]] = []
     for stored in register.reports.all():
         content = register.reports.content(stored.id)
-        found = _report(stored, content, record_ids, keys)
-        if found is not None:
-            reports.append(found)
+        exported = _report(stored, content, record_ids, keys)
+        if exported is not None:
+            reports.append(exported)
             continue
         named = tuple(
             n
@@ -171,11 +207,13 @@ def subject_export(
             if any(keys.which(i) == "name" for i in person.all_identifiers)
         )
         if named:
-            same_name.append((stored.id, named))
+            same_name_reports.append((stored.id, named))
     refs = {m.record.case_ref for m in matches}
     report_ids = {r.stored.id for r in reports}
+    # Entries name only this person's cases: an import or an expunge also
+    # lists other people's case references.
     audit = tuple(
-        entry
+        replace(entry, case_refs=tuple(r for r in entry.case_refs if r in refs))
         for entry in register.audit.entries()
         if refs.intersection(entry.case_refs) or entry.details.get("report") in report_ids
     )
@@ -183,11 +221,16 @@ def subject_export(
         identifiers=tuple(identifiers),
         profile=profile,
         records=tuple(matches),
+        same_name_records=same_name,
         reports=tuple(reports),
-        same_name=tuple(same_name),
+        same_name=tuple(same_name_reports),
         audit=audit,
         exported_at=now,
     )
+
+
+def _strong_matches(index: SearchIndex, identifiers: Sequence[Identifier]) -> list[Match]:
+    return index.find_any(i for i in identifiers if i.kind in STRONG_KINDS)
 
 
 def _report(
