@@ -115,3 +115,37 @@ def test_a_backup_to_a_passphrase_file(setup: Setup, capsys: pytest.CaptureFixtu
         capsys, "committee", "restore", backup, setup.tmp / "r", "--backup-passphrase-file", secret
     )
     assert code == 0
+
+
+def test_a_backup_never_replaces_a_file_by_accident_nor_lands_in_the_directory(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, pub = _member(setup.tmp, "member")
+    register = setup.committee / "register.sqlite3"
+    before = register.read_bytes()
+    for target in (register, setup.committee / "b.age"):
+        code, _, err = run(
+            capsys, "committee", "backup", setup.committee, "-o", target, "-R", pub, "--force"
+        )
+        assert code == 3
+        assert "inside the committee directory" in err
+    assert register.read_bytes() == before
+    assert not (setup.committee / "b.age").exists()
+    existing = setup.tmp / "kept.age"
+    existing.write_bytes(b"an earlier backup")
+    code, _, err = run(capsys, "committee", "backup", setup.committee, "-o", existing, "-R", pub)
+    assert (code, "exists; name a new file" in err) == (2, True)
+    assert existing.read_bytes() == b"an earlier backup"
+    code, out, _ = run(
+        capsys, "committee", "backup", setup.committee, "-o", existing, "-R", pub, "--force"
+    )
+    assert code == 0
+    assert existing.read_bytes() != b"an earlier backup"
+    # The setup's keys are encrypted; the line says what the backup holds.
+    assert "the private keys in it are still under their passphrase" in out
+    code, _, err = run(
+        capsys, "committee", "backup", setup.committee, "-o", setup.tmp / "no" / "b.age",
+        "-R", pub,
+    )  # fmt: skip
+    assert code == 3
+    assert "is not a directory; create it first" in err

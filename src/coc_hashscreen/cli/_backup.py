@@ -65,11 +65,17 @@ def _recipients(args: argparse.Namespace) -> BackupRecipients:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    if os.path.lexists(args.output) and not args.force:
+        raise UsageError(
+            f"{PROG} committee backup: error: {args.output!r} exists; name a new file "
+            "(or --force to replace it)"
+        )
     to = _recipients(args)
     with Committee.open(args.dir) as committee:
         result = backup_committee(
             committee, args.output, to, valid_for=timedelta(days=args.valid_days)
         )
+        encrypted = all(info.encrypted for info in committee.key_files())
     if args.format == "json":
         out(json.dumps(_backup_dict(result, to), indent=2))
         return EXIT_OK
@@ -78,7 +84,12 @@ def _backup(args: argparse.Namespace) -> int:
     out(f"Wrote a backup of {safe(manifest.committee)!r} to {args.output}, encrypted to {whom}.")
     out(
         f"It knows list version {manifest.latest_version} and epoch {manifest.latest_epoch}; "
-        "the keys in it are still under their passphrase."
+        + (
+            "the private keys in it are still under their passphrase."
+            if encrypted
+            else "the private keys in it are NOT encrypted, as they are in the directory: "
+            "keep the backup's age key safe."
+        )
     )
     out(
         f"Delete this backup by {manifest.expires_at:%Y-%m-%d}: it holds records and reports "
@@ -184,7 +195,8 @@ def _add_backup_passphrase_options(p: argparse.ArgumentParser, what: str) -> Non
 def add_backup_commands(csub: Subparsers) -> None:
     p = csub.add_parser("backup", help="write an encrypted backup of the committee directory")
     p.add_argument("dir")
-    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="a new file")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.add_argument(
         "-r",
         "--recipient",

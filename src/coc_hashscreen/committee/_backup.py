@@ -113,10 +113,22 @@ def backup_committee(
     now: datetime | None = None,
     valid_for: timedelta = DEFAULT_BACKUP_VALIDITY,
 ) -> BackupResult:
-    """Write an encrypted backup of *committee* to *output* (mode 0600, atomically)."""
+    """Write an encrypted backup of *committee* to *output* (mode 0600, atomically).
+
+    *output* may not lie in the committee directory: a backup written over
+    the register, or beside it where a restore would carry it, is no backup.
+    """
     now = resolve_now(now).replace(microsecond=0)  # as the manifest states it
     if valid_for <= timedelta(0):
         raise InputError("a backup must be valid for a positive time")
+    target = Path(output).resolve()
+    if target.is_relative_to(committee.directory.resolve()):
+        raise InputError(
+            "the backup would be written inside the committee directory; write it elsewhere "
+            "(another disk, or a folder the backup tool copies)"
+        )
+    if not target.parent.is_dir():
+        raise InputError(f"{os.fspath(target.parent)!r} is not a directory; create it first")
     register = committee.register
     expires_at = _expiry(register, now, valid_for)
     files = _directory_files(committee)
