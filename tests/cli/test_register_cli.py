@@ -123,7 +123,7 @@ def test_export_writes_a_private_file_import_reads_back(
     assert rows[0][:4] == ["case_ref", "status", "decided", "expires"]
     assert rows[1][0:3] == ["E-1", "banned", _ago(40)]
     assert "ivo@j.example; ivo2@j.example" in rows[1]
-    assert rows[1][-1] == "'=cmd|x"  # never a formula in a spreadsheet
+    assert rows[1][-2:] == ["'=cmd|x", "no"]  # never a formula in a spreadsheet
     code, _, err = run(capsys, "committee", "export", committee, "-o", out_csv)
     assert (code, "exists; choose a new file" in err) == (2, True)
     code, _, _ = run(capsys, "committee", "export", committee, "-o", tmp_path / "r.json")

@@ -22,7 +22,6 @@ from coc_hashscreen.committee import (
 )
 from coc_hashscreen.core import Identifier, Status
 from coc_hashscreen.errors import InputError
-from coc_hashscreen.organizer import safe_cell
 
 from ..helpers import NOW
 
@@ -210,7 +209,9 @@ def test_a_decision_in_the_future_and_an_explicit_past_expiry_are_refused() -> N
         existing=[],
         now=NOW,
     )
-    assert plan.rows[0].reason == "the decision date is in the future; give the day it was decided"
+    assert plan.rows[0].reason == (
+        "the decision date in column 'Decided' is in the future; give the day it was decided"
+    )
     assert str(plan.rows[1].reason).startswith("its retention ended on")
     assert "(the expiry given)" in str(plan.rows[1].reason)
 
@@ -231,7 +232,20 @@ _names = st.text(
             st.sampled_from(list(Status)),
             st.integers(0, 300),
             st.booleans(),
-            st.sampled_from(["", "=SUM(A1)", "-1 note", "plain note, with a comma"]),
+            st.sampled_from(
+                [
+                    "",
+                    "=SUM(A1)",
+                    "-1 note",
+                    "plain note, with a comma",
+                    "\tstarts with a tab",
+                    "'-- quoted already",
+                    "'tis",
+                    "''",
+                    "@mention",
+                ]
+            ),
+            st.booleans(),
         ),
         min_size=1,
         max_size=6,
@@ -239,10 +253,10 @@ _names = st.text(
     )
 )
 def test_export_then_import_gives_the_same_records(
-    people: list[tuple[str, str, Status, int, bool, str]],
+    people: list[tuple[str, str, Status, int, bool, str, bool]],
 ) -> None:
     records = []
-    for n, (given_name, family, status, age, alias, note) in enumerate(people):
+    for n, (given_name, family, status, age, alias, note, common) in enumerate(people):
         identifiers = [
             Identifier("name", f"{given_name} {family}"),
             Identifier("email", f"p{n}@example.org"),
@@ -256,11 +270,13 @@ def test_export_then_import_gives_the_same_records(
                 case_ref=f"C-{n}",
                 note=note,
                 decided_at=NOW - timedelta(days=age),
+                common_name=common,
             )
         )
     header, rows = export_rows(_stored(records))
-    # The export's cells as the CLI writes them: formula-safe.
-    cells = [[safe_cell(c) for c in row] for row in rows]
+    # No cell is a formula in a spreadsheet.
+    assert not any(c and c[0] in "=+-@\t\r" for row in rows for c in row)
+    cells = rows
     plan = plan_import(header, [(n + 2, r) for n, r in enumerate(cells)], existing=[], now=NOW)
     assert [row.reason for row in plan.rows] == [None] * len(records)
     for row, new in zip(plan.rows, records, strict=True):
@@ -268,6 +284,7 @@ def test_export_then_import_gives_the_same_records(
         assert row.record.status is new.status
         assert row.record.case_ref == new.case_ref
         assert row.record.note == new.note
+        assert row.record.common_name is new.common_name
         assert sorted(map(_form, row.record.identifiers)) == sorted(map(_form, new.identifiers))
         assert row.record.decided_at == new.decided_at.replace(hour=0, minute=0)  # type: ignore[union-attr]
 
@@ -288,6 +305,57 @@ def _stored(news: list[NewRecord]) -> list[Record]:
             identifiers=tuple(new.identifiers),
             note=new.note,
             decided_at=new.decided_at,
+            common_name=new.common_name,
         )
         for n, new in enumerate(news)
     ]
+
+
+def test_every_column_of_an_identifier_is_read_and_a_bare_date_is_never_guessed() -> None:
+    header = ["Date", "Name", "Email", "Email", "Secondary e-mail", "E-mail 2", "Status"]
+    row = ["2026-01-01", "Ann Example", "a1@example.org", "a2@example.org", "a3@example.org",
+           "a4@example.org", "flagged"]  # fmt: skip
+    plan = plan_import(header, [(2, row)], existing=[], now=NOW)
+    record = plan.rows[0].record
+    assert record is not None
+    assert sorted(i.value for i in record.identifiers if i.kind == "email") == [
+        f"a{n}@example.org" for n in range(1, 5)
+    ]
+    # "Date" might be the incident's day: it is listed as not read, never taken.
+    assert plan.ignored_headers == ("Date",)
+    assert record.decided_at is None
+    assert plan.columns["email"] == "Email + Email + Secondary e-mail + E-mail 2"
+
+
+def test_two_columns_for_one_field_are_refused_unless_one_is_named() -> None:
+    header = ["Name", "Status", "Sanction", "Case", "Reference"]
+    with pytest.raises(InputError, match="both 'Status' and 'Sanction' could hold status"):
+        plan_import(header, [(2, ["A", "banned", "ban", "1", "2"])], existing=[], now=NOW)
+    plan = plan_import(
+        header,
+        [(2, ["A", "banned", "flagged", "C-1", "R-1"])],
+        existing=[],
+        now=NOW,
+        options=ImportOptions(columns={"status": "Sanction", "case_ref": "Reference"}),
+    )
+    record = plan.rows[0].record
+    assert record is not None
+    assert (record.status, record.case_ref) == (Status.FLAGGED, "R-1")
+
+
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [
+        ("45300", "a spreadsheet's day number: format the column as dates"),
+        ("never", "leave the cell empty for none"),
+        ("-", "leave the cell empty for none"),
+        ("3/4/2025", "DD/MM and MM/DD cannot be told apart"),
+    ],
+)
+def test_a_date_that_does_not_read_says_what_to_do(cell: str, why: str) -> None:
+    plan = plan_import(
+        ["Name", "Status", "Expires"], [(2, ["A B", "banned", cell])], existing=[], now=NOW
+    )
+    reason = str(plan.rows[0].reason)
+    assert reason.startswith("the date in column 'Expires' does not read; ")
+    assert why in reason

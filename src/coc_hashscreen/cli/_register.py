@@ -27,7 +27,7 @@ from ..committee import (
 )
 from ..core import Status
 from ..errors import InputError
-from ..organizer import TableOptions, open_table, safe_cell
+from ..organizer import TableOptions, open_table
 from ._common import (
     EXIT_INPUT,
     EXIT_OK,
@@ -120,7 +120,7 @@ def _export(args: argparse.Namespace) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+        writer.writerows(rows)
         text = buffer.getvalue()
     write_output(output, text, private=True)
     out(

@@ -13,7 +13,7 @@ rows hold the people the committee decided about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final
@@ -28,7 +28,7 @@ from ..core import (
 )
 from ..errors import CocHashscreenError, InputError
 from ._records import IdentifierIndex, NewRecord, Record
-from ._retention import DEFAULT_POLICY, RetentionPolicy, check_decided, record_expiry
+from ._retention import DEFAULT_POLICY, RetentionPolicy, record_expiry
 
 __all__ = [
     "IMPORT_FIELDS",
@@ -48,6 +48,7 @@ IMPORT_FIELDS: Final = (
     *KINDS,
     "alias",
     "note",
+    "common_name",
 )
 
 _HEADERS: Final[Mapping[str, frozenset[str]]] = {
@@ -56,7 +57,7 @@ _HEADERS: Final[Mapping[str, frozenset[str]]] = {
     ),
     "status": frozenset({"status", "decision", "outcome", "sanction", "measure"}),
     "decided": frozenset(
-        {"decided", "decided on", "decision date", "date of decision", "date decided", "date"}
+        {"decided", "decided on", "decision date", "date of decision", "date decided"}
     ),
     "expires": frozenset(
         {
@@ -64,20 +65,24 @@ _HEADERS: Final[Mapping[str, frozenset[str]]] = {
             "expires on",
             "expiry",
             "expiry date",
-            "retention",
             "retention until",
+            "retain until",
+            "keep until",
             "delete after",
             "delete on",
-            "until",
+            "delete by",
         }
     ),
-    "name": frozenset({"name", "full name", "person", "display name", "names"}),
-    "email": frozenset({"email", "e mail", "email address", "e mail address", "emails", "mail"}),
+    "name": frozenset({"name", "full name", "person", "display name"}),
+    "email": frozenset(
+        {"email", "e mail", "email address", "e mail address", "emails", "e mails", "mail"}
+    ),
     "github": frozenset({"github", "github handle", "github user", "github username"}),
     "twitter": frozenset({"twitter", "x", "twitter handle", "x handle", "twitter x"}),
     "mastodon": frozenset({"mastodon", "fediverse", "mastodon handle", "mastodon address"}),
-    "alias": frozenset({"alias", "aliases", "aka", "also known as", "other names"}),
+    "alias": frozenset({"alias", "aliases", "aka", "also known as", "names", "other names"}),
     "note": frozenset({"note", "notes", "comment", "comments", "remarks"}),
+    "common_name": frozenset({"common name", "name is common"}),
 }
 
 _STATUS_WORDS: Final[Mapping[str, Status]] = {
@@ -96,15 +101,36 @@ def _normalized(header: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", header.casefold()).split())
 
 
+# Words before or after a field's header that leave it the same field:
+# "Secondary e-mail", "Email 2", "Former names".
+_QUALIFIERS: Final = frozenset(
+    {"secondary", "other", "alternative", "alternate", "additional", "second", "third",
+     "previous", "old", "former", "work", "personal", "private", "new", "primary", "main"}
+)  # fmt: skip
+_SEVERAL: Final = (*KINDS, "alias")
+
+
+def _field_of(header: str) -> str | None:
+    words = _normalized(header).split()
+    while words and words[0] in _QUALIFIERS:
+        words = words[1:]
+    while words and (words[-1].isdigit() or words[-1] in _QUALIFIERS):
+        words = words[:-1]
+    text = " ".join(words)
+    return next((f for f, synonyms in _HEADERS.items() if text in synonyms), None)
+
+
 def import_columns(
     header: Sequence[str], overrides: Mapping[str, str] | None = None
-) -> tuple[dict[str, int], list[str]]:
-    """Which column holds each field, and the headers left unread.
+) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """Which columns hold each field, and the headers left unread.
 
     *overrides* maps a field (`IMPORT_FIELDS`) to the header that holds it;
     the rest are found by their header, in any case and spacing ("E-Mail",
-    "Case reference").  A header named twice, or an override naming no
-    column, is refused.
+    "Case reference", "Secondary e-mail", "Email 2").  Identifiers and
+    aliases may come from several columns, all read; any other field from
+    one: two columns that could hold it are refused (name one with an
+    override), as is an override naming no column or several.
     """
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(IMPORT_FIELDS))
@@ -112,7 +138,7 @@ def import_columns(
         raise InputError(
             f"unknown field {unknown[0][:20]!r}; the fields are {', '.join(IMPORT_FIELDS)}"
         )
-    found: dict[str, int] = {}
+    found: dict[str, list[int]] = {}
     for fieldname, wanted in overrides.items():
         matches = [n for n, h in enumerate(header) if h.strip() == wanted.strip()]
         if len(matches) != 1:
@@ -120,24 +146,28 @@ def import_columns(
                 f"{len(matches)} columns are headed {wanted[:40]!r}; name one column for "
                 f"{fieldname}"
             )
-        found[fieldname] = matches[0]
-    taken = set(found.values())
+        found[fieldname] = matches
+    taken = {n for ns in found.values() for n in ns}
     for n, text in enumerate(header):
-        if n in taken:
+        guessed = None if n in taken else _field_of(text)
+        if guessed is None or guessed in overrides:
             continue
-        normalized = _normalized(text)
-        for fieldname, words in _HEADERS.items():
-            if normalized in words and fieldname not in found:
-                found[fieldname] = n
-                taken.add(n)
-                break
-    if not any(kind in found for kind in (*KINDS, "alias")):
+        fieldname = guessed
+        if fieldname in found and fieldname not in _SEVERAL:
+            first = header[found[fieldname][0]]
+            raise InputError(
+                f"both {first[:40]!r} and {text[:40]!r} could hold {fieldname}; name the "
+                f"one to read with --column {fieldname}=HEADER"
+            )
+        found.setdefault(fieldname, []).append(n)
+        taken.add(n)
+    if not any(kind in found for kind in _SEVERAL):
         raise InputError(
             "no column holds a name, an e-mail address or a handle; name them with "
             "--column name=HEADER (or email=, github=, twitter=, mastodon=)"
         )
     ignored = [h for n, h in enumerate(header) if n not in taken and h.strip()]
-    return found, ignored
+    return {f: tuple(ns) for f, ns in found.items()}, ignored
 
 
 @dataclass(frozen=True)
@@ -245,7 +275,9 @@ def plan_import(
     if not planned:
         raise InputError("the file has a header line but no rows; nothing would be imported")
     return ImportPlan(
-        tuple(planned), tuple(ignored), {f: header[n] for f, n in sorted(columns.items())}
+        tuple(planned),
+        tuple(ignored),
+        {f: " + ".join(header[n] for n in ns) for f, ns in sorted(columns.items())},
     )
 
 
@@ -263,26 +295,23 @@ class _Reader:
     """Reads the rows of one table against what the register and earlier rows hold."""
 
     header: Sequence[str]
-    columns: Mapping[str, int]
+    columns: Mapping[str, tuple[int, ...]]
     seen: _Seen
     now: datetime
     options: ImportOptions
 
-    def cell(self, cells: Sequence[str], fieldname: str) -> str:
-        n = self.columns.get(fieldname)
-        text = cells[n].strip() if n is not None and n < len(cells) else ""
-        # An export marks a cell a spreadsheet would read as a formula with
-        # an apostrophe (`safe_cell`); reading it back drops the mark.
-        if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
-            return text[1:]
-        return text
-
-    def where(self, fieldname: str) -> str:
-        return f"column {self.header[self.columns[fieldname]][:40]!r}"
+    def texts(self, cells: Sequence[str], fieldname: str) -> list[tuple[str, str]]:
+        """Each non-empty cell of *fieldname*'s columns, with where it is ("column 'Email'")."""
+        found = []
+        for n in self.columns.get(fieldname, ()):
+            text = import_cell(cells[n]) if n < len(cells) else ""
+            if text:
+                found.append((f"column {self.header[n][:40]!r}", text))
+        return found
 
     def row(self, position: int, cells: Sequence[str]) -> ImportRow:
         try:
-            new = _new_record(lambda f: self.cell(cells, f), self.where, self.now, self.options)
+            new = self.record(cells)
             duplicate = _duplicate(new.identifiers, new.case_ref, self.seen)
         except CocHashscreenError as exc:
             return ImportRow(position, reason=str(exc))
@@ -295,54 +324,103 @@ class _Reader:
         _remember(new, position, self.seen)
         return ImportRow(position, record=new, shares_name_with=tuple(shared))
 
+    def record(self, cells: Sequence[str]) -> NewRecord:
+        """The row as a `NewRecord`; raises an error naming the column, never the value."""
 
-def _new_record(cell: Any, where: Any, now: datetime, options: ImportOptions) -> NewRecord:
-    status_text = cell("status")
-    if status_text:
-        status = _STATUS_WORDS.get(status_text.casefold())
+        def one(fieldname: str) -> tuple[str, str]:
+            texts = self.texts(cells, fieldname)
+            return texts[0] if texts else ("", "")
+
+        identifiers = [
+            i for kind in _SEVERAL for i in _identifiers_in(kind, self.texts(cells, kind))
+        ]
+        if not identifiers:
+            raise InputError("the row has no name, e-mail address or handle")
+        status = _status(one("status"), self.options.status)
+        decided = _date(*one("decided"))
+        expires = _date(*one("expires"))
+        where, case_ref = one("case_ref")
+        if case_ref:
+            try:
+                check_case_ref(case_ref)
+            except InputError as exc:
+                raise InputError(f"{where}: {exc}") from None
+        if decided is not None and decided > self.now:
+            raise InputError(
+                f"the decision date in {one('decided')[0]} is in the future; give the day it "
+                "was decided"
+            )
+        # Checked here, not only when added, so that a dry run names the rows
+        # that must be deleted from the source.
+        record_expiry(
+            status,
+            decided_at=decided or self.now,
+            expires_at=expires,
+            now=self.now,
+            policy=self.options.policy,
+        )
+        return NewRecord(
+            status=status,
+            identifiers=identifiers,
+            case_ref=case_ref or None,
+            expires_at=expires,
+            note=one("note")[1],
+            decided_at=decided,
+            common_name=_yes(*one("common_name")),
+        )
+
+
+def import_cell(text: str) -> str:
+    """A cell as imported: stripped, and without the mark `export_cell` puts before a formula."""
+    text = text.strip()
+    if text.startswith("'") and text[1:2] in _MARKED:
+        return text[1:]
+    return text
+
+
+def export_cell(text: str) -> str:
+    """A cell as exported: one a spreadsheet would evaluate (or one starting with the mark
+    itself) gets an apostrophe before it, which `import_cell` takes off again."""
+    return "'" + text if text[:1] in _MARKED else text
+
+
+# What starts a formula in spreadsheet software (OWASP's list), and the mark.
+_MARKED: Final = frozenset({"=", "+", "-", "@", "\t", "\r", "'"})
+
+
+def _yes(where: str, text: str) -> bool:
+    answer = text.casefold()
+    if answer in ("", "no", "false", "0"):
+        return False
+    if answer in ("yes", "true", "1", "x"):
+        return True
+    raise InputError(f"the value in {where} is not yes or no")
+
+
+def _status(cell: tuple[str, str], default: Status | None) -> Status:
+    where, text = cell
+    if text:
+        status = _STATUS_WORDS.get(text.casefold())
         if status is None:
-            raise InputError(f"the status in {where('status')} is not flagged, banned or minor")
-    elif options.status is not None:
-        status = options.status
-    else:
+            raise InputError(f"the status in {where} is not flagged, banned or minor")
+        return status
+    if default is None:
         raise InputError("the row has no status; give one in a status column or with --status")
-    identifiers = []
-    for kind in (*KINDS, "alias"):
-        text = cell(kind)
-        if not text:
-            continue
+    return default
+
+
+def _identifiers_in(kind: str, texts: Iterable[tuple[str, str]]) -> list[Identifier]:
+    found = []
+    for where, text in texts:
         try:
-            identifiers.extend(_identifiers(kind, text))
+            found.extend(_identifiers(kind, text))
         except CocHashscreenError as exc:
             # The rule broken, never the value: "email: quoted local parts ...".
             rule = str(exc).partition(": ")[2] or "it does not read"
             raise InputError(
-                f"the value in {where(kind)} is not a valid {_WHAT[kind]} ({rule})"
+                f"the value in {where} is not a valid {_WHAT[kind]} ({rule})"
             ) from None
-    if not identifiers:
-        raise InputError("the row has no name, e-mail address or handle")
-    decided = _date(cell("decided"), where, "decided") if cell("decided") else None
-    expires = _date(cell("expires"), where, "expires") if cell("expires") else None
-    case_ref = cell("case_ref") or None
-    if case_ref is not None:
-        try:
-            check_case_ref(case_ref)
-        except InputError as exc:
-            raise InputError(f"{where('case_ref')}: {exc}") from None
-    check_decided(decided, now)
-    # Checked here, not only when added, so that a dry run names the rows
-    # that must be deleted from the source.
-    record_expiry(
-        status, decided_at=decided or now, expires_at=expires, now=now, policy=options.policy
-    )
-    return NewRecord(
-        status=status,
-        identifiers=identifiers,
-        case_ref=case_ref,
-        expires_at=expires,
-        note=cell("note"),
-        decided_at=decided,
-    )
+    return found
 
 
 _WHAT: Final = {
@@ -365,23 +443,32 @@ def _identifiers(kind: str, text: str) -> list[Identifier]:
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
 
 
-def _date(text: str, where: Callable[[str], str], fieldname: str) -> datetime:
-    """A day as midnight UTC: ISO (as spreadsheets give it), YYYY/MM/DD or DD.MM.YYYY.
+def _date(where: str, text: str) -> datetime | None:
+    """A day as midnight UTC (None for an empty cell): ISO, as spreadsheets give a date
+    cell, YYYY/MM/DD or DD.MM.YYYY.
 
     Slashed day-month orders (01/02/2024) are refused: which is the month
     cannot be told, and a wrong guess moves a retention by months.
     """
-    candidate = text.strip().split("T")[0].split(" ")[0]
+    if not text:
+        return None
+    candidate = text.split("T")[0].split(" ")[0]
     for fmt in _DATE_FORMATS:
         try:
             day = datetime.strptime(candidate, fmt).date()
         except ValueError:
             continue
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    raise InputError(
-        f"the date in {where(fieldname)} does not read; write it as YYYY-MM-DD "
-        "(DD/MM and MM/DD cannot be told apart)"
-    )
+    if candidate.isdigit() and 10_000 <= int(candidate) <= 100_000:
+        why = "a spreadsheet's day number: format the column as dates, or write YYYY-MM-DD"
+    elif candidate.casefold() in _NO_DATE:
+        why = "leave the cell empty for none"
+    else:
+        why = "write it as YYYY-MM-DD (DD/MM and MM/DD cannot be told apart)"
+    raise InputError(f"the date in {where} does not read; {why}")
+
+
+_NO_DATE: Final = frozenset({"never", "none", "-", "--", "n/a", "na", "no", "indefinite"})
 
 
 def _duplicate(identifiers: Sequence[Identifier], case_ref: str | None, seen: _Seen) -> str | None:
@@ -415,22 +502,25 @@ def _remember(new: NewRecord, position: int, seen: _Seen) -> None:
 
 
 def export_rows(records: Iterable[Record]) -> tuple[tuple[str, ...], list[list[str]]]:
-    """The register as a header and rows that `plan_import` reads back."""
+    """The register as a header and rows that `plan_import` reads back exactly.
+
+    Every cell has passed `export_cell`: none is a formula in a spreadsheet.
+    """
     rows = []
     for record in records:
         values: dict[str, list[str]] = {}
         for i in record.identifiers:
             values.setdefault("alias" if i.alias else i.kind, []).append(i.value)
-        rows.append(
-            [
-                record.case_ref,
-                record.status.value,
-                _day(record.decided_at),
-                _day(record.expires_at),
-                *("; ".join(values.get(kind, [])) for kind in (*KINDS, "alias")),
-                record.note,
-            ]
-        )
+        cells = [
+            record.case_ref,
+            record.status.value,
+            _day(record.decided_at),
+            _day(record.expires_at),
+            *("; ".join(values.get(kind, [])) for kind in _SEVERAL),
+            record.note,
+            "yes" if record.common_name else "no",
+        ]
+        rows.append([export_cell(cell) for cell in cells])
     return IMPORT_FIELDS, rows
 
 

@@ -137,6 +137,8 @@ class NewRecord:
     expires_at: datetime | None = None
     note: str = field(default="", repr=False)
     decided_at: datetime | None = None
+    # The committee marked the name common: name-only hits say so.
+    common_name: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status.parse(self.status))
@@ -427,9 +429,9 @@ class RecordStore:
             self._check_case_ref_free(case_ref)
         cursor = self._db.execute(
             "INSERT INTO records (status, case_ref, created_at, updated_at, expires_at, note,"
-            " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " decided_at, common_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (new.status.value, case_ref, timestamp(now), timestamp(now), to_db_time(expires_at),
-             new.note, timestamp(new.decided_at or now)),
+             new.note, timestamp(new.decided_at or now), int(new.common_name)),
         )  # fmt: skip
         record_id = cursor.lastrowid
         assert record_id is not None
