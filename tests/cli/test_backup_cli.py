@@ -149,3 +149,32 @@ def test_a_backup_never_replaces_a_file_by_accident_nor_lands_in_the_directory(
     )  # fmt: skip
     assert code == 3
     assert "is not a directory; create it first" in err
+
+
+def test_a_backup_of_another_committee_is_refused_against_the_published_fingerprint(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key, pub = _member(setup.tmp, "member")
+    # Anyone who knows a member's public key can make a backup: here of a
+    # committee directory of their own, passed off as the real one.
+    forger = setup.tmp / "forger"
+    assert run(capsys, "committee", "init", forger, "--name", "CLI Committee")[0] == 0
+    forged = setup.tmp / "forged.age"
+    assert run(capsys, "committee", "backup", forger, "-o", forged, "-R", pub)[0] == 0
+    genuine = setup.tmp / "genuine.age"
+    assert run(capsys, "committee", "backup", setup.committee, "-o", genuine, "-R", pub)[0] == 0
+    code, out, _ = run(capsys, "committee", "info", setup.committee, "--format", "json")
+    published = json.loads(out)["trust_fingerprint"]
+    target = setup.tmp / "restored"
+    code, _, err = run(
+        capsys, "committee", "restore", forged, target, "-i", key, "--fingerprint", published
+    )
+    assert code == 5
+    assert "was not made from your committee; do not restore it" in err
+    assert not target.exists()
+    code, out, _ = run(
+        capsys, "committee", "restore", genuine, target, "-i", key,
+        "--fingerprint", " ".join(published[i : i + 4] for i in range(0, 32, 4)),
+    )  # fmt: skip
+    assert code == 0
+    assert "Trust fingerprint: " in out

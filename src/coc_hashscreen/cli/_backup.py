@@ -25,9 +25,19 @@ from ..committee import (
     backup_committee,
     restore_committee,
 )
+from ..core import fingerprint, resolve_now
 from ..errors import InputError, KeyFileError
 from ..formats import BackupIdentity, BackupRecipients, Passphrase, read_limited
-from ._common import EXIT_OK, PROG, Subparsers, UsageError, out, positive, safe
+from ._common import (
+    EXIT_OK,
+    PROG,
+    Subparsers,
+    UsageError,
+    fingerprint_argument,
+    out,
+    positive,
+    safe,
+)
 from ._passphrase import given_passphrase
 
 __all__ = ["add_backup_commands"]
@@ -128,6 +138,7 @@ def _restore(args: argparse.Namespace) -> int:
     options = RestoreOptions(
         latest_lists=tuple(Path(p) for p in args.latest_list or ()),
         accept_expired=args.expired,
+        fingerprint=args.fingerprint,
     )
     result = restore_committee(args.backup, args.dir, _identity(args), options)
     if args.format == "json":
@@ -161,7 +172,15 @@ def _print_restored(result: RestoreResult) -> None:
             f"Deleted at once, past their retention: {result.expunged.records} record(s), "
             f"{result.expunged.reports} report(s)."
         )
-    out(f"Delete the backup by {manifest.expires_at:%Y-%m-%d}, as before.")
+    out(
+        f"Trust fingerprint: {fingerprint(result.trust.fingerprint)}: check it against the one "
+        "the committee publishes (or give --fingerprint), as anyone who knows a member's "
+        "public key can make a backup."
+    )
+    if result.manifest.expires_at <= resolve_now(None):
+        out(f"The backup expired on {manifest.expires_at:%Y-%m-%d}: delete it now.")
+    else:
+        out(f"Delete the backup by {manifest.expires_at:%Y-%m-%d}, as before.")
 
 
 def _fd(value: str) -> int:
@@ -239,6 +258,13 @@ def add_backup_commands(csub: Subparsers) -> None:
         "--expired",
         action="store_true",
         help="restore a backup past its expiry (what is past retention is deleted)",
+    )
+    p.add_argument(
+        "--fingerprint",
+        type=fingerprint_argument,
+        metavar="FINGERPRINT",
+        help="the trust or series fingerprint the committee published: a backup of another "
+        "committee directory is refused",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     _add_backup_passphrase_options(p, "of the backup")

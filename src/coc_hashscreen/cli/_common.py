@@ -43,6 +43,7 @@ __all__ = [
     "day",
     "describe_status",
     "duration",
+    "fingerprint_argument",
     "first_use",
     "identifiers",
     "info",
@@ -181,6 +182,21 @@ def write_output(path: str | None, text: str, *, private: bool) -> None:
         sys.stdout.write(escape_unsafe(text, keep_newlines=True))
     else:
         write_atomic(path, text.encode("utf-8"), private=private)
+
+
+def fingerprint_argument(text: str) -> bytes:
+    """A fingerprint the committee published, as typed (hex, spaces ignored)."""
+    digits = "".join(text.split()).lower()
+    try:
+        value = bytes.fromhex(digits)
+    except ValueError:
+        value = b""
+    if len(value) < 16 or len(digits) % 2:
+        raise argparse.ArgumentTypeError(
+            "give the fingerprint the committee published: at least 32 hex digits "
+            "(spaces are ignored)"
+        )
+    return value
 
 
 def actor(args: argparse.Namespace) -> str:

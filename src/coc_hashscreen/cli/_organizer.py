@@ -41,7 +41,17 @@ from ..organizer import (
     pin_trust,
     unclear_match,
 )
-from ._common import EXIT_OK, PROG, Parser, Subparsers, UsageError, out, safe, state
+from ._common import (
+    EXIT_OK,
+    PROG,
+    Parser,
+    Subparsers,
+    UsageError,
+    fingerprint_argument,
+    out,
+    safe,
+    state,
+)
 from ._passphrase import (
     add_new_passphrase_options,
     add_passphrase_options,
@@ -222,20 +232,6 @@ def _trust_show(args: argparse.Namespace) -> int:
         out(f"Compromised keys:   generation(s) {compromised} (rotated away from)")
     out("Compare the fingerprint with the one the committee published.")
     return EXIT_OK
-
-
-def _fingerprint_argument(text: str) -> bytes:
-    digits = "".join(text.split()).lower()
-    try:
-        value = bytes.fromhex(digits)
-    except ValueError:
-        value = b""
-    if len(value) < 16 or len(digits) % 2:
-        raise argparse.ArgumentTypeError(
-            "give the fingerprint the committee published: at least 32 hex digits "
-            "(spaces are ignored)"
-        )
-    return value
 
 
 def _trust_pin(args: argparse.Namespace) -> int:
@@ -461,7 +457,7 @@ def _add_trust_parsers(sub: Subparsers) -> None:
     p.add_argument(
         "--fingerprint",
         required=True,
-        type=_fingerprint_argument,
+        type=fingerprint_argument,
         metavar="FINGERPRINT",
         help="the fingerprint the committee published (quote it if it has spaces)",
     )
@@ -502,7 +498,7 @@ def _add_home_parsers(osub: Subparsers) -> None:
     p.add_argument("--home", metavar="DIR", help=home_help)
     p.add_argument(
         "--fingerprint",
-        type=_fingerprint_argument,
+        type=fingerprint_argument,
         metavar="FINGERPRINT",
         help="the fingerprint the committee published, checked against each trust file",
     )

@@ -160,12 +160,16 @@ class RestoreOptions:
     *latest_lists* are list files the committee published later than the
     backup (organizers keep copies): the next publish goes above them too.
     *accept_expired* restores a backup past its ``expires_at`` (what is
-    past its retention is expunged all the same).  *rng* makes the new
-    epoch's key.
+    past its retention is expunged all the same).  *fingerprint* is the
+    committee's published trust (or series) fingerprint, or its first 16
+    bytes or more: age does not say who made a backup (anyone with a
+    recipient's public key can), so a backup holding another trust file is
+    refused before anything is written.  *rng* makes the new epoch's key.
     """
 
     latest_lists: tuple[Path, ...] = ()
     accept_expired: bool = False
+    fingerprint: bytes | None = None
     rng: Random = field(default=os.urandom, compare=False)
 
 
@@ -180,6 +184,7 @@ class RestoreResult:
 
     directory: Path
     manifest: BackupManifest
+    trust: TrustFile
     floor_version: int
     floor_epoch: int
     epoch: int | None
@@ -192,6 +197,7 @@ class RestoreResult:
             "backup_expires_at": self.manifest.expires_at.isoformat(),
             "committee": self.manifest.committee,
             "series": self.manifest.series.hex(),
+            "trust_fingerprint": self.trust.fingerprint.hex(),
             "floor_version": self.floor_version,
             "floor_epoch": self.floor_epoch,
             "epoch": self.epoch,
@@ -206,6 +212,16 @@ def _check_manifest(manifest: BackupManifest, trust: TrustFile) -> None:
         raise UnsupportedFormat(
             f"the backup's register has schema version {manifest.schema_version}, newer than "
             f"this release's {SCHEMA_VERSION}; restore it with a newer coc-hashscreen"
+        )
+
+
+def _check_fingerprint(trust: TrustFile, expected: bytes | None) -> None:
+    if expected is None:
+        return
+    if not (trust.fingerprint.startswith(expected) or trust.series.startswith(expected)):
+        raise MismatchError(
+            "the backup holds another committee directory than the fingerprint given: it "
+            "was not made from your committee; do not restore it"
         )
 
 
@@ -272,6 +288,7 @@ def restore_committee(
     manifest, files = unpack_backup(decrypt_backup(data, identity))
     trust = parse_trust(files["committee.trust"], legacy=True)
     _check_manifest(manifest, trust)
+    _check_fingerprint(trust, options.fingerprint)
     _check_expiry(manifest, now, options)
     floor = _floor(manifest, _later_lists(options.latest_lists, trust))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -292,4 +309,4 @@ def restore_committee(
             shutil.rmtree(staging)
         raise
     fsync_directory(target.parent)
-    return RestoreResult(target, manifest, floor.version, floor.epoch, epoch, expunged)
+    return RestoreResult(target, manifest, trust, floor.version, floor.epoch, epoch, expunged)
