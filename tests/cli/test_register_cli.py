@@ -6,10 +6,13 @@ import csv
 import json
 import os
 import stat
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
+from coc_hashscreen.cli import main
 
 from ..helpers import raw_database
 from ..organizer._workbooks import write_xlsx
@@ -243,3 +246,39 @@ def test_log_filters_by_case_and_prints_json(
     _, out, _ = run(capsys, "committee", "log", committee, "--case", "NOPE")
     assert out == "No entry in the audit trail matches.\n"
     assert os.environ["COC_HASHSCREEN_MEMBER"] == "Env Member"
+
+
+def test_small_things_the_review_found(committee: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "committee", "log", committee, "--limit", "0")
+    assert code == 2
+    assert run(
+        capsys, "committee", "add", committee, "--status", "banned", "--email", "dup@x.example",
+        "--case-ref", "D-1",
+    )[0] == 0  # fmt: skip
+    code, _, err = run(
+        capsys, "committee", "add", committee, "--status", "flagged", "--email", "DUP@x.example",
+    )  # fmt: skip
+    assert code == 0
+    assert "record 1 (case D-1) has an e-mail address or handle of this one" in err
+    assert "dup@" not in err.lower()
+    # A record whose retention ends this week is in no new list: info agrees.
+    assert run(
+        capsys, "committee", "add", committee, "--status", "banned", "--github", "soon",
+        "--expires", (TODAY + timedelta(days=1)).isoformat(),
+    )[0] == 0  # fmt: skip
+    info = json.loads(run(capsys, "committee", "info", committee, "--format", "json")[1])
+    assert (info["records"], info["publishable_records"]) == (3, 2)
+
+
+def test_a_closed_pipe_ends_the_command_quietly(
+    committee: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `committee log | head -1`: the reader is gone before the output is.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stream = os.fdopen(write_end, "w", buffering=1)
+    monkeypatch.setattr(sys, "stdout", stream)
+    code = main(["committee", "log", os.fspath(committee)])
+    stream.close()  # the flush at exit reaches no closed pipe
+    assert code == 130  # as for an interruption: the reader stopped
+    assert capsys.readouterr().err == ""

@@ -22,6 +22,7 @@ from ..committee import (
     Record,
     RecordChange,
     UpdateResult,
+    listed_records,
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
@@ -143,7 +144,7 @@ def _info(args: argparse.Namespace) -> int:
             "latest_version": publications[-1].version if publications else None,
             "records": len(records),
             # What the next list would hold: flagged or banned, not expired.
-            "publishable_records": sum(r.is_published(now) for r in records),
+            "publishable_records": len(listed_records(register.records.published(now), now)),
             "organizers": len(register.organizers.all(active_only=True)),
             "retention_policy": register.settings.policy().to_dict(),
             "keys_encrypted": all(info.encrypted for info in committee.key_files()),
@@ -187,7 +188,19 @@ def _add(args: argparse.Namespace) -> int:
             note=args.note or "",
             decided_at=args.decided,
         )
+        # The same e-mail address or handle on another record is most often
+        # the same person: said, never refused (a shared address may be
+        # real), and without quoting it.
+        shared = committee.register.records.find(new.identifiers)
         record = committee.register.records.add(new)
+        if shared is not None:
+            other = committee.register.records.get(shared).case_ref
+            out(
+                f"{PROG} committee add: warning: record {shared} (case {safe(other)}) has an "
+                "e-mail address or handle of this one; if it is the same person, merge them "
+                "('committee update', then 'committee remove')",
+                stream=sys.stderr,
+            )
     expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ", no expiry"
     out(
         f"Added record {record.id}: {record.status.value}, case {record.case_ref}, "

@@ -9,6 +9,7 @@ genuine bug.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -80,10 +81,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out(f"{PROG}: interrupted", stream=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped (`| head`): nothing to say, and nothing more
+        # may reach the closed pipe, not even Python's flush at exit.
+        _silence_stdout()
+        return EXIT_INTERRUPTED
     except Exception as exc:
         message, status = _failure(exc, debug)
         out(message, stream=sys.stderr)
         return status
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout is not a file descriptor
+        pass
 
 
 def _failure(exc: Exception, debug: bool) -> tuple[str, int]:

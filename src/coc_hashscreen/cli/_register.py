@@ -37,6 +37,7 @@ from ._common import (
     actor,
     add_actor_option,
     out,
+    positive,
     safe,
     write_output,
 )
@@ -260,6 +261,6 @@ def add_register_commands(csub: Subparsers) -> None:
     p.add_argument("dir")
     p.add_argument("--case", metavar="REF", help="only entries about this case")
     p.add_argument("--action", choices=AUDIT_ACTIONS, help="only entries of this action")
-    p.add_argument("--limit", type=int, metavar="N", help="only the last N entries")
+    p.add_argument("--limit", type=positive, metavar="N", help="only the last N entries")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=_log)

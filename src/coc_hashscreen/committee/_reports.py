@@ -116,10 +116,12 @@ class ReportStore:
                     [(report_id, a.name, a.media_type, a.data) for a in report.attachments],
                 )
                 self._add_step(report_id, "received", received_at, actor, "")
+                linked = sorted({r for r in links if r is not None})
                 self._audit._write(
                     "intake",
                     received_at,
                     actor=actor,
+                    case_refs=[self._records.get(r).case_ref for r in linked],
                     details={"report": report_id, "people": len(report.people),
                              "attachments": len(report.attachments)},
                 )  # fmt: skip
