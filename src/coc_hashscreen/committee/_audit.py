@@ -86,14 +86,20 @@ class AuditEntry:
         }
 
 
+def checked_actor(actor: str | None) -> str:
+    """*actor*, or `default_actor`, if fit to print in the trail; raises `InputError`."""
+    name = default_actor() if actor is None else actor
+    if not name.strip():
+        raise InputError("say who makes the change (--by NAME)")
+    return display_name(name, "the actor (--by)")
+
+
 class AuditLog:
     """The audit trail of one register, written by its stores as *actor*."""
 
     def __init__(self, db: Database, actor: str) -> None:
         self._db = db
-        self.actor = display_name(actor, "the actor (--by)") if actor.strip() else ""
-        if not self.actor:
-            raise InputError("say who makes the change (--by NAME)")
+        self.actor = checked_actor(actor)
 
     def _write(
         self,

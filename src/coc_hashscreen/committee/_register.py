@@ -26,7 +26,7 @@ from typing import Any
 from ..core import Closing, resolve_now
 from ..errors import InputError
 from ..formats import Random
-from ._audit import AuditLog, default_actor
+from ._audit import AuditLog, checked_actor
 from ._db import Database
 from ._epochs import EpochStore
 from ._import import ImportOptions, ImportPlan, plan_import
@@ -112,7 +112,7 @@ class Register(Closing):
 
     def __init__(self, db: Database, *, actor: str | None = None) -> None:
         self._db = db
-        self.audit = AuditLog(db, actor or default_actor())
+        self.audit = AuditLog(db, checked_actor(actor))
         self.settings = SettingsStore(db)
         self.records = RecordStore(db, self.settings, self.audit)
         self.epochs = EpochStore(db, self.audit)
@@ -126,12 +126,15 @@ class Register(Closing):
         *actor* names who makes the changes, in the audit trail (default:
         `default_actor`).
         """
-        return cls(Database.create(path), actor=actor)
+        # Checked before the file is made: a refusal leaves no file, no connection.
+        name = checked_actor(actor)
+        return cls(Database.create(path), actor=name)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Register:
         """Open an existing register, migrating its schema forward if needed."""
-        return cls(Database.open(path), actor=actor)
+        name = checked_actor(actor)
+        return cls(Database.open(path), actor=name)
 
     @property
     def path(self) -> Path:
