@@ -321,6 +321,15 @@ def changed(change: RecordChange) -> dict[str, Any]:
     return details
 
 
+_SELECT_RECORDS: Final = (
+    "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
+    " r.common_name, r.decided_at, i.kind, i.value, i.alias"
+    " FROM records r LEFT JOIN identifiers i ON i.record_id = r.id"
+)
+_ALL_RECORDS: Final = _SELECT_RECORDS + " ORDER BY r.id, i.id"
+_ONE_RECORD: Final = _SELECT_RECORDS + " WHERE r.id = :id ORDER BY r.id, i.id"
+
+
 class RecordStore:
     """The records of one register."""
 
@@ -365,13 +374,9 @@ class RecordStore:
         """One record, or all of them when *record_id* is None."""
         # One statement, so that a concurrent writer cannot split a record
         # from its identifiers.
-        rows = self._db.execute(
-            "SELECT r.id, r.status, r.case_ref, r.created_at, r.updated_at, r.expires_at, r.note,"
-            " r.common_name, r.decided_at, i.kind, i.value, i.alias"
-            " FROM records r LEFT JOIN identifiers i"
-            " ON i.record_id = r.id WHERE :id IS NULL OR r.id = :id ORDER BY r.id, i.id",
-            {"id": record_id},
-        ).fetchall()
+        # One record by its key, not a scan: "id IS NULL OR" would read them all.
+        query = _ALL_RECORDS if record_id is None else _ONE_RECORD
+        rows = self._db.execute(query, {"id": record_id}).fetchall()
         records: dict[int, Record] = {}
         identifiers: dict[int, list[Identifier]] = {}
         for row in rows:

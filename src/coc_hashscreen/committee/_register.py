@@ -288,8 +288,8 @@ class Register(Closing):
                     "was imported; see why with --dry-run, fix the source, or import the "
                     "others with --skip-refused"
                 )
-            ids = [self.records._insert(row.record, now) for row in plan.accepted if row.record]
-            added = tuple(self.records.get(i) for i in ids)
+            ids = {self.records._insert(row.record, now) for row in plan.accepted if row.record}
+            added = tuple(r for r in self.records.all() if r.id in ids)
             self.audit._write(
                 "import",
                 now,
