@@ -53,7 +53,7 @@ def test_import_an_xlsx_dry_run_then_for_real(
     lines = out.splitlines()
     assert lines[0].startswith("Columns: alias <- 'Aliases', case_ref <- 'Case reference'")
     assert lines[1:] == [
-        "row 2: would add banned, case K-1, 1 name, 2 email, 1 github, 2 alias",
+        "row 2: would add banned, case K-1, 2 alias, 2 email, 1 github, 1 name",
         f"row 3: refused: its retention ended on "
         f"{(TODAY - timedelta(days=1000) + timedelta(days=730)).isoformat()} (minor records are "
         "kept 730 days from the decision), so it must not be kept: delete it from the source "
@@ -61,7 +61,7 @@ def test_import_an_xlsx_dry_run_then_for_real(
         "row 4: refused: the value in column 'E-mail' is not a valid e-mail address (quoted "
         "local parts are not supported)",
         "row 5: refused: duplicate of row 2 (the same e-mail address)",
-        "row 6: would add minor, case K-5, 1 name, 1 email",
+        "row 6: would add minor, case K-5, 1 email, 1 name",
         "2 row(s) to add, 3 refused (dry run: nothing was changed)",
     ]
     for person in ROWS[1:]:

@@ -27,6 +27,7 @@ from ..core import (
     split_values,
 )
 from ..errors import CocHashscreenError, InputError
+from ._audit import kind_counts
 from ._records import IdentifierIndex, NewRecord, Record
 from ._retention import DEFAULT_POLICY, RetentionPolicy, record_expiry
 
@@ -193,7 +194,7 @@ class ImportRow:
             "reason": self.reason,
             "status": record.status.value if record else None,
             "case_ref": record.case_ref if record else None,
-            "identifiers": _kinds(record.identifiers) if record else {},
+            "identifiers": kind_counts(record.identifiers) if record else {},
             "shares_name_with": list(self.shares_name_with),
         }
 
@@ -220,14 +221,6 @@ class ImportPlan:
             "ignored_headers": list(self.ignored_headers),
             "rows": [r.to_dict() for r in self.rows],
         }
-
-
-def _kinds(identifiers: Iterable[Identifier]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for i in identifiers:
-        kind = "alias" if i.alias else i.kind
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
 
 
 @dataclass
