@@ -13,6 +13,10 @@ Usage (from the repository root)::
     python tests/vectors/generate.py sealed-v2 > tests/vectors/sealed-report-v2.json
     python tests/vectors/generate.py cache > tests/vectors/cache-v1.json
 
+``rfc9497-ristretto255-sha512.json`` is not produced here: it holds RFC
+9497's own vectors, copied from the RFC (its "source" says where), and
+``tests/core/test_oprf.py`` checks them.
+
 The files are frozen.  ``tests/test_vectors.py`` checks the code against
 them; a difference means the code changed an output that committees and
 organizers must agree on.  Do not regenerate a file to make that test pass:

@@ -2,7 +2,8 @@
 
 No file I/O happens here.  Functions that depend on time take it as an
 argument (``now``; `resolve_now` reads the clock only when given None);
-only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) draw on
+only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) and the
+VOPRF's blinds and proofs (`blind_batch`, `OprfKey.evaluate_blinded`) draw on
 the operating system's randomness directly.  Every other package builds on
 this one.
 """
@@ -73,6 +74,18 @@ from ._normalize import (
     variant_notes,
     variants,
 )
+from ._oprf import (
+    MAX_OPRF_BATCH,
+    OPRF_ELEMENT_SIZE,
+    OPRF_OUTPUT_SIZE,
+    OPRF_PROOF_SIZE,
+    OPRF_SEED_SIZE,
+    OPRF_SUITE,
+    BlindedBatch,
+    OprfKey,
+    blind_batch,
+    finalize_batch,
+)
 from ._text import (
     MAX_NAME,
     NAME_RULE,
@@ -93,7 +106,13 @@ __all__ = [
     "KDF_PROFILES",
     "KINDS",
     "MAX_NAME",
+    "MAX_OPRF_BATCH",
     "NAME_RULE",
+    "OPRF_ELEMENT_SIZE",
+    "OPRF_OUTPUT_SIZE",
+    "OPRF_PROOF_SIZE",
+    "OPRF_SEED_SIZE",
+    "OPRF_SUITE",
     "PROFILE",
     "PROFILES",
     "SALT_SIZE",
@@ -102,6 +121,7 @@ __all__ = [
     "Argon2",
     "Argon2Params",
     "ArgonCache",
+    "BlindedBatch",
     "Closing",
     "EpochKey",
     "HashCounts",
@@ -113,6 +133,7 @@ __all__ = [
     "KeyedHash",
     "KeyedHasher",
     "MemoryCache",
+    "OprfKey",
     "Progress",
     "SigningKey",
     "Status",
@@ -121,6 +142,7 @@ __all__ = [
     "Validity",
     "argon2id",
     "available_cpus",
+    "blind_batch",
     "cache_fingerprint",
     "cache_key",
     "canonical",
@@ -133,6 +155,7 @@ __all__ = [
     "ed25519_public",
     "escape_unsafe",
     "explain_variants",
+    "finalize_batch",
     "fingerprint",
     "from_timestamp",
     "has_mixed_scripts",
