@@ -402,7 +402,10 @@ def name_variants(value: str, *, cap: int = MAX_NAME_KEYS) -> dict[str, str]:
     `canonical` does.
     """
     keys = _Keys(cap)
-    keys.add(v2.canonical_name(value).split(" "), "canonical")
+    # The organizer's form as it is: finishing it again is not idempotent
+    # ("Y 0 0" is "0 0 y", which would finish as "0 0"), and a list must
+    # always hold the key screening the same spelling computes.
+    keys.found[v2.canonical_name(value)] = "canonical"
     if sum(len(part) for part in v2.unicode_parts(value)) > _MAX_WORDS:
         # No name has this many words; the work below grows with them.
         return keys.found
