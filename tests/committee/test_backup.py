@@ -32,6 +32,7 @@ from coc_hashscreen.errors import (
     ExpiredError,
     FormatError,
     InputError,
+    KeyFileError,
     RegisterError,
     VerificationError,
 )
@@ -42,6 +43,7 @@ from coc_hashscreen.formats import (
     parse_list,
     seal_report,
 )
+from coc_hashscreen.formats._wire import dump_json
 
 from ..helpers import NOW, TEST_PASSPHRASE, cheap_protection, fixed_rng, raw_database, sample_report
 
@@ -98,7 +100,7 @@ def _restore(backup: Path, target: Path, **options: object) -> object:
         backup,
         target,
         options.pop("identity", _key()),  # type: ignore[arg-type]
-        RestoreOptions(rng=fixed_rng(b"restore"), **options),  # type: ignore[arg-type]
+        RestoreOptions(rng=fixed_rng(b"restore"), passphrase=_passphrase, **options),  # type: ignore[arg-type]
         now=NOW + timedelta(days=1),
     )
 
@@ -108,7 +110,11 @@ def test_round_trip_keeps_the_register_keys_and_trust_and_sets_the_floor(
 ) -> None:
     target = tmp_path / "restored"
     result = restore_committee(
-        backup, target, _key(), RestoreOptions(rng=fixed_rng(b"r")), now=NOW + timedelta(days=1)
+        backup,
+        target,
+        _key(),
+        RestoreOptions(rng=fixed_rng(b"r"), passphrase=_passphrase),
+        now=NOW + timedelta(days=1),
     )
     assert (result.floor_version, result.floor_epoch, result.epoch) == (3, 2, 2)
     assert result.manifest.latest_version == 2
@@ -280,7 +286,9 @@ def test_a_later_list_raises_the_floor(directory: Path, backup: Path, tmp_path: 
         backup,
         tmp_path / "restored",
         _key(),
-        RestoreOptions(latest_lists=(tmp_path / "v3.list",), rng=fixed_rng(b"r")),
+        RestoreOptions(
+            latest_lists=(tmp_path / "v3.list",), rng=fixed_rng(b"r"), passphrase=_passphrase
+        ),
         now=NOW,
     )
     assert (result.floor_version, result.floor_epoch, result.epoch) == (4, 3, 3)
@@ -362,3 +370,29 @@ def test_recipients_and_identities_are_checked() -> None:
     assert BackupRecipients.from_lines(f"# keys\n\n{MEMBER.to_public()}\n") == (
         str(MEMBER.to_public()),
     )
+
+
+def test_a_forgery_from_public_material_is_refused_by_the_private_keys(
+    directory: Path, tmp_path: Path
+) -> None:
+    # An outsider knows the trust file and the keys' public halves, all of
+    # them public: around them, a directory of their own with a register of
+    # their making. Only the private keys tell it from the committee's.
+    forger = tmp_path / "forger"
+    protection = cheap_protection("the forger's own passphrase")
+    with Committee.init(forger, name="Backup Committee", now=NOW, protection=protection) as c:
+        c.register.records.add(
+            NewRecord(Status.BANNED, [Identifier("email", "innocent@example.org")]), now=NOW
+        )
+    (forger / "committee.trust").write_bytes((directory / "committee.trust").read_bytes())
+    for name in ("signing.key", "report.key"):
+        real = json.loads((directory / name).read_bytes())
+        forged = json.loads((forger / name).read_bytes())
+        forged["public"] = real["public"]
+        (forger / name).write_bytes(dump_json(forged) + b"\n")
+    with Committee.open(forger) as c:
+        backup_committee(c, tmp_path / "forged.age", _to(MEMBER), now=NOW)
+    with pytest.raises(KeyFileError):
+        _restore(tmp_path / "forged.age", tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+    assert not list(tmp_path.glob(".restored.restoring-*"))

@@ -38,7 +38,7 @@ from ._common import (
     positive,
     safe,
 )
-from ._passphrase import given_passphrase
+from ._passphrase import add_passphrase_options, given_passphrase, passphrase_source
 
 __all__ = ["add_backup_commands"]
 
@@ -139,6 +139,7 @@ def _restore(args: argparse.Namespace) -> int:
         latest_lists=tuple(Path(p) for p in args.latest_list or ()),
         accept_expired=args.expired,
         fingerprint=args.fingerprint,
+        passphrase=passphrase_source(args, f"the committee keys in the backup {args.backup}"),
     )
     result = restore_committee(args.backup, args.dir, _identity(args), options)
     if args.format == "json":
@@ -268,4 +269,5 @@ def add_backup_commands(csub: Subparsers) -> None:
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     _add_backup_passphrase_options(p, "of the backup")
+    add_passphrase_options(p)
     p.set_defaults(func=_restore)

@@ -31,13 +31,21 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..core import resolve_now
-from ..errors import ExpiredError, InputError, MismatchError, RegisterError, UnsupportedFormat
+from ..errors import (
+    ExpiredError,
+    InputError,
+    KeyFileError,
+    MismatchError,
+    RegisterError,
+    UnsupportedFormat,
+)
 from ..formats import (
     MAX_BACKUP_SIZE,
     BackupIdentity,
     BackupManifest,
     BackupRecipients,
     ListHeader,
+    PassphraseSource,
     Random,
     TrustFile,
     decrypt_backup,
@@ -170,6 +178,9 @@ class RestoreOptions:
     latest_lists: tuple[Path, ...] = ()
     accept_expired: bool = False
     fingerprint: bytes | None = None
+    # The committee's key passphrase: the restore opens both private keys
+    # and checks them against the trust file (asked for only if encrypted).
+    passphrase: PassphraseSource | None = field(default=None, compare=False)
     rng: Random = field(default=os.urandom, compare=False)
 
 
@@ -222,6 +233,22 @@ def _check_fingerprint(trust: TrustFile, expected: bytes | None) -> None:
         raise MismatchError(
             "the backup holds another committee directory than the fingerprint given: it "
             "was not made from your committee; do not restore it"
+        )
+
+
+def _check_private_keys(committee: Committee) -> None:
+    """Both private keys open and are the trust file's: the backup holds the committee's keys.
+
+    The trust file and the keys' public halves are public: a backup built
+    from them around a register of someone else's making passes every
+    other check.  Only the private keys, under the committee's passphrase,
+    tell the committee's own directory from such a forgery.
+    """
+    committee.unlock()
+    if committee.report_key().public_key != committee.trust.report_key:
+        raise KeyFileError(
+            "report.key in the backup is not the key in its committee.trust: this is not a "
+            "backup of your committee; do not restore it"
         )
 
 
@@ -295,7 +322,8 @@ def restore_committee(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring-", dir=target.parent))
     try:
         _write_files(staging, files)
-        with Committee.open(staging) as committee:
+        with Committee.open(staging, passphrase=options.passphrase) as committee:
+            _check_private_keys(committee)
             details = {"backup_created_at": manifest.created_at.isoformat()}
             epoch = committee.register._after_restore(
                 floor, now=now, rng=options.rng, details=details
