@@ -260,3 +260,30 @@ def test_the_actor_is_who_opened_the_register(
         ]
     with pytest.raises(InputError, match="actor"):
         Committee.open(directory, actor="bad\x1bname")
+
+
+def test_a_publish_that_cannot_sign_or_write_changes_nothing(tmp_path: Path) -> None:
+    from coc_hashscreen.errors import WrongPassphrase
+    from coc_hashscreen.formats import Passphrase
+
+    from ..helpers import cheap_protection
+
+    directory = tmp_path / "c"
+    Committee.init(directory, name="P", now=NOW, protection=cheap_protection()).close()
+
+    def wrong() -> Passphrase:
+        return Passphrase.from_text("not the passphrase")
+
+    with Committee.open(directory, passphrase=wrong) as committee:
+        committee.register.records.add(
+            NewRecord(status=Status.BANNED, identifiers=[Identifier("github", "p")]), now=NOW
+        )
+        before = committee.register.audit.entries()
+        for rotate in (False, True):
+            with pytest.raises(WrongPassphrase):
+                committee.publish(tmp_path / "l.list", PublishOptions(kdf=CHEAP, rotate=rotate))
+        assert committee.register.epochs.current() is None
+        assert committee.register.epochs.publications() == []
+        assert committee.register.audit.entries() == before
+    with Committee.open(directory) as committee, pytest.raises(InputError, match="cannot write"):
+        committee.publish(tmp_path / "missing" / "l.list", PublishOptions(kdf=CHEAP))

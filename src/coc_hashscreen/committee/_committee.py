@@ -35,7 +35,7 @@ from ..core import (
     resolve_now,
     short_id,
 )
-from ..errors import KeyFileError, RegisterError, WrongPassphrase
+from ..errors import InputError, KeyFileError, RegisterError, WrongPassphrase
 from ..formats import (
     DEFAULT_TRUST_VALIDITY,
     Grant,
@@ -338,6 +338,15 @@ class Committee(Closing):
         """
         if options.grants_dir is None:
             options = replace(options, grants_dir=self.paths.grants)
+        # What can fail for want of the passphrase or a place to write fails
+        # before an epoch starts (wiping the old key) or a version is taken.
+        target = Path(output).parent.resolve()
+        if not target.is_dir() or not os.access(target, os.W_OK):
+            raise InputError(
+                f"cannot write the list into {os.fspath(target)!r}: not a directory this "
+                "user may write to"
+            )
+        self.unlock()
         return publish(self.register, self._authority, Path(output), options, now=resolve_now(now))
 
     def grant(
