@@ -139,14 +139,32 @@ def test_the_policy_is_the_committees_and_applies_to_new_decisions(tmp_path: Pat
         lowered = register.records.update(new.id, RecordChange(status=Status.MINOR), now=NOW)
         assert lowered.decided_at == NOW
         assert lowered.expires_at == NOW + timedelta(days=730)
-        # A status kept without limit keeps the expiry the record had.
+        # Raised from minor: the minor retention does not carry over to a ban.
         raised = register.records.update(new.id, RecordChange(status=Status.BANNED), now=NOW)
-        assert raised.expires_at == lowered.expires_at
+        assert raised.expires_at is None
+        # A ban with an expiry the committee set, lowered to flagged: the
+        # policy's period for flagged counts from the new decision.
+        set_end = NOW + timedelta(days=900)
+        register.records.update(new.id, RecordChange(expires_at=set_end), now=NOW)
+        kept = register.records.update(
+            new.id, RecordChange(status=Status.BANNED, note="said again"), now=NOW
+        )
+        # The same status said again is no new decision: nothing moves.
+        assert (kept.decided_at, kept.expires_at) == (raised.decided_at, set_end)
+        (entry,) = register.audit.entries()[-1:]
+        assert entry.details["fields"] == ["note"]
+        lowered_again = register.records.update(
+            new.id, RecordChange(status=Status.FLAGGED), now=NOW + timedelta(days=1)
+        )
+        assert lowered_again.expires_at == Period(years=1).after(NOW + timedelta(days=1))
+        (entry,) = register.audit.entries()[-1:]
+        assert entry.details["fields"] == ["status", "decided_at", "expires_at"]
+        assert entry.details["expires_at"] == lowered_again.expires_at.date().isoformat()
         with pytest.raises(InputError, match="decision date is in the future"):
             register.records.update(
                 old.id, RecordChange(decided_at=NOW + timedelta(days=1)), now=NOW
             )
-        with pytest.raises(RetentionEnded, match="delete it from the source"):
+        with pytest.raises(RetentionEnded, match="remove the record"):
             register.records.update(
                 old.id, RecordChange(decided_at=NOW - timedelta(days=400)), now=NOW
             )

@@ -24,7 +24,7 @@ from ..core import (
     resolve_now,
     timestamp,
 )
-from ..errors import InputError, RegisterError
+from ..errors import InputError, RegisterError, RetentionEnded
 from ._audit import AuditLog, kind_counts
 from ._db import Database, from_db_time, to_db_time
 from ._retention import (
@@ -196,34 +196,19 @@ class RecordChange:
             check_future(self.expires_at, now)
         check_decided(self.decided_at, now)
 
-    def changed_fields(self) -> list[str]:
-        """The names of the fields this change sets: what the audit trail records of it."""
-        named = {
-            "status": self.status is not None,
-            "case_ref": self.case_ref is not None,
-            "expires_at": self.expires_at is not KEEP,
-            "decided_at": self.decided_at is not None,
-            "note": self.note is not None,
-            "common_name": self.common_name is not None,
-        }
-        return [name for name, given in named.items() if given]
-
     def with_fields(
         self, record: Record, now: datetime, policy: RetentionPolicy = DEFAULT_POLICY
     ) -> Record:
         """*record* with this change's status, decision, expiry, case reference and note."""
         status = record.status if self.status is None else self.status
-        decided_at = self.decided_at or (now if self.status is not None else record.decided_at)
+        # The same status said again is no new decision; another one is.
+        new_status = status is not record.status
+        decided_at = self.decided_at or (now if new_status else record.decided_at)
         expires_at = record.expires_at if self.expires_at is KEEP else self.expires_at
         if self.expires_at is None and status is Status.MINOR:
             raise InputError("a minor record always has a retention date; give a new one instead")
-        redecided = self.status is not None or self.decided_at is not None
-        if self.expires_at is KEEP and redecided and decided_at and policy.period(status):
-            # A new decision: its retention follows the policy from its day
-            # (a status the policy keeps indefinitely keeps the expiry it had).
-            expires_at = record_expiry(
-                status, decided_at=decided_at, expires_at=None, now=now, policy=policy
-            )
+        if self.expires_at is KEEP and (new_status or self.decided_at is not None):
+            expires_at = _redecided_expiry(record, status, decided_at, now, policy)
         if expires_at is None and status is Status.MINOR:
             expires_at = policy.minor.after(now)
         return dataclasses.replace(
@@ -248,6 +233,36 @@ class RecordChange:
         if not identifiers:
             raise InputError("a record needs at least one identifier; remove the record instead")
         return dataclasses.replace(record, identifiers=identifiers)
+
+
+def _redecided_expiry(
+    record: Record,
+    status: Status,
+    decided_at: datetime | None,
+    now: datetime,
+    policy: RetentionPolicy,
+) -> datetime | None:
+    """The expiry after a new decision without an explicit one.
+
+    The policy's period from the decision's day where the status has one.
+    Otherwise the record keeps the expiry it had (an expiry the committee
+    set for a ban stays), except one left from being minor: the minor
+    retention was about a minor incident, and a ban must not be expunged on
+    its schedule.
+    """
+    if decided_at is not None and policy.period(status):
+        try:
+            return record_expiry(
+                status, decided_at=decided_at, expires_at=None, now=now, policy=policy
+            )
+        except RetentionEnded as exc:
+            raise RetentionEnded(
+                str(exc).replace(
+                    "delete it from the source instead of adding it here",
+                    "remove the record ('committee remove') rather than keep it",
+                )
+            ) from None
+    return None if record.status is Status.MINOR else record.expires_at
 
 
 @dataclass(frozen=True)
@@ -309,16 +324,36 @@ def added(record: Record) -> dict[str, Any]:
     }
 
 
-def changed(change: RecordChange) -> dict[str, Any]:
-    """What the audit trail says of a change: the fields it set, the kinds it added and removed."""
-    details: dict[str, Any] = {"fields": change.changed_fields()}
-    if change.status is not None:
-        details["status"] = change.status.value
-    if change.add:
-        details["added"] = kind_counts(change.add)
-    if change.remove:
-        details["removed"] = kind_counts(change.remove)
+def changed(before: Record, after: Record) -> dict[str, Any]:
+    """What the audit trail says of an update: every field that changed, implied ones too.
+
+    Dates and the status are given as they became (a new decision moves the
+    expiry); the note by name only; identifiers by kind and count.
+    """
+    fields = [
+        name
+        for name in ("status", "case_ref", "decided_at", "expires_at", "note", "common_name")
+        if getattr(before, name) != getattr(after, name)
+    ]
+    details: dict[str, Any] = {"fields": fields}
+    if "status" in fields:
+        details["status"] = after.status.value
+    for name in ("decided_at", "expires_at"):
+        if name in fields:
+            when = getattr(after, name)
+            details[name] = when.date().isoformat() if when else None
+    added = _minus(after.identifiers, before.identifiers)
+    removed = _minus(before.identifiers, after.identifiers)
+    if added:
+        details["added"] = kind_counts(added)
+    if removed:
+        details["removed"] = kind_counts(removed)
     return details
+
+
+def _minus(these: Iterable[Identifier], those: Iterable[Identifier]) -> list[Identifier]:
+    gone = {(i.kind, i.canonical, i.alias) for i in those}
+    return [i for i in these if (i.kind, i.canonical, i.alias) not in gone]
 
 
 _SELECT_RECORDS: Final = (
@@ -459,7 +494,10 @@ class RecordStore:
             before = self.get(record_id)
             record = self._update(record_id, change, now)
             self._audit._write(
-                "update", now, case_refs=[before.case_ref, record.case_ref], details=changed(change)
+                "update",
+                now,
+                case_refs=[before.case_ref, record.case_ref],
+                details=changed(before, record),
             )
         if change.remove:
             self._db.scrub()

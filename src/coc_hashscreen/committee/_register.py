@@ -211,7 +211,7 @@ class Register(Closing):
             if unlists(before, after, now):
                 listed = self.records._listed_epoch([record_id])
                 rotated_to = self._rotate_if_current(listed, now=now, rng=rng)
-            details = {**changed(change), "rotated_to": rotated_to}
+            details = {**changed(before, after), "rotated_to": rotated_to}
             self.audit._write(
                 "update", now, case_refs=[before.case_ref, after.case_ref], details=details
             )
