@@ -282,3 +282,21 @@ def test_a_closed_pipe_ends_the_command_quietly(
     stream.close()  # the flush at exit reaches no closed pipe
     assert code == 130  # as for an interruption: the reader stopped
     assert capsys.readouterr().err == ""
+
+
+def test_a_member_name_unfit_to_print_stops_changes_only(
+    committee: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COC_HASHSCREEN_MEMBER", "bad\x1bname")
+    assert run(capsys, "committee", "list", committee)[0] == 0
+    assert run(capsys, "committee", "info", committee)[0] == 0
+    code, _, err = run(capsys, "committee", "add", committee, "--status", "banned", "--github", "x")
+    assert code == 3
+    assert "the committee member's name (--by, or $COC_HASHSCREEN_MEMBER) must be" in err
+    assert json.loads(run(capsys, "committee", "list", committee, "--format", "json")[1]) == []
+    code, _, _ = run(
+        capsys, "committee", "add", committee, "--status", "banned", "--github", "x", "--by", "Ok"
+    )
+    assert code == 0
+    code, _, err = run(capsys, "committee", "update", committee, "1")
+    assert (code, "nothing to change" in err) == (2, True)

@@ -214,6 +214,17 @@ def _add(args: argparse.Namespace) -> int:
 def _update(args: argparse.Namespace) -> int:
     if args.expires is not None and args.no_expiry:
         raise UsageError(f"{PROG} committee update: error: --expires and --no-expiry conflict")
+    given = [args.status, args.decided, args.expires, args.case_ref, args.note, args.common_name]
+    if (
+        all(v is None for v in given)
+        and not args.no_expiry
+        and not (identifiers(args, "add_") or identifiers(args, "remove_"))
+    ):
+        raise UsageError(
+            f"{PROG} committee update: error: nothing to change; give --status, --decided, "
+            "--expires, --no-expiry, --case-ref, --note, --common-name or an identifier to "
+            "add or remove"
+        )
     expires: datetime | Keep | None = KEEP
     if args.expires is not None:
         expires = args.expires

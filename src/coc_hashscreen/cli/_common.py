@@ -47,6 +47,7 @@ __all__ = [
     "first_use",
     "identifiers",
     "info",
+    "member",
     "out",
     "pinned_trust",
     "positive",
@@ -199,10 +200,16 @@ def fingerprint_argument(text: str) -> bytes:
     return value
 
 
-def actor(args: argparse.Namespace) -> str:
-    """Who makes a change, for the register's audit trail: ``--by``, else `default_actor`."""
+def actor(args: argparse.Namespace) -> str | None:
+    """``--by``, for the register's audit trail; None leaves it to `default_actor`,
+    read only when the command changes something."""
     by = getattr(args, "by", None)
-    return by if by else default_actor()
+    return str(by) if by else None
+
+
+def member(args: argparse.Namespace) -> str:
+    """Who takes a review step or receives a report: ``--by``, else `default_actor`."""
+    return actor(args) or default_actor()
 
 
 def add_actor_option(p: argparse.ArgumentParser) -> None:

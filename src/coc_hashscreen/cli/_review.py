@@ -10,7 +10,7 @@ import sys
 from ..committee import Committee, ReviewAction, StoredReport, new_identifiers
 from ..core import Status
 from ..formats import IncidentReport, read_sealed, save_attachments, write_atomic
-from ._common import EXIT_OK, PROG, UsageError, actor, out, safe
+from ._common import EXIT_OK, PROG, UsageError, actor, member, out, safe
 from ._passphrase import committee_keys, passphrase_source
 
 __all__ = ["identifier_position", "intake", "link", "reports", "review", "show_report"]
@@ -35,7 +35,7 @@ def identifier_position(value: str) -> tuple[int, int]:
 def intake(args: argparse.Namespace) -> int:
     source = passphrase_source(args, committee_keys(args))
     with Committee.open(args.dir, passphrase=source, actor=actor(args)) as committee:
-        result = committee.intake(read_sealed(args.sealed), actor=actor(args))
+        result = committee.intake(read_sealed(args.sealed), actor=member(args))
     write_atomic(args.output, result.receipt)
     report = result.report
     if result.duplicate:
@@ -196,7 +196,7 @@ def review(args: argparse.Namespace) -> int:
     with Committee.open(args.dir, actor=actor(args)) as committee:
         action = ReviewAction(
             args.to,
-            actor=actor(args),
+            actor=member(args),
             note=args.note or "",
             outcome=args.status,
             expires_at=args.expires,

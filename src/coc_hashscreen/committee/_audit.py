@@ -91,15 +91,25 @@ def checked_actor(actor: str | None) -> str:
     name = default_actor() if actor is None else actor
     if not name.strip():
         raise InputError("say who makes the change (--by NAME)")
-    return display_name(name, "the actor (--by)")
+    return display_name(name, f"the committee member's name (--by, or ${MEMBER_ENV})")
 
 
 class AuditLog:
-    """The audit trail of one register, written by its stores as *actor*."""
+    """The audit trail of one register, written by its stores as *actor*.
 
-    def __init__(self, db: Database, actor: str) -> None:
+    Without an *actor*, `default_actor` is read, and checked, at the first
+    change: a command that only reads never needs one.
+    """
+
+    def __init__(self, db: Database, actor: str | None) -> None:
         self._db = db
-        self.actor = checked_actor(actor)
+        self._actor = None if actor is None else checked_actor(actor)
+
+    @property
+    def actor(self) -> str:
+        if self._actor is None:
+            self._actor = checked_actor(None)
+        return self._actor
 
     def _write(
         self,

@@ -112,7 +112,7 @@ class Register(Closing):
 
     def __init__(self, db: Database, *, actor: str | None = None) -> None:
         self._db = db
-        self.audit = AuditLog(db, checked_actor(actor))
+        self.audit = AuditLog(db, actor)
         self.settings = SettingsStore(db)
         self.records = RecordStore(db, self.settings, self.audit)
         self.epochs = EpochStore(db, self.audit)
@@ -127,13 +127,13 @@ class Register(Closing):
         `default_actor`).
         """
         # Checked before the file is made: a refusal leaves no file, no connection.
-        name = checked_actor(actor)
+        name = None if actor is None else checked_actor(actor)
         return cls(Database.create(path), actor=name)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Register:
         """Open an existing register, migrating its schema forward if needed."""
-        name = checked_actor(actor)
+        name = None if actor is None else checked_actor(actor)
         return cls(Database.open(path), actor=name)
 
     @property
