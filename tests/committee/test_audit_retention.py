@@ -276,7 +276,7 @@ def test_the_actor_is_who_opened_the_register(
             "Member From Env",
             "Named Member",
         ]
-    with pytest.raises(InputError, match="committee member.s name"):
+    with pytest.raises(InputError, match=r"committee member.s name"):
         Committee.open(directory, actor="bad\x1bname")
 
 

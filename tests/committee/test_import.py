@@ -347,8 +347,8 @@ def test_two_columns_for_one_field_are_refused_unless_one_is_named() -> None:
     ("cell", "why"),
     [
         ("45300", "a spreadsheet's day number: format the column as dates"),
-        ("never", "leave the cell empty for none"),
-        ("-", "leave the cell empty for none"),
+        ("never", "leave the cell empty: the retention policy then decides"),
+        ("-", "leave the cell empty: the retention policy then decides"),
         ("3/4/2025", "DD/MM and MM/DD cannot be told apart"),
     ],
 )
@@ -359,3 +359,48 @@ def test_a_date_that_does_not_read_says_what_to_do(cell: str, why: str) -> None:
     reason = str(plan.rows[0].reason)
     assert reason.startswith("the date in column 'Expires' does not read; ")
     assert why in reason
+
+
+def test_several_headers_named_for_an_identifier_are_all_read() -> None:
+    header = ["Name", "Work", "Home", "Status", "Sanction"]
+    row = ["Zed Example", "zed@w.example", "zed@h.example", "banned", "ban"]
+    plan = plan_import(
+        header,
+        [(2, row)],
+        existing=[],
+        now=NOW,
+        options=ImportOptions(columns={"email": ("Work", "Home"), "status": "Status"}),
+    )
+    record = plan.rows[0].record
+    assert record is not None
+    assert sorted(i.value for i in record.identifiers if i.kind == "email") == [
+        "zed@h.example",
+        "zed@w.example",
+    ]
+    with pytest.raises(InputError, match="status is read from one column"):
+        plan_import(
+            header, [(2, row)], existing=[], now=NOW,
+            options=ImportOptions(columns={"status": ("Status", "Sanction")}),
+        )  # fmt: skip
+
+
+def test_a_first_line_of_data_is_refused_without_quoting_it() -> None:
+    with pytest.raises(InputError, match="not a header line") as caught:
+        plan_import(
+            ["Jane Doe", "jane@secret.example", "banned"],
+            [(2, ["Bo Rinn", "bo@r.example", "minor"])],
+            existing=[],
+            now=NOW,
+        )
+    assert "jane" not in str(caught.value).lower()
+
+
+def test_rows_without_a_decision_date_are_named() -> None:
+    plan = plan_import(
+        ["Name", "Status", "Decided"],
+        [(2, ["A B", "banned", ""]), (3, ["C D", "banned", _day(3)])],
+        existing=[],
+        now=NOW,
+    )
+    assert plan.undated == (2,)
+    assert plan.to_dict()["undated_rows"] == [2]

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..committee import (
@@ -52,9 +53,17 @@ def _column(text: str) -> tuple[str, str]:
     return field.strip().replace("-", "_"), header
 
 
+def _columns(pairs: Sequence[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """--column FIELD=HEADER, repeatable: several headers for identifiers and aliases."""
+    found: dict[str, tuple[str, ...]] = {}
+    for fieldname, header in pairs:
+        found[fieldname] = (*found.get(fieldname, ()), header)
+    return found
+
+
 def _import(args: argparse.Namespace) -> int:
     options = ImportOptions(
-        columns=dict(args.column or ()),
+        columns=_columns(args.column or ()),
         status=Status(args.status) if args.status else None,
     )
     source = Path(args.file)
@@ -75,6 +84,8 @@ def _import(args: argparse.Namespace) -> int:
     _print_plan(plan, args.format, dry_run=False)
     if args.format == "table":
         out(f"Imported {len(added)} record(s) in one transaction.")
+        if added:
+            out(safe("Their cases: " + ", ".join(r.case_ref for r in added)))
         if plan.refused:
             out(f"{len(plan.refused)} row(s) were not imported; fix them in the source.")
     return EXIT_OK
@@ -101,6 +112,13 @@ def _print_plan(plan: ImportPlan, fmt: str, *, dry_run: bool) -> None:
         if row.shares_name_with:
             line += f" (same name as {', '.join(row.shares_name_with[:3])}: check it)"
         out(safe(line))
+    if plan.undated:
+        out(
+            f"{PROG} committee import: warning: {len(plan.undated)} row(s) have no decision "
+            "date, so their retention counts from today; add a 'Decision date' column to "
+            "count it from the committee's decision",
+            stream=sys.stderr,
+        )
     summary = f"{len(plan.accepted)} row(s) to add, {len(plan.refused)} refused"
     out(summary + (" (dry run: nothing was changed)" if dry_run else ""))
 

@@ -111,6 +111,15 @@ _QUALIFIERS: Final = frozenset(
 _SEVERAL: Final = (*KINDS, "alias")
 
 
+def _refuse_data_header(header: Sequence[str]) -> None:
+    """Refuse a first line that holds an address or a link: data, not headers (never quoted)."""
+    if any("@" in cell or "://" in cell for cell in header):
+        raise InputError(
+            "the first line holds an e-mail address or a link, so it is not a header line; "
+            "add a line of column headers (Name, E-mail, Status, ...) at the top"
+        )
+
+
 def _field_of(header: str) -> str | None:
     words = _normalized(header).split()
     while words and words[0] in _QUALIFIERS:
@@ -122,11 +131,12 @@ def _field_of(header: str) -> str | None:
 
 
 def import_columns(
-    header: Sequence[str], overrides: Mapping[str, str] | None = None
+    header: Sequence[str], overrides: Mapping[str, str | Sequence[str]] | None = None
 ) -> tuple[dict[str, tuple[int, ...]], list[str]]:
     """Which columns hold each field, and the headers left unread.
 
-    *overrides* maps a field (`IMPORT_FIELDS`) to the header that holds it;
+    *overrides* maps a field (`IMPORT_FIELDS`) to the header that holds it
+    (identifiers and aliases: one or more headers);
     the rest are found by their header, in any case and spacing ("E-Mail",
     "Case reference", "Secondary e-mail", "Email 2").  Identifiers and
     aliases may come from several columns, all read; any other field from
@@ -139,15 +149,20 @@ def import_columns(
         raise InputError(
             f"unknown field {unknown[0][:20]!r}; the fields are {', '.join(IMPORT_FIELDS)}"
         )
+    _refuse_data_header(header)
     found: dict[str, list[int]] = {}
-    for fieldname, wanted in overrides.items():
-        matches = [n for n, h in enumerate(header) if h.strip() == wanted.strip()]
-        if len(matches) != 1:
-            raise InputError(
-                f"{len(matches)} columns are headed {wanted[:40]!r}; name one column for "
-                f"{fieldname}"
-            )
-        found[fieldname] = matches
+    for fieldname, named in overrides.items():
+        wanted = (named,) if isinstance(named, str) else tuple(named)
+        if len(wanted) > 1 and fieldname not in _SEVERAL:
+            raise InputError(f"{fieldname} is read from one column; name one header for it")
+        for one in wanted:
+            matches = [n for n, h in enumerate(header) if h.strip() == one.strip()]
+            if len(matches) != 1:
+                raise InputError(
+                    f"{len(matches)} columns are headed {one[:40]!r}; name one column for "
+                    f"{fieldname}"
+                )
+            found.setdefault(fieldname, []).extend(matches)
     taken = {n for ns in found.values() for n in ns}
     for n, text in enumerate(header):
         guessed = None if n in taken else _field_of(text)
@@ -208,6 +223,13 @@ class ImportPlan:
     columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
+    def undated(self) -> tuple[int, ...]:
+        """The accepted rows without a decision date: their retention counts from today."""
+        return tuple(
+            r.position for r in self.rows if r.record is not None and r.record.decided_at is None
+        )
+
+    @property
     def accepted(self) -> tuple[ImportRow, ...]:
         return tuple(r for r in self.rows if r.accepted)
 
@@ -219,6 +241,7 @@ class ImportPlan:
         return {
             "columns": dict(self.columns),
             "ignored_headers": list(self.ignored_headers),
+            "undated_rows": list(self.undated),
             "rows": [r.to_dict() for r in self.rows],
         }
 
@@ -278,7 +301,7 @@ def plan_import(
 class ImportOptions:
     """How to read an import: column overrides, a status for rows without one, the policy."""
 
-    columns: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
     status: Status | None = None
     policy: RetentionPolicy = DEFAULT_POLICY
 
@@ -455,7 +478,10 @@ def _date(where: str, text: str) -> datetime | None:
     if candidate.isdigit() and 10_000 <= int(candidate) <= 100_000:
         why = "a spreadsheet's day number: format the column as dates, or write YYYY-MM-DD"
     elif candidate.casefold() in _NO_DATE:
-        why = "leave the cell empty for none"
+        why = (
+            "leave the cell empty: the retention policy then decides (keep a record until "
+            "removed with 'committee update --no-expiry' after the import)"
+        )
     else:
         why = "write it as YYYY-MM-DD (DD/MM and MM/DD cannot be told apart)"
     raise InputError(f"the date in {where} does not read; {why}")

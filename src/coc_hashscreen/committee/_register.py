@@ -290,6 +290,8 @@ class Register(Closing):
                 )
             ids = {self.records._insert(row.record, now) for row in plan.accepted if row.record}
             added = tuple(r for r in self.records.all() if r.id in ids)
+            if not added:
+                return plan, added
             self.audit._write(
                 "import",
                 now,
