@@ -305,3 +305,34 @@ def test_a_publish_that_cannot_sign_or_write_changes_nothing(tmp_path: Path) -> 
         assert committee.register.audit.entries() == before
     with Committee.open(directory) as committee, pytest.raises(InputError, match="cannot write"):
         committee.publish(tmp_path / "missing" / "l.list", PublishOptions(kdf=CHEAP))
+
+
+def test_a_case_keeps_its_history_across_renames_and_no_one_inherits_it(
+    tmp_path: Path,
+) -> None:
+    with Committee.init(tmp_path / "c", name="History", now=NOW) as committee:
+        register = committee.register
+        first = register.records.add(
+            NewRecord(Status.BANNED, [Identifier("github", "one")], case_ref="OLD-1"), now=NOW
+        )
+        register.records.update(first.id, RecordChange(case_ref="NEW-1"), now=NOW)
+        register.records.update(first.id, RecordChange(note="later"), now=NOW)
+        # The case's whole history, under either of its references.
+        for ref in ("OLD-1", "NEW-1"):
+            assert [e.action for e in register.audit.entries(case_ref=ref)] == [
+                "add", "update", "update",
+            ]  # fmt: skip
+        gone = register.records.add(
+            NewRecord(Status.BANNED, [Identifier("github", "two")], case_ref="GONE-1"), now=NOW
+        )
+        committee.remove_record(gone.id, now=NOW)
+        for ref in ("GONE-1", "OLD-1"):
+            with pytest.raises(InputError, match="belonged to a record that was removed"):
+                register.records.add(
+                    NewRecord(Status.FLAGGED, [Identifier("github", "three")], case_ref=ref),
+                    now=NOW,
+                )
+        plan = register.plan_import(
+            ["Name", "Status", "Case"], [(2, ["Some One", "flagged", "GONE-1"])], now=NOW
+        )
+        assert "belonged to a record that was removed" in str(plan.rows[0].reason)

@@ -128,10 +128,47 @@ class AuditLog:
              json.dumps(dict(details or {}), sort_keys=True)),
         )  # fmt: skip
 
+    def history_refs(self, refs: Iterable[str]) -> set[str]:
+        """*refs* and every case reference the same records had: updates that renamed
+        a case list its old and new reference together.  (A reference once used
+        is never given to another record, so the chain is one case's.)"""
+        found = set(refs)
+        renames = [
+            set(json.loads(row[0]))
+            for row in self._db.execute("SELECT case_refs FROM audit WHERE action = 'update'")
+        ]
+        grew = True
+        while grew:
+            grew = False
+            for pair in renames:
+                if len(pair) > 1 and pair & found and not pair <= found:
+                    found |= pair
+                    grew = True
+        return found
+
+    def all_refs(self) -> set[str]:
+        """Every case reference the trail names."""
+        return {
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT json_each.value FROM audit, json_each(audit.case_refs)"
+            )
+        }
+
+    def used(self, case_ref: str) -> bool:
+        """Whether the trail names *case_ref*: a record had it, now gone or renamed."""
+        row = self._db.execute(
+            "SELECT 1 FROM audit, json_each(audit.case_refs) WHERE json_each.value = ? LIMIT 1",
+            (case_ref,),
+        ).fetchone()
+        return row is not None
+
     def entries(
         self, *, case_ref: str | None = None, action: str | None = None
     ) -> list[AuditEntry]:
-        """Every entry, oldest first; or those naming *case_ref*, or of *action*."""
+        """Every entry, oldest first; or those of one case (under any of its case
+        references: `history_refs`), or of *action*."""
+        refs = None if case_ref is None else self.history_refs({case_ref})
         found = []
         for row in self._db.execute(
             "SELECT id, at, actor, action, case_refs, details FROM audit ORDER BY id"
@@ -144,7 +181,7 @@ class AuditLog:
                 case_refs=tuple(json.loads(row[4])),
                 details=json.loads(row[5]),
             )
-            if case_ref is not None and case_ref not in entry.case_refs:
+            if refs is not None and not refs.intersection(entry.case_refs):
                 continue
             if action is not None and entry.action != action:
                 continue

@@ -277,7 +277,7 @@ def plan_import(
     columns, ignored = import_columns(header, options.columns)
     seen = _Seen(
         IdentifierIndex.of(existing),
-        case_refs={r.case_ref: 0 for r in existing},
+        case_refs={**dict.fromkeys(options.retired_refs, -1), **{r.case_ref: 0 for r in existing}},
         record_refs={r.id: r.case_ref for r in existing},
     )
     for record in existing:
@@ -304,6 +304,8 @@ class ImportOptions:
     columns: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
     status: Status | None = None
     policy: RetentionPolicy = DEFAULT_POLICY
+    # Case references the audit trail keeps for records now gone or renamed.
+    retired_refs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -493,6 +495,11 @@ _NO_DATE: Final = frozenset({"never", "none", "-", "--", "n/a", "na", "no", "ind
 def _duplicate(identifiers: Sequence[Identifier], case_ref: str | None, seen: _Seen) -> str | None:
     if case_ref is not None and case_ref in seen.case_refs:
         first = seen.case_refs[case_ref]
+        if first < 0:
+            return (
+                "the case reference belonged to a record that was removed or renamed (the "
+                "audit trail keeps it); give this case another"
+            )
         where = f"row {first}" if first else "a record in the register"
         return f"the case reference is already used by {where}"
     for i in identifiers:

@@ -599,3 +599,10 @@ class RecordStore:
         row = self._db.execute("SELECT id FROM records WHERE case_ref = ?", (case_ref,)).fetchone()
         if row is not None and row[0] != record_id:
             raise InputError("that case reference is already used by another record")
+        if row is None and self._audit.used(case_ref):
+            # The trail keeps it for the record that had it: a second case
+            # under it would mix two people's histories.
+            raise InputError(
+                "that case reference belonged to a record that was removed or renamed; the "
+                "audit trail keeps it, so give this record another"
+            )

@@ -259,7 +259,10 @@ class Register(Closing):
     ) -> ImportPlan:
         """What importing these rows would add and refuse, changing nothing (see `plan_import`)."""
         now = resolve_now(now)
-        options = replace(options or ImportOptions(), policy=self.settings.policy())
+        retired = frozenset(self.audit.all_refs()) - {r.case_ref for r in self.records.all()}
+        options = replace(
+            options or ImportOptions(), policy=self.settings.policy(), retired_refs=retired
+        )
         return plan_import(header, rows, existing=self.records.all(), now=now, options=options)
 
     def import_rows(

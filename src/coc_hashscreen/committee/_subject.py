@@ -208,7 +208,7 @@ def subject_export(
         )
         if named:
             same_name_reports.append((stored.id, named))
-    refs = {m.record.case_ref for m in matches}
+    refs = register.audit.history_refs(m.record.case_ref for m in matches)
     report_ids = {r.stored.id for r in reports}
     # Entries name only this person's cases: an import or an expunge also
     # lists other people's case references.
