@@ -242,7 +242,7 @@ def test_every_change_is_in_the_trail_and_no_identifier_survives_an_expunge(
     actions = {entry.action for entry in register.audit.entries()}
     assert actions >= set(AUDIT_ACTIONS) - {"restore"}
     trail = register.audit.entries(case_ref="MARK-1")
-    assert [e.action for e in trail] == ["add", "update", "intake", "link", "expunge"]
+    assert [e.action for e in trail] == ["add", "update", "intake", "link", "link", "expunge"]
     assert trail[1].details == {
         "fields": ["note"],
         "added": {"github": 1},

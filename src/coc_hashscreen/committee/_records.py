@@ -538,7 +538,11 @@ class RecordStore:
         in; `Committee.remove_record` does.
         """
         with self._db.write():
+            ref = self.get(record_id).case_ref
             reports = self._delete([record_id])
+            self._audit._write(
+                "remove", resolve_now(None), case_refs=[ref], details={"reports": reports}
+            )
         self._db.scrub()
         return reports
 

@@ -195,7 +195,16 @@ class ReportStore:
         suggested, before the report is assessed.
         """
         with self._db.write() as db:
-            refs = [self._records.get(record_id).case_ref] if record_id is not None else []
+            # The case linked before, and the one linked now: an unlink names
+            # the case it took the person from.
+            before = db.execute(
+                "SELECT r.case_ref FROM report_people p JOIN records r ON r.id = p.record_id"
+                " WHERE p.report_id = ? AND p.position = ?",
+                (report_id, position),
+            ).fetchone()
+            refs = [before[0]] if before else []
+            if record_id is not None:
+                refs.append(self._records.get(record_id).case_ref)
             cursor = db.execute(
                 "UPDATE report_people SET record_id = ? WHERE report_id = ? AND position = ?",
                 (record_id, report_id, position),
