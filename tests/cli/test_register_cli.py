@@ -281,7 +281,11 @@ def test_a_closed_pipe_ends_the_command_quietly(
     code = main(["committee", "log", os.fspath(committee)])
     stream.close()  # the flush at exit reaches no closed pipe
     assert code == 130  # as for an interruption: the reader stopped
-    assert capsys.readouterr().err == ""
+    err = capsys.readouterr().err
+    assert err == (
+        "coc-hashscreen: the output was cut short (the reader closed it); any change the "
+        "command made is saved\n"
+    )
 
 
 def test_a_member_name_unfit_to_print_stops_changes_only(

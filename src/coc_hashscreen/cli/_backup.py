@@ -87,7 +87,7 @@ def _backup(args: argparse.Namespace) -> int:
         )
         encrypted = all(info.encrypted for info in committee.key_files())
     if args.format == "json":
-        out(json.dumps(_backup_dict(result, to), indent=2))
+        out(json.dumps({**_backup_dict(result, to), "keys_encrypted": encrypted}, indent=2))
         return EXIT_OK
     manifest = result.manifest
     whom = f"{len(to.keys)} recipient(s)" if to.keys else "a passphrase"

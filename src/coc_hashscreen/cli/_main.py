@@ -82,9 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"{PROG}: interrupted", stream=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader stopped (`| head`): nothing to say, and nothing more
-        # may reach the closed pipe, not even Python's flush at exit.
+        # The reader stopped (`| head`): nothing more may reach the closed
+        # pipe, not even Python's flush at exit. What the command changed
+        # before it printed is saved, and a script must not run it again.
         _silence_stdout()
+        out(
+            f"{PROG}: the output was cut short (the reader closed it); any change the "
+            "command made is saved",
+            stream=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except Exception as exc:
         message, status = _failure(exc, debug)

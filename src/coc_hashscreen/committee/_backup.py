@@ -137,6 +137,8 @@ def backup_committee(
         )
     if not target.parent.is_dir():
         raise InputError(f"{os.fspath(target.parent)!r} is not a directory; create it first")
+    if target.is_dir():
+        raise InputError(f"{os.fspath(target)!r} is a directory; name a file in it")
     register = committee.register
     expires_at = _expiry(register, now, valid_for)
     files = _directory_files(committee)
