@@ -144,7 +144,9 @@ def _info(args: argparse.Namespace) -> int:
             "latest_version": publications[-1].version if publications else None,
             "records": len(records),
             # What the next list would hold: flagged or banned, not expired.
-            "publishable_records": len(listed_records(register.records.published(now), now)),
+            "publishable_records": len(
+                listed_records([r for r in records if r.is_published(now)], now)
+            ),
             "organizers": len(register.organizers.all(active_only=True)),
             "retention_policy": register.settings.policy().to_dict(),
             "keys_encrypted": all(info.encrypted for info in committee.key_files()),

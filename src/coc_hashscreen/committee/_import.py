@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from ..core import (
+    FORMULA_START,
     KINDS,
     STRONG_KINDS,
     Identifier,
@@ -402,8 +403,8 @@ def export_cell(text: str) -> str:
     return "'" + text if text[:1] in _MARKED else text
 
 
-# What starts a formula in spreadsheet software (OWASP's list), and the mark.
-_MARKED: Final = frozenset({"=", "+", "-", "@", "\t", "\r", "'"})
+# What starts a formula in spreadsheet software, and the mark itself.
+_MARKED: Final = frozenset({*FORMULA_START, "'"})
 
 
 def _yes(where: str, text: str) -> bool:

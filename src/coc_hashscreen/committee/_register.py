@@ -259,11 +259,12 @@ class Register(Closing):
     ) -> ImportPlan:
         """What importing these rows would add and refuse, changing nothing (see `plan_import`)."""
         now = resolve_now(now)
-        retired = frozenset(self.audit.all_refs()) - {r.case_ref for r in self.records.all()}
+        existing = self.records.all()
+        retired = frozenset(self.audit.all_refs()) - {r.case_ref for r in existing}
         options = replace(
             options or ImportOptions(), policy=self.settings.policy(), retired_refs=retired
         )
-        return plan_import(header, rows, existing=self.records.all(), now=now, options=options)
+        return plan_import(header, rows, existing=existing, now=now, options=options)
 
     def import_rows(
         self,

@@ -87,6 +87,7 @@ from ._oprf import (
     finalize_batch,
 )
 from ._text import (
+    FORMULA_START,
     MAX_NAME,
     NAME_RULE,
     check_text,
@@ -103,6 +104,7 @@ __all__ = [
     "CLOCK_SKEW",
     "DEFAULT_MEMORY_BUDGET",
     "EPOCH_KEY_SIZE",
+    "FORMULA_START",
     "KDF_PROFILES",
     "KINDS",
     "MAX_NAME",

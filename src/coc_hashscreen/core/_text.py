@@ -13,6 +13,7 @@ from typing import Final
 from ..errors import InputError, InvalidText
 
 __all__ = [
+    "FORMULA_START",
     "MAX_NAME",
     "NAME_RULE",
     "check_text",
@@ -90,6 +91,11 @@ def escape_unsafe(text: str, *, keep_newlines: bool = False) -> str:
     if keep_newlines:
         return "\n".join(escape_unsafe(line) for line in text.replace("\r\n", "\n").split("\n"))
     return "".join(_escape(ch) if _unsafe(ch) else ch for ch in text)
+
+
+# OWASP's list of characters that start a formula in spreadsheet software:
+# a cell we write that starts with one gets an apostrophe before it.
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean_text(value: str, *, keep: str = "") -> str:

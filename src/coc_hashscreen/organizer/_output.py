@@ -13,19 +13,16 @@ import io
 import json
 from typing import Final
 
-from ..core import Strength
+from ..core import FORMULA_START, Strength
 from ._results import MAX_DETAILS, Match, RecordRef, ScreeningReport
 
 __all__ = ["report_to_csv", "report_to_json", "report_to_table", "safe_cell"]
-
-# OWASP's list of characters that start a formula in spreadsheet software.
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
     """A CSV cell that no spreadsheet will evaluate as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def report_to_json(report: ScreeningReport) -> str:
