@@ -30,7 +30,7 @@ from ..core import (
 from ..errors import CocHashscreenError, InputError
 from ._audit import kind_counts
 from ._records import IdentifierIndex, NewRecord, Record
-from ._retention import DEFAULT_POLICY, RetentionPolicy, record_expiry
+from ._retention import DEFAULT_POLICY, RetentionPolicy, check_decided, record_expiry
 
 __all__ = [
     "IMPORT_FIELDS",
@@ -356,7 +356,8 @@ class _Reader:
         if not identifiers:
             raise InputError("the row has no name, e-mail address or handle")
         status = _status(one("status"), self.options.status)
-        decided = _date(*one("decided"))
+        decided_where, decided_text = one("decided")
+        decided = _date(decided_where, decided_text)
         expires = _date(*one("expires"))
         where, case_ref = one("case_ref")
         if case_ref:
@@ -364,11 +365,7 @@ class _Reader:
                 check_case_ref(case_ref)
             except InputError as exc:
                 raise InputError(f"{where}: {exc}") from None
-        if decided is not None and decided > self.now:
-            raise InputError(
-                f"the decision date in {one('decided')[0]} is in the future; give the day it "
-                "was decided"
-            )
+        check_decided(decided, self.now, where=decided_where)
         # Checked here, not only when added, so that a dry run names the rows
         # that must be deleted from the source.
         record_expiry(

@@ -139,10 +139,14 @@ class RetentionPolicy:
 DEFAULT_POLICY: Final = RetentionPolicy()
 
 
-def check_decided(decided_at: datetime | None, now: datetime) -> None:
-    """Refuse a decision date in the future: the decision is being recorded, so it was taken."""
+def check_decided(decided_at: datetime | None, now: datetime, *, where: str = "") -> None:
+    """Refuse a decision date in the future: the decision is being recorded, so it was taken.
+
+    *where* names the date's place for the message ("column 'Decided'").
+    """
     if decided_at is not None and resolve_now(decided_at) > now:
-        raise InputError("the decision date is in the future; give the day it was decided")
+        place = f" in {where}" if where else ""
+        raise InputError(f"the decision date{place} is in the future; give the day it was decided")
 
 
 def record_expiry(
