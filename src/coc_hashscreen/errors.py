@@ -38,6 +38,8 @@ __all__ = [
     "UnknownProfile",
     "UnsupportedFormat",
     "UntrustedSigner",
+    "ServiceError",
+    "ServiceRefused",
     "VerificationError",
     "WrongFileType",
     "WrongKeyError",
@@ -138,6 +140,28 @@ class ForkError(PolicyError):
 
     The committee's files forked (two copies of its directory, or a stolen
     key): only the committee can say which is its own.
+    """
+
+
+class ServiceRefused(PolicyError):
+    """The committee's evaluation service refused a request, and said why.
+
+    `reason` is one of the service's refusal codes (``unknown-token``,
+    ``expired-token``, ``revoked``, ``epoch-over``, ``quota-spent``,
+    ``batch-too-large``, ``malformed``); the message says what to do.
+    `remaining` is the quota left, where the service said it.
+    """
+
+    def __init__(self, reason: str, message: str, *, remaining: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.remaining = remaining
+
+
+class ServiceError(CocHashscreenError):
+    """The committee's evaluation service could not be reached or answered nonsense.
+
+    Nothing was screened; trying again later may work.
     """
 
 

@@ -77,6 +77,7 @@ EXIT_CODES: Final[tuple[tuple[type[BaseException], int], ...]] = (
     (errors.FormatError, EXIT_FORMAT),
     (errors.KeyFileError, EXIT_SETUP),
     (errors.RegisterError, EXIT_SETUP),
+    (errors.ServiceError, EXIT_SETUP),
     (errors.InvalidParameters, EXIT_SETUP),
     (errors.InputError, EXIT_INPUT),
     (errors.InvalidIdentifier, EXIT_INPUT),

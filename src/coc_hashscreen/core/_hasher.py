@@ -5,6 +5,12 @@ pickling cost of processes; the number of threads is bounded by a memory
 budget, because each call holds ``memory_cost`` KiB for its whole duration.
 With a cache (`ArgonCache`) a known identifier costs HKDF alone; the hasher
 counts what its threads finish (`HashCounts`), for progress.
+
+With an organizer's online key (`RemoteEpochKey`) the peppers come from the
+committee's service: `_Requests` gathers the identifiers the cache does not
+know into requests of exactly `MAX_OPRF_BATCH`, so the service sees only
+full requests and, after `KeyedHasher.flush`, a total padded to a power of
+two: a size bucket, not the size of the list.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from ._closing import Closing
 from ._hashing import (
     ARGON2_OUTPUT_SIZE,
     Argon2Params,
-    EpochKey,
     HashingOptions,
+    HashKey,
     KeyedHash,
     Progress,
+    RemoteEpochKey,
     _argon2_of,
     _check_version,
     _expand,
@@ -34,6 +41,7 @@ from ._hashing import (
     spelling_fingerprint,
 )
 from ._normalize import KINDS, check_kind
+from ._requests import _Requests
 
 __all__ = ["HashCounts", "KeyedHasher", "available_cpus", "worker_count"]
 
@@ -98,7 +106,7 @@ class KeyedHasher(Closing):
     """
 
     def __init__(
-        self, key: EpochKey, *, version: int, options: HashingOptions = HashingOptions()
+        self, key: HashKey, *, version: int, options: HashingOptions = HashingOptions()
     ) -> None:
         self.workers = worker_count(key.params, options)
         self.params = key.params
@@ -110,6 +118,11 @@ class KeyedHasher(Closing):
         self._counts = HashCounts()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="coc-hashscreen-argon2")
+        self._requests = (
+            _Requests(key.evaluator, self._submit_peppered)
+            if isinstance(key, RemoteEpochKey)
+            else None
+        )
 
     def __repr__(self) -> str:
         return (
@@ -117,7 +130,32 @@ class KeyedHasher(Closing):
         )
 
     def close(self) -> None:
+        if self._requests is not None:
+            self._requests.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def online(self) -> bool:
+        """Whether peppers come from the committee's service (`flush` then matters)."""
+        return self._requests is not None
+
+    def waiting(self, future: Future[list[KeyedHash]]) -> bool:
+        """Whether *future* still waits for identifiers not yet sent to the service."""
+        return self._requests is not None and self._requests.holds(future)
+
+    def flush(self) -> None:
+        """Send what waits for the service, padding the run to a power of two.
+
+        Call it once the last identifiers are submitted: before it, an
+        online hasher sends only full requests.
+        """
+        if self._requests is not None:
+            self._requests.flush()
+
+    @property
+    def evaluations(self) -> int:
+        """Inputs sent to the service so far, padding included."""
+        return self._requests.sent if self._requests is not None else 0
 
     @property
     def counts(self) -> HashCounts:
@@ -142,7 +180,12 @@ class KeyedHasher(Closing):
         return found
 
     def submit(self, kind: str, canonical_form: str) -> Future[KeyedHash]:
-        """Start hashing one canonical identifier; the future holds the result."""
+        """Start hashing one canonical identifier; the future holds the result.
+
+        Offline keys only: an online hasher takes identifiers by `submit_many`.
+        """
+        if self._requests is not None:
+            raise InvalidParameters("an online hasher takes identifiers by submit_many")
         item = (check_kind(kind), canonical_form)
         return self._pool.submit(self._derive, item, self._cached([item])[0])
 
@@ -157,7 +200,19 @@ class KeyedHasher(Closing):
         checked = [(check_kind(kind), form) for kind, form in items]
         found = self._cached(checked)
         texts = list(spellings) or [None] * len(checked)
+        if self._requests is not None:
+            return self._requests.add(checked, found, texts)
         return self._pool.submit(self._derive_all, checked, found, texts)
+
+    def _submit_peppered(
+        self,
+        items: list[tuple[str, str]],
+        found: list[bytes | None],
+        texts: list[str | None],
+        peppers: list[bytes],
+    ) -> Future[list[KeyedHash]]:
+        # Called by _Requests once the service answered for every item not found.
+        return self._pool.submit(self._derive_all, items, found, texts, peppers)
 
     def spelling(self, kind: str, value: str) -> bytes | None:
         """The Argon2 output of *value* if the cache holds it under this exact text."""
@@ -182,15 +237,25 @@ class KeyedHasher(Closing):
         return self._pool.submit(lambda: [_expand(x, version) for x in outputs])
 
     def _derive_all(
-        self, items: list[tuple[str, str]], found: list[bytes | None], texts: list[str | None]
+        self,
+        items: list[tuple[str, str]],
+        found: list[bytes | None],
+        texts: list[str | None],
+        peppers: list[bytes] | None = None,
     ) -> list[KeyedHash]:
-        return [self._derive(*row) for row in zip(items, found, texts, strict=True)]
+        given = iter(peppers or ())
+        return [
+            self._derive(item, x, text, b"" if x is not None or peppers is None else next(given))
+            for item, x, text in zip(items, found, texts, strict=True)
+        ]
 
-    def _derive(self, item: tuple[str, str], x: bytes | None, text: str | None = None) -> KeyedHash:
+    def _derive(
+        self, item: tuple[str, str], x: bytes | None, text: str | None = None, peppered: bytes = b""
+    ) -> KeyedHash:
         cache = self._cache
         if x is None:
             started = time.perf_counter()
-            x = _argon2_of(self._key, item, self._argon2)
+            x = _argon2_of(self._key, item, self._argon2, peppered)
             self._count(computed=1, argon2_seconds=time.perf_counter() - started)
             if cache is not None:
                 cache.put(cache_fingerprint(self._fingerprint_key, *item), x)
@@ -208,11 +273,23 @@ class KeyedHasher(Closing):
         """
         unique = list(dict.fromkeys(items))
         results: dict[tuple[str, str], KeyedHash] = {}
-        for done, (item, result) in enumerate(self.imap(unique), start=1):
+        hashed = self._online_hashes(unique) if self._requests is not None else self.imap(unique)
+        for done, (item, result) in enumerate(hashed, start=1):
             results[item] = result
             if progress is not None:
                 progress(done, len(unique))
         return [results[item] for item in items]
+
+    def _online_hashes(
+        self, items: list[tuple[str, str]]
+    ) -> Iterator[tuple[tuple[str, str], KeyedHash]]:
+        futures = [
+            (items[start : start + 32], self.submit_many(items[start : start + 32]))
+            for start in range(0, len(items), 32)
+        ]
+        self.flush()
+        for task, future in futures:
+            yield from zip(task, future.result(), strict=True)
 
     def imap(
         self, items: Iterable[tuple[str, str]], *, window: int | None = None

@@ -7,6 +7,15 @@ The construction (DESIGN §5, frozen in ``tests/vectors/hashing-v1.json``)::
     tag         = HKDF-SHA256(x, salt=none, info="tag" || version (8 bytes), 16 bytes)
     payload_key = HKDF-SHA256(x, salt=none, info="payload", 32 bytes)
 
+In an online epoch (issue 16, frozen in ``tests/vectors/hashing-v2.json``)
+the pepper is the committee's VOPRF output instead, and the rest is the same::
+
+    pepper      = VOPRF-Evaluate(sk_e, "coc-hashscreen/v2" 0x00 kind 0x00 utf8(c))  (64 bytes)
+
+The committee computes it directly (`OprfEpochKey`); an organizer gets it
+from the committee's service without showing it the identifier
+(`RemoteEpochKey`, whose batches `KeyedHasher` sends).
+
 The pepper comes first so that no Argon2 output can be precomputed without
 the epoch key.  The tag also depends on the list's version, so that two
 lists of one epoch share no tag: otherwise comparing them would tell real
@@ -22,7 +31,7 @@ import hashlib
 import hmac
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
@@ -32,6 +41,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..errors import FormatError, InvalidParameters
 from ._normalize import check_kind
+from ._oprf import OprfKey, oprf_input
 
 __all__ = [
     "ARGON2_OUTPUT_SIZE",
@@ -43,11 +53,15 @@ __all__ = [
     "Argon2",
     "Argon2Params",
     "ArgonCache",
+    "BatchEvaluator",
     "EpochKey",
+    "HashKey",
     "HashingOptions",
     "KeyedHash",
     "MemoryCache",
+    "OprfEpochKey",
     "Progress",
+    "RemoteEpochKey",
     "argon2id",
     "cache_fingerprint",
     "cache_key",
@@ -279,9 +293,14 @@ def argon2id(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
     )
 
 
+def _check_salt(salt: bytes) -> None:
+    if len(salt) != SALT_SIZE:
+        raise InvalidParameters(f"an epoch salt is {SALT_SIZE} bytes")
+
+
 @dataclass(frozen=True, slots=True)
 class EpochKey:
-    """What hashes identifiers in one epoch: its secret key, public salt and Argon2 cost.
+    """What hashes identifiers in one offline epoch: its secret key, public salt and Argon2 cost.
 
     Checked on construction.  The secret stays out of repr.
     """
@@ -293,8 +312,71 @@ class EpochKey:
     def __post_init__(self) -> None:
         if len(self.secret) != EPOCH_KEY_SIZE:
             raise InvalidParameters(f"an epoch key is {EPOCH_KEY_SIZE} bytes")
-        if len(self.salt) != SALT_SIZE:
-            raise InvalidParameters(f"an epoch salt is {SALT_SIZE} bytes")
+        _check_salt(self.salt)
+
+    @property
+    def cache_secret(self) -> bytes:
+        """What keys the fingerprints of an Argon2 cache of this epoch."""
+        return self.secret
+
+    def pepper(self, kind: str, canonical_form: str) -> bytes:
+        return pepper(self.secret, kind, canonical_form)
+
+
+@dataclass(frozen=True, slots=True)
+class OprfEpochKey:
+    """The committee's key in an online epoch: the VOPRF key, salt and Argon2 cost.
+
+    The pepper is the VOPRF output, computed directly; *cache_secret* is a
+    secret of the committee's own (no cache is kept by a publish, but a
+    key has one, so every key fits `KeyedHasher` alike).
+    """
+
+    oprf: OprfKey = field(repr=False)
+    salt: bytes
+    params: Argon2Params
+    cache_secret: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        _check_salt(self.salt)
+
+    def pepper(self, kind: str, canonical_form: str) -> bytes:
+        return self.oprf.evaluate(oprf_input(kind, canonical_form))
+
+
+class BatchEvaluator(Protocol):
+    """The committee's service as an organizer's hasher reaches it: VOPRF outputs for inputs.
+
+    `evaluate` takes 1 to `MAX_OPRF_BATCH` inputs (`oprf_input` of real
+    identifiers, or random padding) and returns their 64-byte outputs in
+    order, verified under the list's public key; it raises
+    `ServiceRefused` (with ``remaining`` set on a spent quota) or
+    `ServiceError`.  Tests pass a stand-in that evaluates locally.
+    """
+
+    def evaluate(self, inputs: Sequence[bytes]) -> list[bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteEpochKey:
+    """An organizer's key in an online epoch: no secret of the committee's, a service.
+
+    *cache_secret* is the organizer's access token: it keys the
+    fingerprints of its Argon2 cache, which then says nothing to whoever
+    lacks the grant.
+    """
+
+    evaluator: BatchEvaluator = field(repr=False)
+    salt: bytes
+    params: Argon2Params
+    cache_secret: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        _check_salt(self.salt)
+
+
+# What `KeyedHasher` hashes with: offline, the committee's online key, or the organizer's.
+HashKey = EpochKey | OprfEpochKey | RemoteEpochKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +442,7 @@ def _keyed_blake2b(key: bytes, message: bytes) -> bytes:
     return hashlib.blake2b(message, key=key, digest_size=16).digest()
 
 
-def cache_key(key: EpochKey) -> bytes:
+def cache_key(key: HashKey) -> bytes:
     """The key of an epoch's cache fingerprints, from its epoch key, salt and Argon2 cost.
 
     A committee never changes the salt or cost within an epoch; if it ever
@@ -370,7 +452,7 @@ def cache_key(key: EpochKey) -> bytes:
     params = key.params
     cost = b"".join(n.to_bytes(4, "big") for n in (params.time_cost, params.memory_cost,
                                                   params.parallelism))  # fmt: skip
-    return _hkdf(key.secret, b"argon2 cache fingerprint\x00" + key.salt + cost, 32)
+    return _hkdf(key.cache_secret, b"argon2 cache fingerprint\x00" + key.salt + cost, 32)
 
 
 def _expand(x: bytes, version: int) -> KeyedHash:
@@ -381,9 +463,15 @@ def _expand(x: bytes, version: int) -> KeyedHash:
     )
 
 
-def _argon2_of(key: EpochKey, item: tuple[str, str], argon2: Argon2) -> bytes:
-    kind, canonical_form = item
-    return argon2(pepper(key.secret, kind, canonical_form), key.salt, key.params)
+def _argon2_of(
+    key: HashKey, item: tuple[str, str], argon2: Argon2, peppered: bytes = b""
+) -> bytes:
+    """Argon2 of an item under *key*; *peppered* is its pepper when already known."""
+    if not peppered:
+        if isinstance(key, RemoteEpochKey):
+            raise InvalidParameters("an online key's peppers come from the committee's service")
+        peppered = key.pepper(*item)
+    return argon2(peppered, key.salt, key.params)
 
 
 def _check_version(version: int) -> int:
@@ -393,7 +481,7 @@ def _check_version(version: int) -> int:
 
 
 def keyed_hash(
-    key: EpochKey,
+    key: EpochKey | OprfEpochKey,
     *,
     version: int,
     kind: str,

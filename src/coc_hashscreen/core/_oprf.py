@@ -25,7 +25,10 @@ independent implementation that takes them as inputs (tests/oprf_oracle.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from voprf import ristretto as _r
@@ -43,6 +46,7 @@ __all__ = [
     "OprfKey",
     "blind_batch",
     "finalize_batch",
+    "oprf_input",
 ]
 
 OPRF_SUITE = "ristretto255-SHA512"
@@ -58,6 +62,42 @@ MAX_OPRF_BATCH = 1024
 _MAX_INPUT = 0xFFFF
 _IDENTITY = bytes(OPRF_ELEMENT_SIZE)
 _ANSWER = "evaluation answer"
+# The domain of the online construction (issue 16); v1's pepper is "coc-hashscreen/v1".
+DOMAIN = b"coc-hashscreen/v2"
+# One thread at a time may point the process's stderr elsewhere (see _quiet_panic).
+_STDERR_LOCK = threading.Lock()
+
+
+def oprf_input(kind: str, canonical_form: str) -> bytes:
+    """What the VOPRF evaluates for one canonical identifier: domain, kind and form.
+
+    Separated by zero bytes, as v1's pepper is: no canonical form holds one.
+    """
+    return b"\x00".join((DOMAIN, kind.encode("ascii"), canonical_form.encode("utf-8")))
+
+
+@contextlib.contextmanager
+def _quiet_panic() -> Iterator[None]:
+    """Keep Rust's panic message off stderr while voprf checks a proof.
+
+    voprf 0.2.0 panics on a proof that fails, and Rust's panic hook writes
+    "thread ... panicked at ..." to file descriptor 2 before Python sees
+    the exception: an organizer would see a Rust backtrace above our one
+    line.  The descriptor is pointed at /dev/null for the call alone.
+    """
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:  # pragma: no cover - no stderr at all
+            yield
+            return
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -177,7 +217,8 @@ def finalize_batch(state: BlindedBatch, answer: bytes, *, public_key: bytes) -> 
     try:
         # Non-canonical proof scalars are a proof that fails, not a format error.
         output = _r.VerifiableBatchOutput.deserialize(answer)
-        return _r.Client.finalize_batch(state._clients, output, key)
+        with _quiet_panic():
+            return _r.Client.finalize_batch(state._clients, output, key)
     except ValueError:
         raise VerificationError(_ANSWER) from None
     except BaseException as exc:
