@@ -463,9 +463,7 @@ def _expand(x: bytes, version: int) -> KeyedHash:
     )
 
 
-def _argon2_of(
-    key: HashKey, item: tuple[str, str], argon2: Argon2, peppered: bytes = b""
-) -> bytes:
+def _argon2_of(key: HashKey, item: tuple[str, str], argon2: Argon2, peppered: bytes = b"") -> bytes:
     """Argon2 of an item under *key*; *peppered* is its pepper when already known."""
     if not peppered:
         if isinstance(key, RemoteEpochKey):
