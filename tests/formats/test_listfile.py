@@ -191,7 +191,9 @@ def _entries(count: int) -> bytes:
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
-        ({"format": 2}, UnsupportedFormat, "format version 2"),
+        ({"format": 3}, UnsupportedFormat, "format version 3"),
+        # An offline header that calls itself online lacks the service's key.
+        ({"format": 2}, FormatError, "lacks the field"),
         ({"profile": "v9"}, UnknownProfile, "upgrade"),
         ({"entry_length": 100}, FormatError, "entries must be 108 bytes"),
         ({"extra": 1}, FormatError, "unknown field"),

@@ -16,6 +16,11 @@ sees it pass::
     plaintext = epoch key (32) || name length n (2) || name (n, UTF-8)
                 || zero bytes to 834
 
+Format 3 is a grant to an online list (issue 16, ADR 0025): no epoch key
+leaves the committee, and the sealed 32 bytes are a random access token to
+the committee's service instead; the signed JSON adds ``endpoint``, the
+service's address.  Its info string starts ``"coc-hashscreen/v2 grant-3"``.
+
 Format 1 carried the name in the clear as ``organizer_name`` and sealed the
 32-byte epoch key alone, with info ``"coc-hashscreen/v1 grant" 0x00 || …``.
 It is still read, so grants already issued keep working until they expire
@@ -47,12 +52,26 @@ from ..core import (
 from ..errors import FormatError, MismatchError, UnsupportedFormat
 from . import _wire
 from ._envelope import Signer, open_envelope, read_envelope, sign_envelope
+from ._service import MAX_ENDPOINT, TOKEN_SIZE, check_endpoint
 
-__all__ = ["Grant", "GrantTerms", "grant_info", "issue_grant", "parse_grant", "read_grant"]
+__all__ = [
+    "Grant",
+    "GrantTerms",
+    "grant_info",
+    "issue_grant",
+    "issue_online_grant",
+    "parse_grant",
+    "read_grant",
+]
 
 FORMAT: Final = 2
-READABLE_FORMATS: Final = (1, 2)
-GRANT_INFO: Final = {1: b"coc-hashscreen/v1 grant\x00", 2: b"coc-hashscreen/v1 grant-2\x00"}
+ONLINE_FORMAT: Final = 3
+READABLE_FORMATS: Final = (1, 2, 3)
+GRANT_INFO: Final = {
+    1: b"coc-hashscreen/v1 grant\x00",
+    2: b"coc-hashscreen/v1 grant-2\x00",
+    3: b"coc-hashscreen/v2 grant-3\x00",
+}
 # Room for the longest name in UTF-8, so every sealed name has one length.
 NAME_ROOM: Final = 4 * MAX_NAME
 SEALED_PLAINTEXT: Final = EPOCH_KEY_SIZE + 2 + NAME_ROOM
@@ -111,6 +130,13 @@ class Grant(Validity):
     expires_at: datetime
     sealed: bytes = field(repr=False)
     format: int = FORMAT
+    # The service's address, for a grant to an online list (format 3) only.
+    endpoint: str | None = None
+
+    @property
+    def online(self) -> bool:
+        """Whether this grant opens to an access token to the service, not to an epoch key."""
+        return self.format == ONLINE_FORMAT
 
     def __repr__(self) -> str:
         return (
@@ -131,10 +157,25 @@ class Grant(Validity):
         }
         if self.organizer_name is not None:
             fields["organizer_name"] = self.organizer_name
+        if self.endpoint is not None:
+            fields["endpoint"] = self.endpoint
         return fields
 
     def open(self, organizer_key: HpkePrivateKey) -> bytes:
         """The epoch key, if this grant was sealed to *organizer_key*."""
+        if self.online:
+            raise MismatchError(
+                "this grant is for an online list: it holds an access to the committee's "
+                "service, not an epoch key"
+            )
+        return self._open(organizer_key)[0]
+
+    def open_token(self, organizer_key: HpkePrivateKey) -> bytes:
+        """The access token to the service, if this online grant is for *organizer_key*."""
+        if not self.online:
+            raise MismatchError(
+                "this grant is for an offline list; get the online list's grant from the committee"
+            )
         return self._open(organizer_key)[0]
 
     def open_name(self, organizer_key: HpkePrivateKey) -> str:
@@ -179,12 +220,38 @@ def issue_grant(
     terms: GrantTerms, *, epoch_key: bytes, organizer: HpkePublicKey, signer: Signer
 ) -> bytes:
     """Seal *epoch_key* and the organizer's name to *organizer* under *terms*; sign the grant."""
+    return _issue(terms, epoch_key, organizer, signer, endpoint=None)
+
+
+def issue_online_grant(
+    terms: GrantTerms,
+    *,
+    access_token: bytes,
+    endpoint: str,
+    organizer: HpkePublicKey,
+    signer: Signer,
+) -> bytes:
+    """Seal an access token to the service at *endpoint* and the organizer's name; sign."""
+    if len(access_token) != TOKEN_SIZE:
+        raise FormatError(f"an access token is {TOKEN_SIZE} bytes")
+    return _issue(terms, access_token, organizer, signer, endpoint=check_endpoint(endpoint))
+
+
+def _issue(
+    terms: GrantTerms,
+    secret: bytes,
+    organizer: HpkePublicKey,
+    signer: Signer,
+    *,
+    endpoint: str | None,
+) -> bytes:
     if not is_fit_name(terms.organizer_name):
         raise FormatError("the organizer's name is not a name fit to print")
-    info = grant_info(terms.series, terms.epoch, organizer.key_id)
-    plaintext = _seal_plaintext(epoch_key, terms.organizer_name)
-    document = {
-        "format": FORMAT,
+    version = FORMAT if endpoint is None else ONLINE_FORMAT
+    info = grant_info(terms.series, terms.epoch, organizer.key_id, format=version)
+    plaintext = _seal_plaintext(secret, terms.organizer_name)
+    document: dict[str, object] = {
+        "format": version,
         "series": terms.series.hex(),
         "epoch": terms.epoch,
         "organizer": organizer.key_id.hex(),
@@ -193,6 +260,8 @@ def issue_grant(
         "expires_at": timestamp(terms.expires_at),
         "sealed": _wire.b64(organizer.seal(plaintext, info=info)),
     }
+    if endpoint is not None:
+        document["endpoint"] = endpoint
     return sign_envelope("grant", _wire.dump_json(document), signer)
 
 
@@ -200,7 +269,8 @@ def parse_grant(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant
     """Verify a grant signed by one of *trusted*, then parse it (format 1 or 2)."""
     fields = _wire.load_json(open_envelope(data, "grant", trusted).payload, "grant")
     version = _format(fields)
-    fields.expect(set(_COMMON_FIELDS | ({"organizer_name"} if version == 1 else set())))
+    extra = {1: {"organizer_name"}, 2: set(), 3: {"endpoint"}}[version]
+    fields.expect(set(_COMMON_FIELDS | extra))
     issued_at = from_timestamp(_wire.timestamp_field(fields, "issued_at"))
     expires_at = from_timestamp(_wire.timestamp_field(fields, "expires_at"))
     if not issued_at < expires_at:
@@ -215,6 +285,11 @@ def parse_grant(data: bytes, trusted: Mapping[bytes, Ed25519PublicKey]) -> Grant
         expires_at=expires_at,
         sealed=fields.bytes_b64("sealed", max_size=4096),
         format=version,
+        endpoint=(
+            check_endpoint(fields.text("endpoint", max_length=MAX_ENDPOINT))
+            if version == ONLINE_FORMAT
+            else None
+        ),
     )
 
 
@@ -225,7 +300,7 @@ def _format(fields: _wire.Fields) -> int:
     if version not in READABLE_FORMATS:
         raise UnsupportedFormat(
             f"the grant has format version {version}; this release reads versions "
-            f"{' and '.join(map(str, READABLE_FORMATS))}: use a matching release of coc-hashscreen"
+            f"{', '.join(map(str, READABLE_FORMATS))}: use a matching release of coc-hashscreen"
         )
     return version
 

@@ -17,6 +17,12 @@ Entry payload (64 bytes)::
     || length n of the case reference (1) || case reference (n, ASCII)
     || zero bytes to 64
 
+Format 2 is an online list (issue 16, ADR 0025): its header carries
+``online`` (the VOPRF suite, the service's public key and its address)
+instead of ``key_check``, and its tags and payload keys come from the
+VOPRF output rather than the HMAC pepper (`core._hashing`).  The entries
+are laid out as in format 1.
+
 Decoys are 108 random bytes.  Real entries and decoys together are padded to
 a size bucket (see `bucket_size`), so the file reveals only a range for the
 number of entries.
@@ -55,6 +61,7 @@ from ..core import (
 from ..errors import FormatError, InvalidParameters, VerificationError
 from . import _wire
 from ._envelope import Envelope, Signer, open_envelope, read_envelope, sign_envelope
+from ._service import OnlineService
 
 __all__ = [
     "ENTRY_LENGTH",
@@ -69,6 +76,7 @@ __all__ = [
 ]
 
 FORMAT: Final = 1
+ONLINE_FORMAT: Final = 2
 NONCE_SIZE: Final = 12
 AEAD_TAG_SIZE: Final = 16
 PAYLOAD_SIZE: Final = 64
@@ -179,14 +187,23 @@ class ListHeader(Validity):
     expires_at: datetime
     kdf: Argon2Params
     salt: bytes
+    # Offline lists prove their epoch key by this check; online lists leave
+    # it empty, and the service's proof, checked under `online.public_key`,
+    # does that work instead.
     key_check: bytes
     entry_count: int
     profile: str = PROFILE
-    format: int = FORMAT
+    online: OnlineService | None = None
+
+    @property
+    def format(self) -> int:
+        return FORMAT if self.online is None else ONLINE_FORMAT
 
     def __post_init__(self) -> None:
-        if len(self.series) != 32 or len(self.salt) != SALT_SIZE or len(self.key_check) != 32:
-            raise FormatError("a list header has a series, salt or key check of the wrong size")
+        if len(self.key_check) != (0 if self.online is not None else 32):
+            raise FormatError("a list header has a key check of the wrong size")
+        if len(self.series) != 32 or len(self.salt) != SALT_SIZE:
+            raise FormatError("a list header has a series or salt of the wrong size")
         if self.epoch < 1 or self.version < 1:
             raise FormatError("a list's epoch and version start at 1")
         if not self.issued_at < self.expires_at:
@@ -196,7 +213,7 @@ class ListHeader(Validity):
 
     def to_dict(self) -> dict[str, object]:
         """The header's JSON object, exactly as it is signed (times as Unix seconds)."""
-        return {
+        header: dict[str, object] = {
             "format": self.format,
             "series": self.series.hex(),
             "epoch": self.epoch,
@@ -210,20 +227,30 @@ class ListHeader(Validity):
             "entry_length": ENTRY_LENGTH,
             "entry_count": self.entry_count,
         }
+        if self.online is not None:
+            del header["key_check"]
+            header["online"] = self.online.to_dict()
+        return header
 
     @classmethod
     def from_json(cls, data: bytes) -> ListHeader:
         fields = _wire.load_json(data, "list header")
+        version = (
+            fields.format_version("format", (FORMAT, ONLINE_FORMAT))
+            if fields.has("format")
+            else FORMAT
+        )
         fields.expect(
             {
                 "format", "series", "epoch", "version", "issued_at", "expires_at", "profile",
-                "kdf", "salt", "key_check", "entry_length", "entry_count",
+                "kdf", "salt", "entry_length", "entry_count",
+                "key_check" if version == FORMAT else "online",
             }
         )  # fmt: skip
-        fields.format_version("format", FORMAT)
         profile = check_profile(fields.text("profile", max_length=20))
         if fields.integer("entry_length") != ENTRY_LENGTH:
-            raise FormatError(f"list entries must be {ENTRY_LENGTH} bytes in format {FORMAT}")
+            raise FormatError(f"list entries must be {ENTRY_LENGTH} bytes in format {version}")
+        online = OnlineService.from_fields(fields.obj("online")) if version != FORMAT else None
         return cls(
             series=fields.bytes_hex("series", size=32),
             epoch=fields.integer("epoch", minimum=1),
@@ -233,8 +260,9 @@ class ListHeader(Validity):
             profile=profile,
             kdf=Argon2Params.from_dict(fields.obj("kdf").raw()),
             salt=fields.bytes_hex("salt", size=SALT_SIZE),
-            key_check=fields.bytes_hex("key_check", size=32),
+            key_check=fields.bytes_hex("key_check", size=32) if online is None else b"",
             entry_count=fields.integer("entry_count", minimum=1, maximum=MAX_ENTRIES),
+            online=online,
         )
 
 

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +34,9 @@ from pathlib import Path
 from typing import Final
 
 from ..core import (
+    OPRF_ELEMENT_SIZE,
     OPRF_SEED_SIZE,
+    OPRF_SUITE,
     Closing,
     OprfKey,
     from_timestamp,
@@ -45,14 +48,17 @@ from . import _wire
 from ._files import check_private_mode, read_limited, write_atomic
 
 __all__ = [
+    "MAX_ENDPOINT",
     "REFUSALS",
     "SEED_FILE",
     "TOKENS_FILE",
     "TOKEN_SIZE",
     "AccessToken",
     "Charge",
+    "OnlineService",
     "ServiceSeed",
     "TokenStore",
+    "check_endpoint",
     "oprf_key_info",
     "read_seed",
     "refusal",
@@ -102,6 +108,64 @@ REFUSALS: Final[Mapping[str, tuple[int, str]]] = {
         "the service could not read the request (a malformed or identity element)",
     ),
 }
+
+
+MAX_ENDPOINT: Final = 200
+_LOOPBACK: Final = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def check_endpoint(url: str) -> str:
+    """The service's address as lists and grants state it: https, or http on loopback only.
+
+    An organizer's client sends its access token to this address, so plain
+    http is refused but for a service on the same machine (tests, or a
+    committee screening its own lists).
+    """
+    if not isinstance(url, str) or not 0 < len(url) <= MAX_ENDPOINT or not url.isprintable():
+        raise FormatError(f"a service address is a URL of at most {MAX_ENDPOINT} characters")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise FormatError("the service address is not a URL") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise FormatError("the service address must be an https:// URL")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise FormatError(
+            "the service address must be https:// (plain http only on 127.0.0.1 or localhost)"
+        )
+    if parts.username or parts.password or parts.query or parts.fragment or " " in url:
+        raise FormatError("the service address may not hold a user, a query or a fragment")
+    del port  # read for its check: a port out of range raises above
+    return url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class OnlineService:
+    """What an online list's signed header says of the service: where, which suite, which key."""
+
+    endpoint: str
+    public_key: bytes
+    suite: str = OPRF_SUITE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "endpoint", check_endpoint(self.endpoint))
+        if self.suite != OPRF_SUITE:
+            raise FormatError(f"the service's suite must be {OPRF_SUITE}")
+        if len(self.public_key) != OPRF_ELEMENT_SIZE:
+            raise FormatError(f"the service's public key is {OPRF_ELEMENT_SIZE} bytes")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"suite": self.suite, "public_key": self.public_key.hex(), "endpoint": self.endpoint}
+
+    @classmethod
+    def from_fields(cls, fields: _wire.Fields) -> OnlineService:
+        fields.expect({"suite", "public_key", "endpoint"})
+        return cls(
+            endpoint=fields.text("endpoint", max_length=MAX_ENDPOINT),
+            public_key=fields.bytes_hex("public_key", size=OPRF_ELEMENT_SIZE),
+            suite=fields.text("suite", max_length=40),
+        )
 
 
 def refusal(code: str, *, remaining: int | None = None) -> ServiceRefused:

@@ -141,12 +141,15 @@ class Fields:
     def has(self, key: str) -> bool:
         return key in self._obj
 
-    def format_version(self, key: str, supported: int) -> int:
+    def format_version(self, key: str, supported: int | tuple[int, ...]) -> int:
+        versions = supported if isinstance(supported, tuple) else (supported,)
         version = self.integer(key, minimum=1)
-        if version != supported:
+        if version not in versions:
+            said = " and ".join(map(str, versions))
             raise UnsupportedFormat(
                 f"the {self.what} has format version {version}; this release reads "
-                f"version {supported}: use a matching release of coc-hashscreen"
+                f"version{'s' if len(versions) > 1 else ''} {said}: use a matching release "
+                "of coc-hashscreen"
             )
         return version
 
