@@ -103,6 +103,13 @@ from ._review import (
     plan_outcome,
     report_retention,
 )
+from ._service import (
+    DEFAULT_QUOTA,
+    QuotaChange,
+    QuotaOrder,
+    ServicePaths,
+    quota_for,
+)
 from ._settings import (
     PublishFloor,
     SettingsStore,
@@ -120,6 +127,7 @@ __all__ = [
     "DEFAULT_LIST_VALIDITY",
     "DEFAULT_MINOR_RETENTION",
     "DEFAULT_POLICY",
+    "DEFAULT_QUOTA",
     "DEFAULT_REPORT_RETENTION",
     "IMPORT_FIELDS",
     "KEEP",
@@ -155,6 +163,8 @@ __all__ = [
     "PublishFloor",
     "PublishOptions",
     "PublishResult",
+    "QuotaChange",
+    "QuotaOrder",
     "RaisedRecord",
     "Record",
     "RecordChange",
@@ -167,6 +177,7 @@ __all__ = [
     "RetentionPolicy",
     "ReviewAction",
     "SearchIndex",
+    "ServicePaths",
     "SettingsStore",
     "StoredReport",
     "SubjectExport",
@@ -186,6 +197,7 @@ __all__ = [
     "plan_import",
     "plan_outcome",
     "published_keys",
+    "quota_for",
     "record_expiry",
     "report_expiry",
     "report_retention",

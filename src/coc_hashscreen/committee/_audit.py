@@ -52,6 +52,7 @@ AUDIT_ACTIONS: Final = (
     "revoke",
     "retention",
     "restore",
+    "quota",
 )
 
 

@@ -8,6 +8,8 @@ Layout of a committee directory (`CommitteePaths`)::
     committee.trust    the trust file organizers pin; public
     retired-report-keys/  report keys replaced by 'rotate-key --report-key' (0600)
     grants/epoch-N/    grants issued at rotations, one per active organizer
+    service/           what the online mode's service reads (ADR 0025): the
+                       current epoch's seed (0600) and the token database
 
 `Committee` publishes lists (`_publish`), issues grants (`_grants`), takes
 in sealed reports, expunges, and replaces its signing key.  The register
@@ -38,6 +40,7 @@ from ..core import (
 from ..errors import InputError, KeyFileError, RegisterError, WrongPassphrase
 from ..formats import (
     DEFAULT_TRUST_VALIDITY,
+    AccessToken,
     Grant,
     KeyFileInfo,
     KeyProtection,
@@ -57,7 +60,7 @@ from ..formats import (
     write_atomic,
 )
 from ._authority import Authority
-from ._grants import GrantRequest, grant
+from ._grants import GrantContext, GrantRequest, grant
 from ._keyrotation import (
     KeyRotation,
     finish_rotation,
@@ -70,6 +73,7 @@ from ._publish import PublishOptions, PublishResult, publish
 from ._records import RecordChange
 from ._register import ExpungeResult, Register, UpdateResult
 from ._reports import StoredReport
+from ._service import QuotaChange, QuotaOrder, ServicePaths, change_quota, sync_service
 
 __all__ = ["Committee", "CommitteePaths", "IntakeResult"]
 
@@ -116,6 +120,10 @@ class CommitteePaths:
     @property
     def grants(self) -> Path:
         return self.directory / "grants"
+
+    @property
+    def service(self) -> Path:
+        return self.directory / "service"
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,8 @@ class Committee(Closing):
         """
         if options.grants_dir is None:
             options = replace(options, grants_dir=self.paths.grants)
+        if options.service_dir is None:
+            options = replace(options, service_dir=self.paths.service)
         # What can fail for want of the passphrase or a place to write fails
         # before an epoch starts (wiping the old key) or a version is taken.
         target = Path(output).parent.resolve()
@@ -361,7 +371,8 @@ class Committee(Closing):
         Both or neither: a grant that cannot be made or written leaves no
         organizer registered (see `_grants.grant`).
         """
-        return grant(self.register, self._authority, request, Path(output), now=resolve_now(now))
+        context = GrantContext(ServicePaths(self.paths.service), resolve_now(now))
+        return grant(self.register, self._authority, request, Path(output), context=context)
 
     def intake(
         self,
@@ -399,13 +410,13 @@ class Committee(Closing):
         from *rng*) and the old key is wiped: `publish` next, which grants
         the new epoch to every active organizer.
         """
-        return self.register.expunge(now=now, rng=rng)
+        return self._serving(lambda: self.register.expunge(now=now, rng=rng))
 
     def remove_record(
         self, record_id: int, *, now: datetime | None = None, rng: Random = os.urandom
     ) -> ExpungeResult:
         """Remove a record for good, with every report linked to it (see `expunge`)."""
-        return self.register.remove_record(record_id, now=now, rng=rng)
+        return self._serving(lambda: self.register.remove_record(record_id, now=now, rng=rng))
 
     def update_record(
         self,
@@ -421,7 +432,56 @@ class Committee(Closing):
         change starts a new epoch and wipes the old key, as `remove_record`
         does (see `Register.update_record`): `publish` next.
         """
-        return self.register.update_record(record_id, change, now=now, rng=rng)
+        return self._serving(
+            lambda: self.register.update_record(record_id, change, now=now, rng=rng)
+        )
+
+    def _serving(self, change: Callable[[], K]) -> K:
+        """Run *change*; if it started a new epoch, the service moves to it at once.
+
+        A deletion that rotates wipes the epoch's VOPRF seed from the
+        register; the service's copy goes with it, so the old key answers
+        no one after the record is gone.
+        """
+        before = self.register.epochs.current()
+        try:
+            return change()
+        finally:
+            after = self.register.epochs.current()
+            if after is not None and (before is None or after.number != before.number):
+                sync_service(self.register, self.series, ServicePaths(self.paths.service))
+
+    # -- organizers and the online service -------------------------------------------
+
+    def revoke(self, organizer_key_id: bytes, *, now: datetime | None = None) -> bool:
+        """Revoke an organizer: no grant from the next rotation, and no service access now.
+
+        Returns whether the service held tokens of the organizer (an online
+        committee), which it refuses from now on.
+        """
+        now = resolve_now(now)
+        self.register.organizers.revoke(organizer_key_id, now=now)
+        paths = ServicePaths(self.paths.service)
+        if not paths.tokens.exists():
+            return False
+        with paths.open_tokens() as tokens:
+            return tokens.revoke(organizer_key_id, now=now) > 0
+
+    def change_quota(
+        self, organizer_key_id: bytes, order: QuotaOrder, *, now: datetime | None = None
+    ) -> QuotaChange:
+        """Top up or set an organizer's quota in the current online epoch (see `_service`)."""
+        paths = ServicePaths(self.paths.service)
+        return change_quota(self.register, paths, organizer_key_id, order, now=resolve_now(now))
+
+    def access_tokens(self) -> list[AccessToken]:
+        """The service's token rows of the current epoch: quota, use and expiry per organizer."""
+        epoch = self.register.epochs.current()
+        paths = ServicePaths(self.paths.service)
+        if epoch is None or not epoch.online or not paths.tokens.exists():
+            return []
+        with paths.open_tokens() as tokens:
+            return tokens.tokens(epoch=epoch.number)
 
     def rotate_signing_key(
         self,

@@ -162,6 +162,14 @@ _MIGRATIONS: Final[Sequence[Sequence[str]]] = (
             details TEXT NOT NULL DEFAULT '{}'
         )""",
     ),
+    # 7: online epochs (ADR 0025): the VOPRF seed, wiped at rotation like the
+    # epoch key, and the service's address (NULL: an offline epoch); the
+    # quota each organizer's grants carry into a new online epoch.
+    (
+        "ALTER TABLE epochs ADD COLUMN oprf_seed BLOB",
+        "ALTER TABLE epochs ADD COLUMN endpoint TEXT",
+        "ALTER TABLE organizers ADD COLUMN quota INTEGER",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 

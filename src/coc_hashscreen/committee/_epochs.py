@@ -1,7 +1,9 @@
 """Key epochs and the lists published in them.
 
 An epoch has a secret key, a salt and Argon2 parameters; only the current
-epoch keeps its key, which is destroyed when the next epoch starts.  Every
+epoch keeps its key, which is destroyed when the next epoch starts.  An
+online epoch (ADR 0025) also has a VOPRF seed and the service's address;
+the seed is destroyed with the key.  Every
 published list is recorded with its version, allocated here so that no
 version is ever used twice.
 """
@@ -14,16 +16,18 @@ from datetime import datetime
 from ..core import (
     EPOCH_KEY_SIZE,
     KDF_PROFILES,
+    OPRF_SEED_SIZE,
     PROFILE,
     SALT_SIZE,
     Argon2Params,
     EpochKey,
+    OprfEpochKey,
     from_timestamp,
     resolve_now,
     timestamp,
 )
 from ..errors import RegisterError
-from ..formats import Random, bucket_size
+from ..formats import OnlineService, Random, ServiceSeed, bucket_size
 from ._audit import AuditLog
 from ._db import Database
 
@@ -40,13 +44,41 @@ class Epoch:
     profile: str
     started_at: datetime
     secret: bytes | None = field(repr=False)
+    oprf_seed: bytes | None = field(default=None, repr=False)
+    # The service's address in an online epoch; None in an offline one.
+    endpoint: str | None = None
+
+    @property
+    def online(self) -> bool:
+        return self.endpoint is not None
 
     @property
     def key(self) -> EpochKey:
-        """What hashes this epoch's identifiers; only the current epoch still has it."""
+        """The offline key of this epoch; only the current epoch still has it."""
         if self.secret is None:
             raise RegisterError(f"the key of epoch {self.number} was destroyed at its rotation")
         return EpochKey(self.secret, self.salt, self.kdf)
+
+    def service_seed(self, series: bytes) -> ServiceSeed:
+        """What the service needs of this online epoch: its seed, series and number."""
+        if self.endpoint is None:
+            raise RegisterError(f"epoch {self.number} is not an online epoch")
+        if self.oprf_seed is None:
+            raise RegisterError(f"the key of epoch {self.number} was destroyed at its rotation")
+        return ServiceSeed(series, self.number, self.oprf_seed)
+
+    def hash_key(self, series: bytes) -> EpochKey | OprfEpochKey:
+        """What the committee hashes this epoch's published keys with, offline or online."""
+        key = self.key
+        if self.endpoint is None:
+            return key
+        return OprfEpochKey(self.service_seed(series).key(), key.salt, key.params, key.secret)
+
+    def online_service(self, series: bytes) -> OnlineService | None:
+        """What an online list's header says of the service; None for an offline epoch."""
+        if self.endpoint is None:
+            return None
+        return OnlineService(self.endpoint, self.service_seed(series).key().public_key)
 
 
 @dataclass(frozen=True)
@@ -70,8 +102,8 @@ class EpochStore:
 
     def current(self) -> Epoch | None:
         row = self._db.execute(
-            "SELECT epoch, salt, time_cost, memory_cost, parallelism, profile, started_at, secret"
-            " FROM epochs ORDER BY epoch DESC LIMIT 1"
+            "SELECT epoch, salt, time_cost, memory_cost, parallelism, profile, started_at, secret,"
+            " oprf_seed, endpoint FROM epochs ORDER BY epoch DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
@@ -82,9 +114,18 @@ class EpochStore:
             profile=row[5],
             started_at=from_timestamp(row[6]),
             secret=row[7],
+            oprf_seed=row[8],
+            endpoint=row[9],
         )
 
-    def start(self, key: EpochKey, *, at_least: int = 1, now: datetime | None = None) -> Epoch:
+    def start(
+        self,
+        key: EpochKey,
+        *,
+        at_least: int = 1,
+        now: datetime | None = None,
+        online: tuple[bytes, str] | None = None,
+    ) -> Epoch:
         """Begin a new epoch with *key* and destroy the secret of the one before.
 
         The old key is needed by nobody after a rotation: organizers already
@@ -93,25 +134,40 @@ class EpochStore:
         *at_least* lets a register restored from a backup skip past epochs
         organizers have already seen.  Raises `ScrubPending` (the epoch has
         started all the same) when the old key cannot be scrubbed yet.
+        *online* is the new epoch's VOPRF seed and the service's address,
+        for an online epoch.
         """
         now = resolve_now(now)
+        if online is not None and len(online[0]) != OPRF_SEED_SIZE:
+            raise RegisterError(f"a VOPRF seed is {OPRF_SEED_SIZE} bytes")
         with self._db.write():
-            self._start(key, at_least=at_least, now=now)
+            self._start(key, at_least=at_least, now=now, online=online)
         self._db.scrub()
         epoch = self.current()
         assert epoch is not None
         return epoch
 
-    def _start(self, key: EpochKey, *, at_least: int, now: datetime) -> int:
+    def _start(
+        self,
+        key: EpochKey,
+        *,
+        at_least: int,
+        now: datetime,
+        online: tuple[bytes, str] | None = None,
+    ) -> int:
         """`start` inside the caller's transaction, without the scrub; the new number."""
         row = self._db.execute("SELECT COALESCE(MAX(epoch), 0) FROM epochs").fetchone()
         number = max(row[0] + 1, at_least)
-        self._db.execute("UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL")
+        self._db.execute(
+            "UPDATE epochs SET secret = NULL, oprf_seed = NULL"
+            " WHERE secret IS NOT NULL OR oprf_seed IS NOT NULL"
+        )
+        seed, endpoint = online if online is not None else (None, None)
         self._db.execute(
             "INSERT INTO epochs (epoch, secret, salt, time_cost, memory_cost, parallelism,"
-            " profile, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " profile, started_at, oprf_seed, endpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (number, key.secret, key.salt, key.params.time_cost, key.params.memory_cost,
-             key.params.parallelism, PROFILE, timestamp(now)),
+             key.params.parallelism, PROFILE, timestamp(now), seed, endpoint),
         )  # fmt: skip
         return int(number)
 
@@ -121,10 +177,27 @@ class EpochStore:
         params = kdf or (current.kdf if current is not None else KDF_PROFILES["default"])
         return EpochKey(rng(EPOCH_KEY_SIZE), rng(SALT_SIZE), params)
 
+    def next_online(
+        self, *, rng: Random, endpoint: str | None = None, offline: bool = False
+    ) -> tuple[bytes, str] | None:
+        """The VOPRF seed and service address of the next epoch, or None for an offline one.
+
+        The current epoch's mode carries over unless *endpoint* (go online,
+        or move the service) or *offline* says otherwise: a rotation a
+        deletion forces must never turn an online committee offline, which
+        would hand every organizer the epoch key with its next grant.
+        """
+        if offline:
+            return None
+        current = self.current()
+        address = endpoint or (current.endpoint if current is not None else None)
+        return None if address is None else (rng(OPRF_SEED_SIZE), address)
+
     def _wipe_retired_keys(self) -> int:
         """Destroy every key but the current epoch's, inside the caller's transaction."""
         return self._db.execute(
-            "UPDATE epochs SET secret = NULL WHERE secret IS NOT NULL"
+            "UPDATE epochs SET secret = NULL, oprf_seed = NULL"
+            " WHERE (secret IS NOT NULL OR oprf_seed IS NOT NULL)"
             " AND epoch < (SELECT MAX(epoch) FROM epochs)"
         ).rowcount
 

@@ -1,5 +1,9 @@
 """Grants: the current epoch's key, sealed to one vetted organizer.
 
+In an online epoch no key leaves the committee: the grant seals a fresh
+random access token to the service instead, and the token database gets
+its hash, the organizer, the epoch, the quota and the expiry (ADR 0025).
+
 A grant file is named by the organizer's key id (``<16 hex digits>.grant``),
 never by its name: file names show in directory listings, mail attachments
 and backups that the grant's sealed content is kept from.
@@ -7,20 +11,34 @@ and backups that the grant's sealed content is kept from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from ..core import HpkePublicKey, display_name, short_id
 from ..errors import CocHashscreenError, InputError, RegisterError
-from ..formats import Grant, GrantTerms, issue_grant, parse_grant, write_atomic
+from ..formats import (
+    TOKEN_SIZE,
+    AccessToken,
+    Grant,
+    GrantTerms,
+    Random,
+    issue_grant,
+    issue_online_grant,
+    parse_grant,
+    token_hash,
+    write_atomic,
+)
 from ._authority import Authority
 from ._epochs import Epoch
 from ._organizers import Organizer
 from ._register import Register
+from ._service import DEFAULT_QUOTA, ServicePaths, check_quota
 
-__all__ = ["DEFAULT_GRANT_VALIDITY", "GrantFailure", "GrantRequest"]
+__all__ = ["DEFAULT_GRANT_VALIDITY", "GrantContext", "GrantFailure", "GrantRequest"]
 
 DEFAULT_GRANT_VALIDITY: Final = timedelta(days=90)
 
@@ -30,17 +48,22 @@ class GrantRequest:
     """An organizer to grant the current epoch to: its key, its name, and for how long.
 
     *reinstate* grants an organizer that was revoked: revocation is a
-    decision that a new grant must not undo by accident.
+    decision that a new grant must not undo by accident.  *quota* is the
+    evaluations an online grant allows (kept for the organizer's later
+    grants; None: what it had, else `DEFAULT_QUOTA`).
     """
 
     organizer: HpkePublicKey
     name: str
     valid_for: timedelta = DEFAULT_GRANT_VALIDITY
     reinstate: bool = False
+    quota: int | None = None
 
     def __post_init__(self) -> None:
         if self.valid_for <= timedelta(0):
             raise InputError("a grant must be valid for a positive time")
+        if self.quota is not None:
+            check_quota(self.quota)
 
 
 @dataclass(frozen=True)
@@ -72,8 +95,22 @@ def current_epoch(register: Register) -> Epoch:
     return epoch
 
 
+@dataclass(frozen=True)
+class GrantContext:
+    """What grants draw on: the service directory, the time they are issued, randomness."""
+
+    service: ServicePaths
+    now: datetime
+    rng: Random = field(default=os.urandom, compare=False)
+
+
 def grant(
-    register: Register, authority: Authority, request: GrantRequest, output: Path, *, now: datetime
+    register: Register,
+    authority: Authority,
+    request: GrantRequest,
+    output: Path,
+    *,
+    context: GrantContext,
 ) -> Grant:
     """Register the organizer as vetted and write it a grant for the current epoch, together.
 
@@ -82,17 +119,22 @@ def grant(
     or written leaves no organizer registered, and one refused (no epoch
     yet, or a revoked organizer not reinstated) leaves no file.
     """
-    issuer = _Issuer(register, authority, current_epoch(register), now)
+    issuer = _Issuer(register, authority, current_epoch(register), context)
     name = display_name(request.name, "the organizer's name")
-    data, issued = issuer.build(request.organizer, name, request.valid_for)
+    known = [o.quota for o in register.organizers.all() if o.key_id == request.organizer.key_id]
+    quota = request.quota or (known[0] if known else None) or DEFAULT_QUOTA
+    built = issuer.build(request.organizer, name, request.valid_for, quota)
     register.organizers.add(
         request.organizer,
         name,
-        grant=issued,
-        deliver=lambda: write_atomic(output, data, mtime=now),
+        grant=built.grant,
+        deliver=built.deliver(output),
         reinstate=request.reinstate,
     )
-    return issued
+    if request.quota is not None:
+        # Kept for the organizer's grants in later epochs.
+        register.organizers.set_quota(request.organizer.key_id, request.quota, now=context.now)
+    return built.grant
 
 
 def grant_missing(
@@ -101,7 +143,7 @@ def grant_missing(
     directory: Path,
     *,
     valid_for: timedelta,
-    now: datetime,
+    context: GrantContext,
 ) -> tuple[tuple[Path, ...], tuple[GrantFailure, ...]]:
     """A grant for the current epoch, in *directory*, to every active organizer without one.
 
@@ -109,7 +151,7 @@ def grant_missing(
     registered, a file that cannot be written) does not stop the others:
     it is returned among the failures, and the next publish tries again.
     """
-    issuer = _Issuer(register, authority, current_epoch(register), now)
+    issuer = _Issuer(register, authority, current_epoch(register), context)
     granted = {
         g.organizer_key_id for g in register.organizers.grants() if g.epoch == issuer.epoch.number
     }
@@ -129,28 +171,70 @@ def grant_missing(
 
 
 @dataclass(frozen=True)
+class _Built:
+    """A grant made and not yet delivered: its bytes, and its token's row if online."""
+
+    data: bytes
+    grant: Grant
+    token: AccessToken | None
+    service: ServicePaths
+    now: datetime
+
+    def deliver(self, path: Path) -> Callable[[], None]:
+        """What the register runs last in its transaction: the token's row, then the file.
+
+        The row goes first: a file whose token the service does not know
+        would be refused.  A file that cannot be written after the row was
+        added leaves a row whose token nobody holds.
+        """
+
+        def run() -> None:
+            if self.token is not None:
+                with self.service.open_tokens(create=True) as tokens:
+                    tokens.add(self.token)
+            write_atomic(path, self.data, mtime=self.now)
+
+        return run
+
+
+@dataclass(frozen=True)
 class _Issuer:
     """Issues the grants of one epoch, all at one time."""
 
     register: Register
     authority: Authority
     epoch: Epoch
-    now: datetime
+    context: GrantContext
 
     def build(
-        self, organizer: HpkePublicKey, name: str, valid_for: timedelta
-    ) -> tuple[bytes, Grant]:
-        """The signed grant's bytes, and the grant as an organizer will verify it."""
-        terms = GrantTerms(
-            self.authority.series, self.epoch.number, name, self.now, self.now + valid_for
-        )
-        data = issue_grant(
-            terms,
-            epoch_key=self.epoch.key.secret,
-            organizer=organizer,
-            signer=self.authority.signing_key,
-        )
-        return data, parse_grant(data, self.authority.trusted_keys())
+        self, organizer: HpkePublicKey, name: str, valid_for: timedelta, quota: int
+    ) -> _Built:
+        """The signed grant, as an organizer will verify it, and its token's row if online."""
+        now = self.context.now
+        terms = GrantTerms(self.authority.series, self.epoch.number, name, now, now + valid_for)
+        token: AccessToken | None = None
+        if self.epoch.endpoint is None:
+            data = issue_grant(
+                terms,
+                epoch_key=self.epoch.key.secret,
+                organizer=organizer,
+                signer=self.authority.signing_key,
+            )
+        else:
+            secret = self.context.rng(TOKEN_SIZE)
+            data = issue_online_grant(
+                terms,
+                access_token=secret,
+                endpoint=self.epoch.endpoint,
+                organizer=organizer,
+                signer=self.authority.signing_key,
+            )
+            token = AccessToken(
+                token_hash(secret), organizer.key_id, self.epoch.number, quota, 0,
+                terms.issued_at, terms.expires_at,
+            )  # fmt: skip
+        issued = parse_grant(data, self.authority.trusted_keys())
+        return _Built(data, issued, token, self.context.service, now)
 
     def grant_registered(self, organizer: Organizer, path: Path, valid_for: timedelta) -> None:
         """Grant an organizer already registered; the file is written as the grant is recorded."""
@@ -159,11 +243,11 @@ class _Issuer:
                 "its registered public key is not one that can be sealed to (an older "
                 "release accepted it)"
             )
-        data, issued = self.build(organizer.public_key, organizer.name, valid_for)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.register.organizers.record_grant(
-            issued, deliver=lambda: write_atomic(path, data, mtime=self.now)
+        built = self.build(
+            organizer.public_key, organizer.name, valid_for, organizer.quota or DEFAULT_QUOTA
         )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.register.organizers.record_grant(built.grant, deliver=built.deliver(path))
 
 
 def _reason(exc: CocHashscreenError | OSError) -> str:

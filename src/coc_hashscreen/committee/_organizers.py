@@ -29,6 +29,8 @@ class Organizer:
     public_key: HpkePublicKey | None
     added_at: datetime
     revoked_at: datetime | None
+    # The evaluations its online grants allow (None: the default).
+    quota: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,21 @@ class OrganizerStore:
                 "revoke", now, details={"organizer": name, "key_id": organizer_key_id.hex()[:16]}
             )
 
+    def set_quota(self, organizer_key_id: bytes, quota: int, *, now: datetime) -> None:
+        """Keep *quota* for the organizer's online grants, this epoch's and later ones."""
+        with self._db.write() as db:
+            cursor = db.execute(
+                "UPDATE organizers SET quota = ? WHERE key_id = ?", (quota, organizer_key_id)
+            )
+            if cursor.rowcount == 0:
+                raise RegisterError("no organizer with that key id")
+            self._audit._write(
+                "quota", now, details={"key_id": organizer_key_id.hex()[:16], "quota": quota}
+            )
+
     def all(self, *, active_only: bool = False) -> list[Organizer]:
         rows = self._db.execute(
-            "SELECT key_id, name, suite, public_key, added_at, revoked_at FROM organizers"
+            "SELECT key_id, name, suite, public_key, added_at, revoked_at, quota FROM organizers"
             " WHERE revoked_at IS NULL OR NOT ? ORDER BY added_at, name",
             (active_only,),
         ).fetchall()
@@ -128,6 +142,7 @@ class OrganizerStore:
                 public_key=_stored_key(r[2], r[3]),
                 added_at=from_timestamp(r[4]),
                 revoked_at=from_db_time(r[5]),
+                quota=r[6],
             )
             for r in rows
         ]
@@ -176,6 +191,7 @@ def _grant_details(grant: Grant) -> dict[str, object]:
         "key_id": grant.organizer.hex()[:16],
         "epoch": grant.epoch,
         "expires_at": grant.expires_at.isoformat(),
+        **({"online": True} if grant.online else {}),
     }
 
 

@@ -2,7 +2,10 @@
 
 The first publish starts epoch 1; a rotation starts a new epoch (new key,
 new salt, optionally new Argon2 parameters) and issues a fresh grant to
-every active organizer.  The list expires after its validity, or earlier
+every active organizer.  An online epoch (``endpoint``; ADR 0025) hashes
+with its VOPRF key instead of the HMAC pepper, names the service in the
+list's header, and keeps the service directory's seed current.  The list
+expires after its validity, or earlier
 when a listed record's expiry comes first, so a record is never reported
 after its retention ends.
 
@@ -37,12 +40,20 @@ from ..core import (
     variant_notes,
 )
 from ..errors import InputError, ScrubPending
-from ..formats import EntryPayload, ListHeader, Random, build_list, write_atomic
+from ..formats import (
+    EntryPayload,
+    ListHeader,
+    Random,
+    build_list,
+    check_endpoint,
+    write_atomic,
+)
 from ._authority import Authority
 from ._epochs import Epoch, Publication
-from ._grants import DEFAULT_GRANT_VALIDITY, GrantFailure, grant_missing
+from ._grants import DEFAULT_GRANT_VALIDITY, GrantContext, GrantFailure, grant_missing
 from ._records import Record
 from ._register import Register
+from ._service import ServicePaths, sync_service
 
 __all__ = [
     "DEFAULT_LIST_VALIDITY",
@@ -64,7 +75,11 @@ class PublishOptions:
     *min_version* and *min_epoch* serve a register restored from a backup:
     organizers refuse versions and epochs older than the ones they have
     seen, so the next ones must skip past them.  *grants_dir* defaults to
-    the committee directory's ``grants``.  *rng* is where keys, salts,
+    the committee directory's ``grants``, *service_dir* to its ``service``.
+    *endpoint* makes the list online, served at that address (a new
+    epoch: with *rotate*, unless the current epoch is online there
+    already); *offline* rotates an online committee back to offline
+    lists.  Neither: the current epoch's mode.  *rng* is where keys, salts,
     nonces and decoys come from (a seeded source in tests); *progress* is
     called with (keys hashed, keys to hash).
     """
@@ -73,6 +88,9 @@ class PublishOptions:
     rotate: bool = False
     kdf: Argon2Params | None = None
     grants_dir: Path | None = None
+    service_dir: Path | None = None
+    endpoint: str | None = None
+    offline: bool = False
     grant_validity: timedelta = DEFAULT_GRANT_VALIDITY
     min_version: int = 1
     min_epoch: int = 1
@@ -83,6 +101,13 @@ class PublishOptions:
     def __post_init__(self) -> None:
         # A path given as text is converted; "" means the default, as None does.
         object.__setattr__(self, "grants_dir", Path(self.grants_dir) if self.grants_dir else None)
+        object.__setattr__(
+            self, "service_dir", Path(self.service_dir) if self.service_dir else None
+        )
+        if self.endpoint is not None:
+            if self.offline:
+                raise InputError("a list is online or offline, not both")
+            object.__setattr__(self, "endpoint", check_endpoint(self.endpoint))
         if self.valid_for <= timedelta(0):
             raise InputError("a list must be valid for a positive time")
         if self.grant_validity <= timedelta(0):
@@ -228,8 +253,9 @@ def publish(
     ``scrub_pending`` is then true, and `Register.expunge` scrubs once that
     program is closed.
     """
-    if options.grants_dir is None:
-        raise ValueError("publish needs options.grants_dir; Committee.publish sets it")
+    if options.grants_dir is None or options.service_dir is None:
+        raise ValueError("publish needs options.grants_dir and service_dir; Committee sets them")
+    service = ServicePaths(options.service_dir)
     epoch, rotated = _epoch_for_publish(register, options, now)
     records = listed_records(register.records.published(now), now)
     merged = merge_entries(records, profile=epoch.profile)
@@ -246,7 +272,8 @@ def publish(
         real_entries=len(items),
         at_least=max(options.min_version, register.settings.floor().version),
     )
-    with KeyedHasher(epoch.key, version=publication.version, options=options.hashing) as hasher:
+    key = epoch.hash_key(authority.series)
+    with KeyedHasher(key, version=publication.version, options=options.hashing) as hasher:
         hashes = hasher.hash_many(items, progress=options.progress)
     header = _header(authority.series, epoch, publication)
     entries = zip(hashes, (merged[i] for i in items), strict=True)
@@ -257,6 +284,8 @@ def publish(
         build_list(header, entries, authority.signing_key, rng=options.rng),
         mtime=publication.issued_at,
     )
+    # The service answers under this epoch's key from now on (or, offline, not at all).
+    sync_service(register, authority.series, service)
     # Every active organizer without a grant for this epoch gets one: after
     # a rotation, all of them; after a rotation that was interrupted before
     # its grants were written, the ones it missed.
@@ -265,7 +294,7 @@ def publish(
         authority,
         options.grants_dir / f"epoch-{epoch.number}",
         valid_for=options.grant_validity,
-        now=now,
+        context=GrantContext(service, now, options.rng),
     )
     scrub_pending = False
     if rotated:
@@ -295,6 +324,13 @@ def _epoch_for_publish(
     if epoch is not None and not options.rotate:
         if options.kdf is not None and options.kdf != epoch.kdf:
             raise InputError("the Argon2 parameters are fixed for an epoch; rotate to change them")
+        if (options.endpoint is not None and options.endpoint != epoch.endpoint) or (
+            options.offline and epoch.online
+        ):
+            raise InputError(
+                "an epoch is online or offline, at one service address, for its whole life; "
+                "rotate to change that"
+            )
         if options.min_epoch > epoch.number:
             raise InputError("a higher epoch number needs a new epoch; rotate")
         return epoch, False
@@ -303,7 +339,10 @@ def _epoch_for_publish(
     # publish goes on and tries the scrub again at its end.
     with contextlib.suppress(ScrubPending):
         floor = max(options.min_epoch, register.settings.floor().epoch)
-        register.epochs.start(key, at_least=floor, now=now)
+        online = register.epochs.next_online(
+            rng=options.rng, endpoint=options.endpoint, offline=options.offline
+        )
+        register.epochs.start(key, at_least=floor, now=now, online=online)
     started = register.epochs.current()
     assert started is not None
     return started, True
@@ -318,7 +357,8 @@ def _header(series: bytes, epoch: Epoch, publication: Publication) -> ListHeader
         expires_at=publication.expires_at,
         kdf=epoch.kdf,
         salt=epoch.salt,
-        key_check=key_check(epoch.key, series=series, epoch=epoch.number),
+        key_check=b"" if epoch.online else key_check(epoch.key, series=series, epoch=epoch.number),
         entry_count=publication.entry_count,
         profile=epoch.profile,
+        online=epoch.online_service(series),
     )

@@ -246,7 +246,10 @@ class Register(Closing):
         if listed is None or current is None or listed < current.number:
             return None
         return self.epochs._start(
-            self.epochs.next_key(rng=rng), at_least=self.settings.floor().epoch, now=now
+            self.epochs.next_key(rng=rng),
+            at_least=self.settings.floor().epoch,
+            now=now,
+            online=self.epochs.next_online(rng=rng),
         )
 
     def plan_import(
@@ -340,7 +343,10 @@ class Register(Closing):
             started = None
             if self.epochs.current() is not None:
                 started = self.epochs._start(
-                    self.epochs.next_key(rng=rng), at_least=floor.epoch, now=now
+                    self.epochs.next_key(rng=rng),
+                    at_least=floor.epoch,
+                    now=now,
+                    online=self.epochs.next_online(rng=rng),
                 )
             details = {**details, "floor_version": floor.version, "floor_epoch": floor.epoch}
             self.audit._write("restore", now, details={**details, "epoch": started})
