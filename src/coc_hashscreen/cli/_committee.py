@@ -26,7 +26,7 @@ from ..committee import (
 )
 from ..core import Status, Suite, fingerprint, resolve_now
 from ..formats import KeyFileInfo
-from . import _backup, _lists, _lookup, _register, _review
+from . import _backup, _lists, _lookup, _register, _review, _service
 from ._common import (
     EXIT_OK,
     PROG,
@@ -364,6 +364,7 @@ def add_parser(sub: Subparsers) -> None:
     _lists.add_list_commands(csub)
     _add_report_commands(csub)
     _backup.add_backup_commands(csub)
+    _service.add_service_commands(csub)
 
 
 def _add_common_name_options(p: argparse.ArgumentParser) -> None:

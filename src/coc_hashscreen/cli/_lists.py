@@ -13,11 +13,13 @@ from pathlib import Path
 
 from ..committee import (
     DEFAULT_GRANT_VALIDITY,
+    DEFAULT_QUOTA,
     Committee,
     GrantFailure,
     GrantRequest,
     PublishOptions,
     PublishResult,
+    quota_for,
 )
 from ..core import KDF_PROFILES, KeyPurpose, fingerprint
 from ..errors import RegisterError
@@ -71,6 +73,8 @@ def _publish(args: argparse.Namespace) -> int:
         ),
         min_version=args.min_version,
         min_epoch=args.min_epoch,
+        endpoint=args.online,
+        offline=args.offline,
         progress=bar,
     )
     with open_committee(args) as committee:
@@ -92,6 +96,11 @@ def print_published(result: PublishResult, output: str, trust: TrustFile) -> Non
         f"record(s), {result.real_entries} key(s), padded to {header.entry_count} entries."
     )
     out(f"Valid until {header.expires_at:%Y-%m-%d %H:%M} UTC; written to {output}")
+    if header.online is not None:
+        out(
+            f"Online list: organizers screen through the service at {header.online.endpoint}; "
+            "'committee serve' runs it."
+        )
     if result.capped_by_record_expiry:
         out("The list expires early because a listed record's expiry comes first.")
     if result.grants:
@@ -102,6 +111,11 @@ def print_published(result: PublishResult, output: str, trust: TrustFile) -> Non
         out("No active organizers: no grants were issued.")
     for note in result.name_notes:
         out(f"Note: {safe(note)}", stream=sys.stderr)
+    _publish_warnings(result, trust)
+
+
+def _publish_warnings(result: PublishResult, trust: TrustFile) -> None:
+    header = result.header
     if result.scrub_pending:
         out(
             "Warning: another program has the register open, so the old epoch key is not "
@@ -141,13 +155,17 @@ def _grant(args: argparse.Namespace) -> int:
         args.name or public.name,
         valid_for=timedelta(days=args.valid_days),
         reinstate=args.reinstate,
+        quota=quota_for(args.attendees) if args.attendees else args.quota,
     )
     with open_committee(args) as committee:
         grant = committee.grant(request, args.output)
+        tokens = [t for t in committee.access_tokens() if t.organizer == grant.organizer]
     out(
         f"Granted epoch {grant.epoch} to {request.name!r}, valid until {grant.expires_at:%Y-%m-%d}:"
     )
     out(f"  key fingerprint {fingerprint(grant.organizer)}")
+    if grant.online and tokens:
+        out(f"  online: {tokens[0].quota:,} evaluations at {grant.endpoint}")
     out(f"  written to {args.output}")
     return EXIT_OK
 
@@ -181,8 +199,13 @@ def _revoke(args: argparse.Namespace) -> int:
             out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}; "
                 "nothing changed.")  # fmt: skip
             return EXIT_OK
-        committee.register.organizers.revoke(organizer.key_id)
-    out(f"Revoked {organizer.name!r}; it gets no grant at the next rotation ('publish --rotate').")
+        online = committee.revoke(organizer.key_id)
+    if online:
+        out(f"Revoked {organizer.name!r}: the service refuses its grant from now on, and it "
+            "gets no grant at the next rotation.")  # fmt: skip
+    else:
+        out(f"Revoked {organizer.name!r}; it gets no grant at the next rotation "
+            "('publish --rotate').")  # fmt: skip
     return EXIT_OK
 
 
@@ -261,6 +284,14 @@ def add_list_commands(csub: Subparsers) -> None:
         metavar="N",
         help="after restoring a backup, with --rotate: start at least this epoch",
     )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--online",
+        metavar="URL",
+        help="with --rotate: an online list, screened through the service at URL "
+        "(https://…; see 'committee serve')",
+    )
+    mode.add_argument("--offline", action="store_true", help="with --rotate: back to offline lists")
     add_passphrase_options(p)
     add_actor_option(p)
     p.set_defaults(func=_publish)
@@ -274,6 +305,20 @@ def add_list_commands(csub: Subparsers) -> None:
     p.add_argument("--valid-days", type=positive, default=90, metavar="N")
     p.add_argument("--name", help="the organizer's name (default: from its .pub file)")
     p.add_argument("--reinstate", action="store_true", help="grant an organizer that was revoked")
+    quota = p.add_mutually_exclusive_group()
+    quota.add_argument(
+        "--quota",
+        type=positive,
+        metavar="N",
+        help=f"online: evaluations the grant allows (default: as before, else {DEFAULT_QUOTA:,})",
+    )
+    quota.add_argument(
+        "--attendees",
+        type=positive,
+        metavar="N",
+        help="online: the quota for an event of N people (N x 2 identifiers x 1.25, doubled "
+        "for padding)",
+    )
     add_passphrase_options(p)
     add_actor_option(p)
     p.set_defaults(func=_grant)

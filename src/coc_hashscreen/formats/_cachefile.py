@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ..core import ARGON2_OUTPUT_SIZE, EpochKey, HpkePrivateKey, timestamp
+from ..core import ARGON2_OUTPUT_SIZE, HashKey, HpkePrivateKey, timestamp
 from ..errors import FormatError, VerificationError
 
 __all__ = [
@@ -78,11 +78,13 @@ class CacheHeader:
 
 
 def cache_file_key(
-    organizer_key: HpkePrivateKey, epoch_key: EpochKey, *, series: bytes, epoch: int
+    organizer_key: HpkePrivateKey, epoch_key: HashKey, *, series: bytes, epoch: int
 ) -> bytes:
-    """The key of one epoch's cache file: the organizer's private key and the epoch key."""
+    """The key of one epoch's cache file: the organizer's private key and the epoch's
+    secret (the epoch key offline, the grant's access token online)."""
     info = b"coc-hashscreen argon2 cache file\x00" + series + epoch.to_bytes(8, "big")
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=epoch_key.secret, info=info).derive(
+    salt = epoch_key.cache_secret
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(
         organizer_key.private_bytes()
     )
 

@@ -73,6 +73,13 @@ from ._jsoninput import (
     read_json,
     read_json_records,
 )
+from ._online import (
+    HttpTransport,
+    ServiceAnswer,
+    ServiceClient,
+    Transport,
+    screening_key,
+)
 from ._output import (
     report_to_csv,
     report_to_json,
@@ -149,6 +156,7 @@ __all__ = [
     "HistoryFile",
     "Hit",
     "HomeStatus",
+    "HttpTransport",
     "InvalidValue",
     "JsonRecords",
     "KeyStatus",
@@ -171,6 +179,8 @@ __all__ = [
     "ScreeningReport",
     "SeenList",
     "SeriesState",
+    "ServiceAnswer",
+    "ServiceClient",
     "SinceLast",
     "Source",
     "StateChange",
@@ -178,6 +188,7 @@ __all__ = [
     "Table",
     "TableOptions",
     "TableOrigin",
+    "Transport",
     "add_files",
     "annotate_csv",
     "annotate_xlsx",
@@ -220,6 +231,7 @@ __all__ = [
     "row_digest_key",
     "safe_cell",
     "screen_sources",
+    "screening_key",
     "sweep_caches",
     "tito_ticket_record",
     "unclear_match",

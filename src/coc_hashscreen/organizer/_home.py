@@ -37,12 +37,10 @@ from typing import Final, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..core import (
-    EpochKey,
     HpkePrivateKey,
     HpkePublicKey,
     KeyPurpose,
     Suite,
-    key_check,
     resolve_now,
     short_id,
 )
@@ -54,7 +52,6 @@ from ..errors import (
     RollbackError,
     UntrustedSigner,
     WrongFileType,
-    WrongKeyError,
 )
 from ..formats import (
     FILE_TYPE_NAMES,
@@ -74,6 +71,7 @@ from ..formats import (
     write_atomic,
 )
 from ._directory import OrganizerKeys, OrganizerPaths, init_organizer, load_organizer_key
+from ._online import screening_key
 from ._state import (
     FileState,
     check_list,
@@ -524,15 +522,12 @@ def _add_grant(
 def _check_opens(
     files: CommitteeFiles, trust: TrustFile, grant: Grant, key: HpkePrivateKey
 ) -> None:
-    """The grant opens with *key*; its epoch key matches the filed list of its epoch, if any."""
-    secret = grant.open(key)
+    """The grant opens with *key*; it fits the filed list of its epoch, if any."""
+    if grant.online:
+        grant.open_token(key)
+    else:
+        grant.open(key)
     filed = _read_filed(files.hashed_list, "list", trust, parse_list)
-    if filed is None or filed[1].header.epoch != grant.epoch:
-        return
-    header = filed[1].header
-    epoch_key = EpochKey(secret, header.salt, header.kdf)
-    if key_check(epoch_key, series=header.series, epoch=header.epoch) != header.key_check:
-        raise WrongKeyError(
-            "the key in this grant does not match the list of its epoch, so screening would "
-            "silently match nobody; get a matching list and grant from the committee"
-        )
+    if filed is not None and filed[1].header.epoch == grant.epoch:
+        # The checks screening makes; nothing is sent anywhere.
+        screening_key(grant, key, filed[1].header)

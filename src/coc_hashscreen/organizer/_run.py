@@ -75,6 +75,10 @@ class _Chunk:
         """Served by the cache alone, and done: worth reading past before finishing."""
         return not self.computing and all(future.done() for _, future in self.tasks)
 
+    def waiting(self, hasher: KeyedHasher) -> bool:
+        """Whether identifiers of this chunk wait for the service (online lists only)."""
+        return hasher.online and any(hasher.waiting(future) for _, future in self.tasks)
+
 
 class _Run:
     """The state of one `Screener.screen` call."""

@@ -26,13 +26,12 @@ from datetime import datetime
 from typing import Any, Final
 
 from ..core import (
-    EpochKey,
     HashingOptions,
+    HashKey,
     HpkePrivateKey,
     KeyedHash,
     KeyedHasher,
     Strength,
-    key_check,
     resolve_now,
     short_id,
     worker_count,
@@ -41,7 +40,6 @@ from ..errors import (
     FormatError,
     InvalidParameters,
     MismatchError,
-    WrongKeyError,
 )
 from ..formats import (
     CacheHeader,
@@ -60,6 +58,7 @@ from ._cache import FileCache, sweep_caches
 from ._cleared import ClearedMatches
 from ._directory import load_organizer_key
 from ._history import RowDigests
+from ._online import Transport, screening_key
 from ._progress import ScreenProgress, ScreenStatus, Tracker
 from ._records import ScreenRecord
 from ._results import (
@@ -99,6 +98,8 @@ class ScreenerOptions:
     # Where the encrypted Argon2 cache lives (`FileCache`); None: no file.
     # Not together with a cache in *hashing*.
     cache_dir: str | os.PathLike[str] | None = None
+    # How an online list's service is reached (None: HTTPS); tests replace it.
+    transport: Transport | None = None
 
 
 def load_trust(source: TrustFile | Source) -> TrustFile:
@@ -118,7 +119,7 @@ class Screener:
         self,
         *,
         hashed_list: HashedList,
-        key: EpochKey,
+        key: HashKey,
         info: ListInfo,
         hashing: HashingOptions = HashingOptions(),
         cleared: ClearedMatches | None = None,
@@ -191,12 +192,7 @@ class Screener:
             parse_grant(grant, keys) if isinstance(grant, bytes) else read_grant(grant, keys)
         )
         _check_grant(parsed_grant, header.series, header.epoch, now)
-        key = EpochKey(parsed_grant.open(organizer_key), header.salt, header.kdf)
-        if key_check(key, series=header.series, epoch=header.epoch) != header.key_check:
-            raise WrongKeyError(
-                "the key in the grant does not match this list's key check, so screening "
-                "would silently match nobody; get a matching list and grant from the committee"
-            )
+        key = screening_key(parsed_grant, organizer_key, header, transport=options.transport)
         pin_trust(store, trust_file)
         record_list(store, trust_file, listed)
         state = store.get(header.series)
@@ -272,14 +268,25 @@ class Screener:
             # The pool hashes this chunk while earlier ones finish.
             if batch:
                 ahead.append(run.prepare(batch, hasher))
+            else:
+                # Online: what waits for a full request goes now, padded.
+                hasher.flush()
             tracker.rows += len(batch)
             tracker.tick(force=tracker.rows == len(batch))
             # Finish the oldest chunk while the next is hashed (waiting for
             # it); but past chunks the cache served whole, read on, up to
             # MAX_AHEAD: a re-screen reaches its new rows, the only Argon2
-            # work, sooner, and looks up the old ones meanwhile.
-            while ahead and (
-                not batch or len(ahead) > MAX_AHEAD or (len(ahead) > 1 and not ahead[0].served())
+            # work, sooner, and looks up the old ones meanwhile.  Online,
+            # a chunk whose identifiers wait for a full request is never
+            # waited for while rows remain: reading on fills the request.
+            while (
+                ahead
+                and (
+                    not batch
+                    or len(ahead) > MAX_AHEAD
+                    or (len(ahead) > 1 and not ahead[0].served())
+                )
+                and not (batch and ahead[0].waiting(hasher))
             ):
                 run.finish(ahead.popleft(), tracker.wait)
             if not batch:
