@@ -234,3 +234,67 @@ def test_cache_file_vector() -> None:
     assert open_cache(frozen, key=file_key) == (header, entries)
     for _, form in data["identifiers"]:
         assert form.encode() not in frozen
+
+
+ONLINE = _load("online-v2.json")
+
+
+def _online_key() -> tuple[bytes, bytes]:
+    """The online vectors' VOPRF key pair, derived by the independent implementation."""
+    from coc_hashscreen.formats import oprf_key_info
+
+    from .oprf_oracle import derive_key_pair
+
+    info = oprf_key_info(bytes.fromhex(ONLINE["series"]), ONLINE["epoch"])
+    return derive_key_pair(bytes.fromhex(ONLINE["seed"]), info)
+
+
+@pytest.mark.parametrize("case", ONLINE["cases"], ids=lambda c: c["kind"])
+def test_online_hashing_vector(case: dict[str, Any]) -> None:
+    """The pepper is RFC 9497 Evaluate (checked by the libsodium oracle too), then as v1."""
+    from coc_hashscreen.core import OprfEpochKey, oprf_input
+    from coc_hashscreen.formats import ServiceSeed
+
+    from .oprf_oracle import evaluate
+
+    seed = ServiceSeed(
+        bytes.fromhex(ONLINE["series"]), ONLINE["epoch"], bytes.fromhex(ONLINE["seed"])
+    )
+    oprf = seed.key()
+    secret, public = _online_key()
+    assert oprf.public_key.hex() == public.hex() == ONLINE["public_key"]
+    assert oprf_input(case["kind"], case["canonical"]).hex() == case["input"]
+    assert evaluate(secret, bytes.fromhex(case["input"])).hex() == case["pepper"]
+    key = OprfEpochKey(
+        oprf, bytes.fromhex(ONLINE["salt"]), Argon2Params.from_dict(ONLINE["kdf"]), bytes(32)
+    )
+    assert key.pepper(case["kind"], case["canonical"]).hex() == case["pepper"]
+    result = keyed_hash(key, version=1, kind=case["kind"], canonical_form=case["canonical"])
+    assert (result.tag.hex(), result.payload_key.hex()) == (case["tag"], case["payload_key"])
+
+
+def test_online_formats_rebuild_and_open() -> None:
+    """List format 2 rebuilds byte for byte; grant format 3 opens to the token; the seed
+    file parses to the seed."""
+    from coc_hashscreen.core import Suite
+    from coc_hashscreen.formats import ServiceSeed, parse_grant, parse_list
+
+    from .helpers import fixed_hpke_key, fixed_signing_key
+    from .vectors.generate import online
+
+    assert online()["list"] == ONLINE["list"]
+    root = fixed_signing_key("vector committee gen1")
+    trusted = {root.key_id: root.public_key}
+    listed = parse_list(bytes.fromhex(ONLINE["list"]), trusted)
+    header = listed.header
+    assert header.format == 2 and header.online is not None and header.key_check == b""
+    assert header.online.public_key.hex() == ONLINE["public_key"]
+    assert header.online.endpoint == ONLINE["endpoint"]
+    for suite in Suite:
+        grant = parse_grant(bytes.fromhex(ONLINE["grants"][suite.value]), trusted)
+        organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
+        assert grant.format == 3 and grant.endpoint == ONLINE["endpoint"]
+        assert grant.open_token(organizer).hex() == ONLINE["access_token"]
+        assert grant.open_name(organizer) == ONLINE["names"][suite.value]
+    seed = ServiceSeed.from_json(ONLINE["seed_file"].encode("ascii"))
+    assert seed.seed.hex() == ONLINE["seed"] and seed.epoch == ONLINE["epoch"]

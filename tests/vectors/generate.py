@@ -12,6 +12,7 @@ Usage (from the repository root)::
     python tests/vectors/generate.py keyfiles > tests/vectors/keyfiles-v2.json
     python tests/vectors/generate.py sealed-v2 > tests/vectors/sealed-report-v2.json
     python tests/vectors/generate.py cache > tests/vectors/cache-v1.json
+    python tests/vectors/generate.py online > tests/vectors/online-v2.json
 
 ``rfc9497-ristretto255-sha512.json`` is not produced here: it holds RFC
 9497's own vectors, copied from the RFC (its "source" says where), and
@@ -661,6 +662,97 @@ def cache() -> dict[str, Any]:
     }
 
 
+ONLINE_SEED = bytes(range(32, 64))
+ONLINE_ENDPOINT = "https://screening.example.org/coc"
+
+
+def online() -> dict[str, Any]:
+    """The online mode (ADR 0025): VOPRF peppers, an online list, online grants, a seed file.
+
+    The committee's VOPRF key is DeriveKeyPair(seed, info) with the info of
+    `oprf_key_info`; each case's pepper is its direct Evaluate, from which
+    Argon2 and HKDF run as in v1.  The list is deterministic and rebuilt
+    byte for byte; the grants are HPKE (randomized), frozen as produced.
+    """
+    from coc_hashscreen.core import OprfEpochKey, Status, Strength, Suite, oprf_input
+    from coc_hashscreen.formats import (
+        EntryPayload,
+        GrantTerms,
+        ListHeader,
+        OnlineService,
+        ServiceSeed,
+        build_list,
+        issue_online_grant,
+    )
+    from tests.helpers import NOW, fixed_hpke_key, fixed_rng, fixed_signing_key
+
+    root = fixed_signing_key("vector committee gen1")
+    seed = ServiceSeed(root.key_id, 3, ONLINE_SEED)
+    oprf = seed.key()
+    params = KDF_PROFILES["test-only"]
+    key = OprfEpochKey(oprf, HASHING_SALT, params, HASHING_KEY)
+    cases = []
+    for kind, form in HASHING_INPUTS:
+        result = keyed_hash(key, version=1, kind=kind, canonical_form=form)
+        cases.append(
+            {
+                "kind": kind,
+                "canonical": form,
+                "input": oprf_input(kind, form).hex(),
+                "pepper": key.pepper(kind, form).hex(),
+                "tag": result.tag.hex(),
+                "payload_key": result.payload_key.hex(),
+            }
+        )
+    header = ListHeader(
+        series=root.key_id,
+        epoch=3,
+        version=1,
+        issued_at=NOW,
+        expires_at=NOW.replace(month=2),
+        kdf=params,
+        salt=HASHING_SALT,
+        key_check=b"",
+        entry_count=64,
+        profile="v2",
+        online=OnlineService(ONLINE_ENDPOINT, oprf.public_key),
+    )
+    payload = EntryPayload(Status.BANNED, Strength.STRONG, "CoC-VECTOR03")
+    kind, form = HASHING_INPUTS[0]
+    entries = [(keyed_hash(key, version=1, kind=kind, canonical_form=form), payload)]
+    hashed_list = build_list(header, entries, root, rng=fixed_rng(b"vector online list"))
+    grants = {}
+    for suite in Suite:
+        organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
+        grants[suite.value] = issue_online_grant(
+            GrantTerms(root.key_id, 3, GRANT_NAMES[suite.value], NOW, NOW.replace(month=4)),
+            access_token=HASHING_KEY,
+            endpoint=ONLINE_ENDPOINT,
+            organizer=organizer.public_key,
+            signer=root,
+        ).hex()
+    return {
+        "description": "online mode: VOPRF peppers, list format 2, grant format 3, seed file",
+        "produced_by": _produced_by("online"),
+        "now": NOW.isoformat(),
+        "series": root.key_id.hex(),
+        "epoch": 3,
+        "seed": ONLINE_SEED.hex(),
+        "public_key": oprf.public_key.hex(),
+        "salt": HASHING_SALT.hex(),
+        "kdf": params.to_dict(),
+        "cases": cases,
+        "list": hashed_list.hex(),
+        "list_rng": "SHAKE-256 counter stream seeded with 'vector online list'",
+        "list_entry": {"kind": kind, "canonical": form, "case_ref": payload.case_ref},
+        "access_token": HASHING_KEY.hex(),
+        "endpoint": ONLINE_ENDPOINT,
+        "names": GRANT_NAMES,
+        "grants": grants,
+        "seed_file": seed.to_json().decode("ascii"),
+    }
+
+
 def _produced_by(what: str) -> str:
     return (
         f"python tests/vectors/generate.py {what} with coc_hashscreen "
@@ -680,6 +772,7 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
     "keyfiles": keyfiles,
     "sealed-v2": sealed_v2,
     "cache": cache,
+    "online": online,
 }
 
 if __name__ == "__main__":

@@ -1,0 +1,189 @@
+"""The committee's side of the online mode: epochs, the service directory, tokens, quotas."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from coc_hashscreen.committee import (
+    Committee,
+    GrantRequest,
+    NewRecord,
+    PublishOptions,
+    QuotaOrder,
+    quota_for,
+)
+from coc_hashscreen.core import KDF_PROFILES, HpkePrivateKey, Identifier, Status
+from coc_hashscreen.errors import InputError, RegisterError, ServiceRefused
+from coc_hashscreen.formats import (
+    SEED_FILE,
+    TOKENS_FILE,
+    TokenStore,
+    read_grant,
+    read_seed,
+)
+
+from ..helpers import NOW
+
+ENDPOINT = "https://screening.example.org"
+CHEAP = KDF_PROFILES["test-only"]
+
+
+@pytest.fixture
+def committee(tmp_path: Path) -> Iterator[Committee]:
+    with Committee.init(tmp_path / "committee", name="Committee", now=NOW) as opened:
+        opened.register.records.add(
+            NewRecord(Status.BANNED, [Identifier("email", "x@example.org")], case_ref="CASE-1"),
+            now=NOW,
+        )
+        yield opened
+
+
+def _publish(committee: Committee, tmp: Path, **options: object) -> None:
+    settings: dict[str, object] = {"kdf": CHEAP}
+    settings.update(options)
+    committee.publish(tmp / "l.list", PublishOptions(**settings), now=NOW)  # type: ignore[arg-type]
+
+
+def _seed_path(committee: Committee) -> Path:
+    return committee.paths.service / SEED_FILE
+
+
+def test_an_online_publish_writes_the_service_directory(
+    committee: Committee, tmp_path: Path
+) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    seed = read_seed(_seed_path(committee))
+    epoch = committee.register.epochs.current()
+    assert epoch is not None and epoch.online and epoch.endpoint == ENDPOINT
+    assert seed.epoch == epoch.number and seed.seed == epoch.oprf_seed
+    for name in (SEED_FILE, TOKENS_FILE):
+        assert stat.S_IMODE((committee.paths.service / name).stat().st_mode) == 0o600
+
+
+def test_the_mode_is_fixed_for_an_epoch(committee: Committee, tmp_path: Path) -> None:
+    _publish(committee, tmp_path)
+    with pytest.raises(InputError, match="rotate to change that"):
+        _publish(committee, tmp_path, endpoint=ENDPOINT)
+    assert not _seed_path(committee).exists()
+    _publish(committee, tmp_path, endpoint=ENDPOINT, rotate=True)
+    assert _seed_path(committee).exists()
+    # Without a word about the mode, it carries over.
+    _publish(committee, tmp_path, rotate=True)
+    epoch = committee.register.epochs.current()
+    assert epoch is not None and epoch.endpoint == ENDPOINT
+    _publish(committee, tmp_path, offline=True, rotate=True)
+    assert not _seed_path(committee).exists()
+
+
+def test_plain_http_is_refused_but_on_this_machine() -> None:
+    with pytest.raises(Exception, match="https"):
+        PublishOptions(endpoint="http://screening.example.org")
+    assert PublishOptions(endpoint="http://127.0.0.1:8080/").endpoint == "http://127.0.0.1:8080"
+
+
+def test_rotation_destroys_the_seed_in_the_register_and_the_service(
+    committee: Committee, tmp_path: Path
+) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    old = read_seed(_seed_path(committee)).seed
+    _publish(committee, tmp_path, rotate=True)
+    new = read_seed(_seed_path(committee))
+    assert new.seed != old and new.epoch == 2
+    assert old not in committee.paths.register.read_bytes()
+    assert old not in _seed_path(committee).read_bytes()
+
+
+def test_a_deletion_that_rotates_keeps_the_committee_online(
+    committee: Committee, tmp_path: Path
+) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    old = read_seed(_seed_path(committee)).seed
+    record = committee.register.records.all()[0]
+    result = committee.remove_record(record.id)
+    assert result.rotated_to == 2
+    epoch = committee.register.epochs.current()
+    assert epoch is not None and epoch.endpoint == ENDPOINT
+    seed = read_seed(_seed_path(committee))
+    assert seed.epoch == 2 and seed.seed != old
+    assert old not in committee.paths.register.read_bytes()
+
+
+def test_grants_carry_tokens_and_quotas(committee: Committee, tmp_path: Path) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    organizer = HpkePrivateKey.generate()
+    committee.grant(GrantRequest(organizer.public_key, "Conf", quota=300), tmp_path / "g", now=NOW)
+    (token,) = committee.access_tokens()
+    assert (token.quota, token.used, token.epoch) == (300, 0, 1)
+    grant = read_grant(tmp_path / "g", committee.trust.trusted_keys())
+    secret = grant.open_token(organizer)
+    with TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens:
+        assert tokens.charge(secret, 100, epoch=1, now=NOW).remaining == 200
+    # A second grant in the epoch replaces the token and keeps what was used.
+    committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g2", now=NOW)
+    (token,) = committee.access_tokens()
+    assert (token.quota, token.used) == (300, 100)
+    with TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens:
+        with pytest.raises(ServiceRefused) as caught:
+            tokens.charge(secret, 1, epoch=1, now=NOW)
+    assert caught.value.reason == "unknown-token"
+    # A rotation grants the organizer again, with the quota it had.
+    _publish(committee, tmp_path, rotate=True)
+    (token,) = committee.access_tokens()
+    assert (token.epoch, token.quota, token.used) == (2, 300, 0)
+
+
+def test_quota_top_up_and_revocation_reach_the_service(
+    committee: Committee, tmp_path: Path
+) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    organizer = HpkePrivateKey.generate()
+    committee.grant(GrantRequest(organizer.public_key, "Conf", quota=10), tmp_path / "g", now=NOW)
+    secret = read_grant(tmp_path / "g", committee.trust.trusted_keys()).open_token(organizer)
+    key_id = organizer.public_key.key_id
+    with TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens:
+        tokens.charge(secret, 10, epoch=1, now=NOW)
+        with pytest.raises(ServiceRefused, match="spent") as caught:
+            tokens.charge(secret, 1, epoch=1, now=NOW)
+        assert caught.value.remaining == 0
+        change = committee.change_quota(key_id, QuotaOrder(add=5), now=NOW)
+        assert (change.token.quota, change.token.remaining) == (15, 5)
+        assert tokens.charge(secret, 5, epoch=1, now=NOW).remaining == 0
+        with pytest.raises(ServiceRefused) as caught:
+            tokens.charge(secret, 1, epoch=2, now=NOW)
+        assert caught.value.reason == "epoch-over"
+        with pytest.raises(ServiceRefused) as caught:
+            tokens.charge(secret, 1, epoch=1, now=NOW + timedelta(days=365))
+        assert caught.value.reason == "expired-token"
+        assert committee.revoke(key_id, now=NOW) is True
+        with pytest.raises(ServiceRefused, match="revoked") as caught:
+            tokens.charge(secret, 1, epoch=1, now=NOW)
+        assert caught.value.reason == "revoked"
+    actions = [entry.action for entry in committee.register.audit.entries()]
+    assert "quota" in actions and "revoke" in actions
+
+
+def test_quota_figures_and_orders() -> None:
+    # 100 people x 2 identifiers x 1.25, doubled for padding.
+    assert quota_for(100) == 500
+    assert quota_for(1) == 6
+    with pytest.raises(InputError):
+        QuotaOrder()
+    with pytest.raises(InputError):
+        QuotaOrder(set_to=0)
+    with pytest.raises(InputError):
+        quota_for(0)
+
+
+def test_quota_needs_an_online_epoch(committee: Committee, tmp_path: Path) -> None:
+    _publish(committee, tmp_path)
+    organizer = HpkePrivateKey.generate()
+    committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g", now=NOW)
+    with pytest.raises(RegisterError, match="not online"):
+        committee.change_quota(organizer.public_key.key_id, QuotaOrder(add=5))
+    assert committee.access_tokens() == []
+    assert committee.revoke(organizer.public_key.key_id) is False
