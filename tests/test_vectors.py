@@ -287,14 +287,18 @@ def test_online_formats_rebuild_and_open() -> None:
     trusted = {root.key_id: root.public_key}
     listed = parse_list(bytes.fromhex(ONLINE["list"]), trusted)
     header = listed.header
-    assert header.format == 2 and header.online is not None and header.key_check == b""
+    assert header.format == 2
+    assert header.online is not None
+    assert header.key_check == b""
     assert header.online.public_key.hex() == ONLINE["public_key"]
     assert header.online.endpoint == ONLINE["endpoint"]
     for suite in Suite:
         grant = parse_grant(bytes.fromhex(ONLINE["grants"][suite.value]), trusted)
         organizer = fixed_hpke_key(f"vector organizer {suite.value}", suite)
-        assert grant.format == 3 and grant.endpoint == ONLINE["endpoint"]
+        assert grant.format == 3
+        assert grant.endpoint == ONLINE["endpoint"]
         assert grant.open_token(organizer).hex() == ONLINE["access_token"]
         assert grant.open_name(organizer) == ONLINE["names"][suite.value]
     seed = ServiceSeed.from_json(ONLINE["seed_file"].encode("ascii"))
-    assert seed.seed.hex() == ONLINE["seed"] and seed.epoch == ONLINE["epoch"]
+    assert seed.seed.hex() == ONLINE["seed"]
+    assert seed.epoch == ONLINE["epoch"]

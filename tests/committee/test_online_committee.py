@@ -59,8 +59,11 @@ def test_an_online_publish_writes_the_service_directory(
     _publish(committee, tmp_path, endpoint=ENDPOINT)
     seed = read_seed(_seed_path(committee))
     epoch = committee.register.epochs.current()
-    assert epoch is not None and epoch.online and epoch.endpoint == ENDPOINT
-    assert seed.epoch == epoch.number and seed.seed == epoch.oprf_seed
+    assert epoch is not None
+    assert epoch.online
+    assert epoch.endpoint == ENDPOINT
+    assert seed.epoch == epoch.number
+    assert seed.seed == epoch.oprf_seed
     for name in (SEED_FILE, TOKENS_FILE):
         assert stat.S_IMODE((committee.paths.service / name).stat().st_mode) == 0o600
 
@@ -75,7 +78,8 @@ def test_the_mode_is_fixed_for_an_epoch(committee: Committee, tmp_path: Path) ->
     # Without a word about the mode, it carries over.
     _publish(committee, tmp_path, rotate=True)
     epoch = committee.register.epochs.current()
-    assert epoch is not None and epoch.endpoint == ENDPOINT
+    assert epoch is not None
+    assert epoch.endpoint == ENDPOINT
     _publish(committee, tmp_path, offline=True, rotate=True)
     assert not _seed_path(committee).exists()
 
@@ -93,7 +97,8 @@ def test_rotation_destroys_the_seed_in_the_register_and_the_service(
     old = read_seed(_seed_path(committee)).seed
     _publish(committee, tmp_path, rotate=True)
     new = read_seed(_seed_path(committee))
-    assert new.seed != old and new.epoch == 2
+    assert new.seed != old
+    assert new.epoch == 2
     assert old not in committee.paths.register.read_bytes()
     assert old not in _seed_path(committee).read_bytes()
 
@@ -107,9 +112,11 @@ def test_a_deletion_that_rotates_keeps_the_committee_online(
     result = committee.remove_record(record.id)
     assert result.rotated_to == 2
     epoch = committee.register.epochs.current()
-    assert epoch is not None and epoch.endpoint == ENDPOINT
+    assert epoch is not None
+    assert epoch.endpoint == ENDPOINT
     seed = read_seed(_seed_path(committee))
-    assert seed.epoch == 2 and seed.seed != old
+    assert seed.epoch == 2
+    assert seed.seed != old
     assert old not in committee.paths.register.read_bytes()
 
 
@@ -127,9 +134,11 @@ def test_grants_carry_tokens_and_quotas(committee: Committee, tmp_path: Path) ->
     committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g2", now=NOW)
     (token,) = committee.access_tokens()
     assert (token.quota, token.used) == (300, 100)
-    with TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens:
-        with pytest.raises(ServiceRefused) as caught:
-            tokens.charge(secret, 1, epoch=1, now=NOW)
+    with (
+        TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens,
+        pytest.raises(ServiceRefused) as caught,
+    ):
+        tokens.charge(secret, 1, epoch=1, now=NOW)
     assert caught.value.reason == "unknown-token"
     # A rotation grants the organizer again, with the quota it had.
     _publish(committee, tmp_path, rotate=True)
@@ -164,7 +173,8 @@ def test_quota_top_up_and_revocation_reach_the_service(
             tokens.charge(secret, 1, epoch=1, now=NOW)
         assert caught.value.reason == "revoked"
     actions = [entry.action for entry in committee.register.audit.entries()]
-    assert "quota" in actions and "revoke" in actions
+    assert "quota" in actions
+    assert "revoke" in actions
 
 
 def test_quota_figures_and_orders() -> None:

@@ -122,7 +122,8 @@ def test_an_online_list_screens_with_the_same_results(online: Online) -> None:
     assert {m.index for m in report.matches} == {1, 41}
     assert {hit.case_ref for hit in report.matches[1].hits} == {"CASE-IVANOV"}
     header = read_list(online.list_path, online.committee.trust.trusted_keys()).header
-    assert header.format == 2 and header.online is not None
+    assert header.format == 2
+    assert header.online is not None
     assert header.online.endpoint == ENDPOINT
 
 
@@ -147,7 +148,8 @@ def test_padding_shrinks_to_the_quota_left_and_real_identifiers_go_first(online:
     assert {m.index for m in report.matches} == {1, 451}
     assert sum(online.service.sizes) == 1000
     (token,) = online.committee.access_tokens()
-    assert token.used == 1000 and token.remaining == 0
+    assert token.used == 1000
+    assert token.remaining == 0
 
 
 def test_a_spent_quota_is_a_clear_refusal(online: Online) -> None:
@@ -155,7 +157,8 @@ def test_a_spent_quota_is_a_clear_refusal(online: Online) -> None:
     with pytest.raises(ServiceRefused, match="quota of evaluations is spent") as caught:
         online.screener().screen([{"name": "Someone New", "email": "new@example.net"}])
     assert caught.value.reason == "quota-spent"
-    assert "Someone" not in str(caught.value) and "new@example" not in str(caught.value)
+    assert "Someone" not in str(caught.value)
+    assert "new@example" not in str(caught.value)
 
 
 def test_a_service_answering_under_another_key_fails_loudly(online: Online) -> None:
@@ -192,12 +195,15 @@ def test_grants_and_lists_of_different_modes_are_refused(online: Online, world: 
 
 def test_an_online_grant_holds_no_epoch_key(online: Online) -> None:
     grant = read_grant(online.grant_path, online.committee.trust.trusted_keys())
-    assert grant.online and grant.endpoint == ENDPOINT
+    assert grant.online
+    assert grant.endpoint == ENDPOINT
     with pytest.raises(MismatchError, match="online list"):
         grant.open(online.organizer)
     token = grant.open_token(online.organizer)
     epoch = online.committee.register.epochs.current()
-    assert epoch is not None and epoch.secret is not None and token != epoch.secret
+    assert epoch is not None
+    assert epoch.secret is not None
+    assert token != epoch.secret
     # Neither the register nor the token database holds the token itself.
     for path in (online.committee.paths.register, online.committee.paths.service / "tokens.sqlite"):
         assert token not in path.read_bytes()
