@@ -14,6 +14,9 @@ token database that charges each grant's quota atomically, across worker
 processes too (`formats.SEED_FILE`, `formats.TOKENS_FILE`).
 
 - `create_app`: the Starlette application over a service directory.
+- `serve`: run it under uvicorn, one worker per core by default.
+- `ServiceConfig` and `run_service`: the same with every setting.
+- `check_service_dir`: what is refused before anything listens.
 
 The protocol (``POST /v1/evaluate``, ``GET /healthz``) is described in
 ``_app``; this package is the only one that imports starlette and uvicorn
@@ -21,10 +24,26 @@ The protocol (``POST /v1/evaluate``, ``GET /healthz``) is described in
 """
 
 from ._app import LOGGER_NAME, create_app
+from ._serve import (
+    APP_FACTORY,
+    SERVICE_DIR_ENV,
+    ServiceConfig,
+    app_from_environment,
+    default_workers,
+    run_service,
+    serve,
+)
 from ._state import check_service_dir
 
 __all__ = [
+    "APP_FACTORY",
     "LOGGER_NAME",
+    "SERVICE_DIR_ENV",
+    "ServiceConfig",
+    "app_from_environment",
     "check_service_dir",
     "create_app",
+    "default_workers",
+    "run_service",
+    "serve",
 ]
