@@ -200,6 +200,13 @@ def report_to_table(report: ScreeningReport) -> str:
     cached = report.identifiers_from_cache
     from_cache = f" ({cached:,} from the Argon2 cache of earlier runs)" if cached else ""
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked{from_cache}.")
+    if report.list.endpoint is not None:
+        left = report.service_remaining
+        lines.append(
+            f"Through the committee's service at {report.list.endpoint}: "
+            f"{report.service_evaluations:,} evaluations, padding included"
+            + (f"; {left:,} left." if left is not None else ".")
+        )
     lines += _since_lines(report)
     if report.dismissed:
         rows = ", ".join(str(d.label) for d in report.dismissed[:10])

@@ -194,6 +194,8 @@ class ListInfo:
     expires_at: datetime
     profile: str
     kdf: Argon2Params
+    # An online list's service (None: an offline list).
+    endpoint: str | None = None
 
     @classmethod
     def of(cls, header: ListHeader, committee: str) -> ListInfo:
@@ -206,10 +208,13 @@ class ListInfo:
             expires_at=header.expires_at,
             profile=header.profile,
             kdf=header.kdf,
+            endpoint=header.online.endpoint if header.online is not None else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
+        online = {"endpoint": self.endpoint} if self.endpoint is not None else {}
         return {
+            **online,
             "committee": self.committee,
             "series": self.series.hex(),
             "epoch": self.epoch,
@@ -272,6 +277,10 @@ class ScreeningReport:
     dismissed: tuple[DismissedMatch, ...] = ()
     mixed_scripts: tuple[RecordRef, ...] = ()
     identifiers_from_cache: int = 0
+    # Online lists: inputs sent to the committee's service (padding
+    # included), and the quota it said was left (None: not said).
+    service_evaluations: int = 0
+    service_remaining: int | None = None
     # Further lists screened in the same run (`merge_reports`).
     other_lists: tuple[ListInfo, ...] = ()
     since: SinceLast | None = None
@@ -280,6 +289,14 @@ class ScreeningReport:
     def lists(self) -> tuple[ListInfo, ...]:
         """Every list this run screened against, the first being ``list``."""
         return (self.list, *self.other_lists)
+
+    def _service_dict(self) -> dict[str, Any]:
+        if self.list.endpoint is None:
+            return {}
+        return {
+            "service_evaluations": self.service_evaluations,
+            "service_remaining": self.service_remaining,
+        }
 
     @property
     def unusable_count(self) -> int:
@@ -299,6 +316,7 @@ class ScreeningReport:
             "screened": self.screened,
             "identifiers_hashed": self.identifiers_hashed,
             "identifiers_from_cache": self.identifiers_from_cache,
+            **self._service_dict(),
             "matches": [m.to_dict() for m in self.matches],
             "unusable_rows": [r.row for r in self.unusable],
             "invalid_identifiers": [
@@ -393,6 +411,7 @@ def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
         matches=matches,
         identifiers_hashed=sum(r.identifiers_hashed for r in reports),
         identifiers_from_cache=sum(r.identifiers_from_cache for r in reports),
+        service_evaluations=sum(r.service_evaluations for r in reports),
         unscreened_matches=sum(not m.screened for m in matches),
         dismissed=tuple(d for _, d in sorted(dismissed.items())),
         invalid=tuple(i for _, i in sorted(invalid.items()))[:MAX_DETAILS],

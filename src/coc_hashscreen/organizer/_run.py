@@ -109,6 +109,8 @@ class _Run:
         self.records = 0
         self.hashed = 0
         self.from_cache = 0
+        self.evaluations = 0
+        self.remaining: int | None = None
         self.matches: list[Match] = []
         self.dismissed: list[DismissedMatch] = []
         self.mixed: list[RecordRef] = []
@@ -314,6 +316,8 @@ class _Run:
             screened=self.records - len(self.unusable) - self.unusable_omitted,
             identifiers_hashed=self.hashed,
             identifiers_from_cache=self.from_cache,
+            service_evaluations=self.evaluations,
+            service_remaining=self.remaining,
             matches=tuple(self.matches),
             unusable=tuple(self.unusable),
             invalid=tuple(self.invalid),

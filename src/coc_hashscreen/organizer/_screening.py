@@ -31,6 +31,7 @@ from ..core import (
     HpkePrivateKey,
     KeyedHash,
     KeyedHasher,
+    RemoteEpochKey,
     Strength,
     resolve_now,
     short_id,
@@ -58,7 +59,7 @@ from ._cache import FileCache, sweep_caches
 from ._cleared import ClearedMatches
 from ._directory import load_organizer_key
 from ._history import RowDigests
-from ._online import Transport, screening_key
+from ._online import ServiceClient, Transport, screening_key
 from ._progress import ScreenProgress, ScreenStatus, Tracker
 from ._records import ScreenRecord
 from ._results import (
@@ -245,6 +246,8 @@ class Screener:
                 tracker = Tracker(progress, hasher, total=total)
                 self._screen_chunks(run, hasher, tracker, enumerate(records, start=1))
                 run.from_cache = hasher.counts.from_cache
+                run.evaluations = hasher.evaluations
+                run.remaining = self._service_remaining()
             tracker.finish()
         finally:
             if self.file_cache is not None:
@@ -291,6 +294,12 @@ class Screener:
                 run.finish(ahead.popleft(), tracker.wait)
             if not batch:
                 break
+
+    def _service_remaining(self) -> int | None:
+        key = self._key
+        if isinstance(key, RemoteEpochKey) and isinstance(key.evaluator, ServiceClient):
+            return key.evaluator.remaining
+        return None
 
     def lookup(self, hashed: KeyedHash, kind: str) -> Hit | None:
         entry = self.hashed_list.lookup(hashed)
