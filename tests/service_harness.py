@@ -239,15 +239,30 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_service(directory: Path, *, workers: int = 1) -> Iterator[RunningService]:
-    """Serve *directory* on a free loopback port for the duration of the block."""
-    port = free_port()
+def running_service(
+    directory: Path,
+    *,
+    workers: int = 1,
+    port: int | None = None,
+    command: Sequence[str] | None = None,
+) -> Iterator[RunningService]:
+    """Serve *directory* on a loopback port (*port*, else a free one) for the block.
+
+    *command* replaces the launch: arguments after the interpreter, in which
+    ``{port}`` is the port (to run the real command line).
+    """
+    port = port or free_port()
     log = directory.parent / f"{directory.name}-{port}.log"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(SRC), env.get("PYTHONPATH"))))
+    argv = (
+        [arg.replace("{port}", str(port)) for arg in command]
+        if command is not None
+        else ["-c", _LAUNCH, str(directory), str(port), str(workers)]
+    )
     with open(log, "wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(directory), str(port), str(workers)],
+            [sys.executable, *argv],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=stderr,

@@ -66,14 +66,14 @@ def _quota(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .. import service
+        from ..service import serve
     except ImportError:
         raise InputError(
             "the service needs the service extra: pip install 'coc-hashscreen[service]'"
         ) from None
     directory = CommitteePaths(Path(args.dir)).service
     out(f"Serving the online evaluation from {os.fspath(directory)} on {args.host}:{args.port}")
-    service.serve(directory, host=args.host, port=args.port, workers=args.workers)
+    serve(directory, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
 
 
