@@ -11,6 +11,8 @@ role package, each of which builds only on the ones before it:
 - `formats`: every file format, bytes in and verified value out;
 - `committee`: the committee's directory, register, publishing and reports;
 - `organizer`: input records, screening, results, outputs and state;
+- `service`: the online mode's evaluation service (the ``service`` extra;
+  not imported here, so the rest works without Starlette and uvicorn);
 - `errors`: the one exception hierarchy.
 """
 

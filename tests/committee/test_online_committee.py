@@ -124,7 +124,7 @@ def test_grants_carry_tokens_and_quotas(committee: Committee, tmp_path: Path) ->
     _publish(committee, tmp_path, endpoint=ENDPOINT)
     organizer = HpkePrivateKey.generate()
     committee.grant(GrantRequest(organizer.public_key, "Conf", quota=300), tmp_path / "g", now=NOW)
-    (token,) = committee.access_tokens()
+    (token,) = committee.service.tokens()
     assert (token.quota, token.used, token.epoch) == (300, 0, 1)
     grant = read_grant(tmp_path / "g", committee.trust.trusted_keys())
     secret = grant.open_token(organizer)
@@ -132,7 +132,7 @@ def test_grants_carry_tokens_and_quotas(committee: Committee, tmp_path: Path) ->
         assert tokens.charge(secret, 100, epoch=1, now=NOW).remaining == 200
     # A second grant in the epoch replaces the token and keeps what was used.
     committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g2", now=NOW)
-    (token,) = committee.access_tokens()
+    (token,) = committee.service.tokens()
     assert (token.quota, token.used) == (300, 100)
     with (
         TokenStore.open(committee.paths.service / TOKENS_FILE) as tokens,
@@ -142,7 +142,7 @@ def test_grants_carry_tokens_and_quotas(committee: Committee, tmp_path: Path) ->
     assert caught.value.reason == "unknown-token"
     # A rotation grants the organizer again, with the quota it had.
     _publish(committee, tmp_path, rotate=True)
-    (token,) = committee.access_tokens()
+    (token,) = committee.service.tokens()
     assert (token.epoch, token.quota, token.used) == (2, 300, 0)
 
 
@@ -159,7 +159,7 @@ def test_quota_top_up_and_revocation_reach_the_service(
         with pytest.raises(ServiceRefused, match="spent") as caught:
             tokens.charge(secret, 1, epoch=1, now=NOW)
         assert caught.value.remaining == 0
-        change = committee.change_quota(key_id, QuotaOrder(add=5), now=NOW)
+        change = committee.service.change_quota(key_id, QuotaOrder(add=5), now=NOW)
         assert (change.token.quota, change.token.remaining) == (15, 5)
         assert tokens.charge(secret, 5, epoch=1, now=NOW).remaining == 0
         with pytest.raises(ServiceRefused) as caught:
@@ -168,7 +168,7 @@ def test_quota_top_up_and_revocation_reach_the_service(
         with pytest.raises(ServiceRefused) as caught:
             tokens.charge(secret, 1, epoch=1, now=NOW + timedelta(days=365))
         assert caught.value.reason == "expired-token"
-        assert committee.revoke(key_id, now=NOW) is True
+        assert committee.service.revoke(key_id, now=NOW) is True
         with pytest.raises(ServiceRefused, match="revoked") as caught:
             tokens.charge(secret, 1, epoch=1, now=NOW)
         assert caught.value.reason == "revoked"
@@ -194,6 +194,6 @@ def test_quota_needs_an_online_epoch(committee: Committee, tmp_path: Path) -> No
     organizer = HpkePrivateKey.generate()
     committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g", now=NOW)
     with pytest.raises(RegisterError, match="not online"):
-        committee.change_quota(organizer.public_key.key_id, QuotaOrder(add=5))
-    assert committee.access_tokens() == []
-    assert committee.revoke(organizer.public_key.key_id) is False
+        committee.service.change_quota(organizer.public_key.key_id, QuotaOrder(add=5))
+    assert committee.service.tokens() == []
+    assert committee.service.revoke(organizer.public_key.key_id) is False

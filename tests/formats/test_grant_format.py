@@ -106,8 +106,11 @@ def test_an_unfit_name_is_not_issued() -> None:
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
-        ({"format": 3}, UnsupportedFormat, "versions 1 and 2"),
+        ({"format": 4}, UnsupportedFormat, "versions 1, 2, 3"),
         ({"organizer_name": "Org"}, FormatError, "unknown field"),
+        # A grant that calls itself online lacks the service's address.
+        ({"format": 3}, FormatError, "lacks the field"),
+        ({"endpoint": "https://screening.example.org"}, FormatError, "unknown field"),
     ],
 )
 def test_grant_v2_parse_is_strict(

@@ -129,7 +129,9 @@ def test_an_online_list_screens_with_the_same_results(online: Online) -> None:
 
 def test_the_service_learns_a_size_bucket_only(online: Online) -> None:
     """Every request but a run's only one is full, and a run's total is a power of two."""
-    online.committee.change_quota(online.organizer.public_key.key_id, QuotaOrder(set_to=9000))
+    online.committee.service.change_quota(
+        online.organizer.public_key.key_id, QuotaOrder(set_to=9000)
+    )
     screener = online.screener()
     screener.chunk_size = 64  # many chunks: requests must still be full
     screener.screen(_attendees(700))
@@ -147,7 +149,7 @@ def test_padding_shrinks_to_the_quota_left_and_real_identifiers_go_first(online:
     report = online.screener().screen(_attendees(450))
     assert {m.index for m in report.matches} == {1, 451}
     assert sum(online.service.sizes) == 1000
-    (token,) = online.committee.access_tokens()
+    (token,) = online.committee.service.tokens()
     assert token.used == 1000
     assert token.remaining == 0
 
@@ -170,12 +172,12 @@ def test_a_service_answering_under_another_key_fails_loudly(online: Online) -> N
 def test_the_cache_spares_the_quota_on_a_rescreen(online: Online, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     online.screener(cache_dir=cache).screen(_attendees(20))
-    used = online.committee.access_tokens()[0].used
+    used = online.committee.service.tokens()[0].used
     online.service.sizes.clear()
     report = online.screener(cache_dir=cache).screen(_attendees(20))
     assert {m.index for m in report.matches} == {1, 21}
     assert online.service.sizes == []
-    assert online.committee.access_tokens()[0].used == used
+    assert online.committee.service.tokens()[0].used == used
 
 
 def test_grants_and_lists_of_different_modes_are_refused(online: Online, world: World) -> None:

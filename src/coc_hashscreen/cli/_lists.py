@@ -159,7 +159,7 @@ def _grant(args: argparse.Namespace) -> int:
     )
     with open_committee(args) as committee:
         grant = committee.grant(request, args.output)
-        tokens = [t for t in committee.access_tokens() if t.organizer == grant.organizer]
+        tokens = [t for t in committee.service.tokens() if t.organizer == grant.organizer]
     out(
         f"Granted epoch {grant.epoch} to {request.name!r}, valid until {grant.expires_at:%Y-%m-%d}:"
     )
@@ -199,7 +199,7 @@ def _revoke(args: argparse.Namespace) -> int:
             out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}; "
                 "nothing changed.")  # fmt: skip
             return EXIT_OK
-        online = committee.revoke(organizer.key_id)
+        online = committee.service.revoke(organizer.key_id)
     if online:
         out(f"Revoked {organizer.name!r}: the service refuses its grant from now on, and it "
             "gets no grant at the next rotation.")  # fmt: skip

@@ -39,7 +39,7 @@ def _quota(args: argparse.Namespace) -> int:
         names = {o.key_id: o.name for o in committee.register.organizers.all()}
         if args.key_id:
             organizer = committee.register.organizers.find(args.key_id)
-            change = committee.change_quota(
+            change = committee.service.change_quota(
                 organizer.key_id, QuotaOrder(add=args.add or 0, set_to=args.set)
             )
             token = change.token
@@ -48,7 +48,7 @@ def _quota(args: argparse.Namespace) -> int:
                 f"{token.used:,} used, {token.remaining:,} left."
             )
             return EXIT_OK
-        tokens = committee.access_tokens()
+        tokens = committee.service.tokens()
     if args.format == "json":
         rows = [{**t.to_dict(), "name": names.get(t.organizer, "")} for t in tokens]
         out(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -107,6 +107,7 @@ from ._service import (
     DEFAULT_QUOTA,
     QuotaChange,
     QuotaOrder,
+    ServiceDirectory,
     ServicePaths,
     quota_for,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "RetentionPolicy",
     "ReviewAction",
     "SearchIndex",
+    "ServiceDirectory",
     "ServicePaths",
     "SettingsStore",
     "StoredReport",

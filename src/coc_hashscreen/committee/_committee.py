@@ -40,7 +40,6 @@ from ..core import (
 from ..errors import InputError, KeyFileError, RegisterError, WrongPassphrase
 from ..formats import (
     DEFAULT_TRUST_VALIDITY,
-    AccessToken,
     Grant,
     KeyFileInfo,
     KeyProtection,
@@ -73,7 +72,7 @@ from ._publish import PublishOptions, PublishResult, publish
 from ._records import RecordChange
 from ._register import ExpungeResult, Register, UpdateResult
 from ._reports import StoredReport
-from ._service import QuotaChange, QuotaOrder, ServicePaths, change_quota, sync_service
+from ._service import ServiceDirectory, ServicePaths
 
 __all__ = ["Committee", "CommitteePaths", "IntakeResult"]
 
@@ -449,39 +448,12 @@ class Committee(Closing):
         finally:
             after = self.register.epochs.current()
             if after is not None and (before is None or after.number != before.number):
-                sync_service(self.register, self.series, ServicePaths(self.paths.service))
+                self.service.sync()
 
-    # -- organizers and the online service -------------------------------------------
-
-    def revoke(self, organizer_key_id: bytes, *, now: datetime | None = None) -> bool:
-        """Revoke an organizer: no grant from the next rotation, and no service access now.
-
-        Returns whether the service held tokens of the organizer (an online
-        committee), which it refuses from now on.
-        """
-        now = resolve_now(now)
-        self.register.organizers.revoke(organizer_key_id, now=now)
-        paths = ServicePaths(self.paths.service)
-        if not paths.tokens.exists():
-            return False
-        with paths.open_tokens() as tokens:
-            return tokens.revoke(organizer_key_id, now=now) > 0
-
-    def change_quota(
-        self, organizer_key_id: bytes, order: QuotaOrder, *, now: datetime | None = None
-    ) -> QuotaChange:
-        """Top up or set an organizer's quota in the current online epoch (see `_service`)."""
-        paths = ServicePaths(self.paths.service)
-        return change_quota(self.register, paths, organizer_key_id, order, now=resolve_now(now))
-
-    def access_tokens(self) -> list[AccessToken]:
-        """The service's token rows of the current epoch: quota, use and expiry per organizer."""
-        epoch = self.register.epochs.current()
-        paths = ServicePaths(self.paths.service)
-        if epoch is None or not epoch.online or not paths.tokens.exists():
-            return []
-        with paths.open_tokens() as tokens:
-            return tokens.tokens(epoch=epoch.number)
+    @property
+    def service(self) -> ServiceDirectory:
+        """The online mode's service directory: tokens, quotas, revocations (`_service`)."""
+        return ServiceDirectory(self.register, self.series, ServicePaths(self.paths.service))
 
     def rotate_signing_key(
         self,

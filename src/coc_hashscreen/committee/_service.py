@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from ..core import resolve_now
 from ..errors import CocHashscreenError, InputError, RegisterError
 from ..formats import (
     SEED_FILE,
@@ -28,7 +29,14 @@ from ..formats import (
 )
 from ._register import Register
 
-__all__ = ["DEFAULT_QUOTA", "QuotaChange", "QuotaOrder", "ServicePaths", "quota_for"]
+__all__ = [
+    "DEFAULT_QUOTA",
+    "QuotaChange",
+    "QuotaOrder",
+    "ServiceDirectory",
+    "ServicePaths",
+    "quota_for",
+]
 
 # Evaluations a grant allows when the committee names no figure: a
 # 1,300-person event's names and e-mail addresses, padded to a power of two.
@@ -142,3 +150,43 @@ def change_quota(
         token = tokens.top_up(organizer, epoch.number, add=order.add, set_to=order.set_to)
     register.organizers.set_quota(organizer, token.quota, now=now)
     return QuotaChange(name, token)
+
+
+@dataclass(frozen=True)
+class ServiceDirectory:
+    """A committee's service directory seen from its register (`Committee.service`)."""
+
+    register: Register
+    series: bytes
+    paths: ServicePaths
+
+    def sync(self) -> bool:
+        """Serve the register's current epoch (see `sync_service`); whether it is online."""
+        return sync_service(self.register, self.series, self.paths)
+
+    def revoke(self, organizer: bytes, *, now: datetime | None = None) -> bool:
+        """Revoke an organizer: no grant from the next rotation, and no service access now.
+
+        Returns whether the service held tokens of the organizer (an online
+        committee), which it refuses from now on.
+        """
+        now = resolve_now(now)
+        self.register.organizers.revoke(organizer, now=now)
+        if not self.paths.tokens.exists():
+            return False
+        with self.paths.open_tokens() as tokens:
+            return tokens.revoke(organizer, now=now) > 0
+
+    def change_quota(
+        self, organizer: bytes, order: QuotaOrder, *, now: datetime | None = None
+    ) -> QuotaChange:
+        """Top up or set an organizer's quota in the current online epoch (`change_quota`)."""
+        return change_quota(self.register, self.paths, organizer, order, now=resolve_now(now))
+
+    def tokens(self) -> list[AccessToken]:
+        """The token rows of the current epoch: quota, use and expiry per organizer."""
+        epoch = self.register.epochs.current()
+        if epoch is None or not epoch.online or not self.paths.tokens.exists():
+            return []
+        with self.paths.open_tokens() as tokens:
+            return tokens.tokens(epoch=epoch.number)
