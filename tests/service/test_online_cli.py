@@ -165,3 +165,11 @@ def test_a_revoked_organizer_is_refused_at_once(
     online.csv.write_text("Name\nSomeone Else\n", encoding="utf-8")
     code, _, err = online.screen(capsys)
     _one_line_refusal(code, err, 5, "revoked")
+
+
+def test_info_says_the_lists_are_online(online: Online, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "committee", "info", online.committee)
+    assert code == 0
+    assert f"Lists:              online, through the service at {online.service.url}" in out
+    code, out, _ = run(capsys, "committee", "info", online.committee, "--format", "json")
+    assert json.loads(out)["online"] == online.service.url

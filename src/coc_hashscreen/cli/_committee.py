@@ -141,6 +141,8 @@ def _info(args: argparse.Namespace) -> int:
             "report_key_suite": committee.trust.report_key.suite.value,
             "epoch": epoch.number if epoch else None,
             "kdf": epoch.kdf.to_dict() if epoch else None,
+            # The service's address in an online epoch; None offline.
+            "online": epoch.endpoint if epoch else None,
             "latest_version": publications[-1].version if publications else None,
             "records": len(records),
             # What the next list would hold: flagged or banned, not expired.
@@ -163,6 +165,8 @@ def _info(args: argparse.Namespace) -> int:
     out(f"Trust expires:      {committee.trust.expires_at:%Y-%m-%d %H:%M} UTC")
     if epoch is not None:
         out(f"Epoch:              {epoch.number} ({epoch.kdf.describe()})")
+        mode = f"online, through the service at {epoch.endpoint}" if epoch.online else "offline"
+        out(f"Lists:              {mode}")
     out(f"Latest version:     {details['latest_version'] or 'none published yet'}")
     out(f"Records:            {details['records']} ({details['publishable_records']} publishable)")
     out(f"Active organizers:  {details['organizers']}")

@@ -174,8 +174,12 @@ class ServiceDirectory:
         self.register.organizers.revoke(organizer, now=now)
         if not self.paths.tokens.exists():
             return False
+        # Every token of the organizer, of earlier epochs too; what it held
+        # in the current epoch is what the caller is told about.
         with self.paths.open_tokens() as tokens:
-            return tokens.revoke(organizer, now=now) > 0
+            revoked = tokens.revoke(organizer, now=now)
+        epoch = self.register.epochs.current()
+        return revoked > 0 and epoch is not None and epoch.online
 
     def change_quota(
         self, organizer: bytes, order: QuotaOrder, *, now: datetime | None = None
