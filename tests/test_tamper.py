@@ -77,6 +77,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Signed]:
     organizers = {suite: HpkePrivateKey.generate(suite) for suite in Suite}
     for suite, key in organizers.items():
         committee.grant(GrantRequest(key.public_key, "x"), tmp / f"{suite.value}.grant", now=NOW)
+    # An online epoch: list format 2 and grant format 3.
+    online = PublishOptions(
+        kdf=KDF_PROFILES["test-only"], rotate=True, endpoint="https://s.example", grants_dir=tmp
+    )
+    committee.publish(tmp / "ol", online, now=NOW)
+    online_key = HpkePrivateKey.generate()
+    committee.grant(GrantRequest(online_key.public_key, "y"), tmp / "online.grant", now=NOW)
     first_trust = committee.trust
     committee.rotate_signing_key(now=NOW)
     trust = committee.trust
@@ -100,6 +107,12 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Signed]:
                 lambda d, k=key: parse_grant(d, old_keys).open(k),  # type: ignore[misc]
             )
             for suite, key in organizers.items()
+        ),
+        Signed("online list", (tmp / "ol").read_bytes(), lambda d: parse_list(d, old_keys)),
+        Signed(
+            "online grant",
+            (tmp / "online.grant").read_bytes(),
+            lambda d: parse_grant(d, old_keys).open_token(online_key),
         ),
         Signed("trust file (generation 1)", first_trust.raw, parse_trust),
         Signed("trust file (generation 2)", trust.raw, parse_trust),
@@ -125,7 +138,8 @@ def test_the_untampered_files_are_accepted(files: list[Signed]) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "list", "grant (x25519)", "grant (mlkem768-x25519)", "trust file (generation 1)",
+        "list", "grant (x25519)", "grant (mlkem768-x25519)", "online list", "online grant",
+        "trust file (generation 1)",
         "trust file (generation 2)", "rotation statement", "receipt", "sealed report",
     ],
 )  # fmt: skip
