@@ -117,6 +117,28 @@ def test_screening_through_the_service_finds_the_match(
         assert name not in log
 
 
+def test_an_organizer_directory_files_and_screens_an_online_list(
+    online: Online, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`organizer add` checks an online grant against its list as screening will; then
+    `screen --home` goes through the service like `--list` does."""
+    home = tmp_path / "home"
+    assert run(capsys, "organizer", "init", home, "--name", "Home Conf")[0] == 0
+    grant = tmp_path / "home.grant"
+    code, _, err = run(capsys, "committee", "grant", online.committee, home / "organizer.pub",
+                       "-o", grant, "--attendees", "10")  # fmt: skip
+    assert code == 0, err
+    trust = online.committee / "committee.trust"
+    code, out, err = run(capsys, "organizer", "add", trust, online.listed, grant, "--home", home)
+    assert code == 0, err
+    code, out, err = run(capsys, "screen", online.csv, "--home", home)
+    assert code == 0, err
+    assert "CASE-1" in out and "Through the committee's service" in out
+    # The wrong grant for the list: refused when filed, before anything is sent.
+    code, _, err = run(capsys, "organizer", "add", online.grant, "--home", home)
+    _one_line_refusal(code, err, 5, "grant is for another organizer")
+
+
 def test_a_service_under_another_key_fails_loudly(online: Online, tmp_path: Path) -> None:
     """The list names the service's public key: a service with another seed fails the proof."""
     seed = make_service_dir(tmp_path / "impostor")
@@ -146,7 +168,7 @@ def test_the_quota_spent_is_a_clear_refusal_and_a_top_up_restores_it(
             break
     _one_line_refusal(code, err, 5, "quota", "committee quota")
     code, out, _ = run(capsys, "committee", "quota", online.committee, "--format", "json")
-    (row,) = json.loads(out)
+    (row,) = [r for r in json.loads(out) if r["name"] == "Online Conf"]
     assert (code, row["remaining"], row["used"]) == (0, 0, 64)
     key_id = row["organizer"][:16]
     code, out, err = run(capsys, "committee", "quota", online.committee, key_id, "--add", "64")
@@ -159,7 +181,8 @@ def test_a_revoked_organizer_is_refused_at_once(
     online: Online, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "committee", "quota", online.committee, "--format", "json")
-    key_id = json.loads(out)[0]["organizer"][:16]
+    (row,) = [r for r in json.loads(out) if r["name"] == "Online Conf"]
+    key_id = row["organizer"][:16]
     code, out, err = run(capsys, "committee", "revoke", online.committee, key_id)
     assert (code, "refuses its grant from now on" in out) == (0, True), err
     online.csv.write_text("Name\nSomeone Else\n", encoding="utf-8")
