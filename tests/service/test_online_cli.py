@@ -133,7 +133,8 @@ def test_an_organizer_directory_files_and_screens_an_online_list(
     assert code == 0, err
     code, out, err = run(capsys, "screen", online.csv, "--home", home)
     assert code == 0, err
-    assert "CASE-1" in out and "Through the committee's service" in out
+    assert "CASE-1" in out
+    assert "Through the committee's service" in out
     # The wrong grant for the list: refused when filed, before anything is sent.
     code, _, err = run(capsys, "organizer", "add", online.grant, "--home", home)
     _one_line_refusal(code, err, 5, "grant is for another organizer")

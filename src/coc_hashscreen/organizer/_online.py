@@ -64,15 +64,25 @@ class Transport(Protocol):
     def post(self, url: str, body: bytes, *, token: bytes) -> ServiceAnswer: ...
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: urllib would send the access token to wherever it points."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 class HttpTransport:
     """HTTPS through the standard library, with the system's certificate store.
 
     Plain http is only ever used for an address on this machine: the list
-    header's address is checked (`check_endpoint`) before it gets here.
+    header's address is checked (`check_endpoint`) before it gets here.  A
+    redirect is not followed: the signed list names the one address the
+    token may go to, and a redirect answers as a failure.
     """
 
     def __init__(self, *, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
+        self._opener = urllib.request.build_opener(_NoRedirect)
 
     def post(self, url: str, body: bytes, *, token: bytes) -> ServiceAnswer:
         bearer = base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
@@ -87,7 +97,7 @@ class HttpTransport:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            with self._opener.open(request, timeout=self.timeout) as answer:
                 return ServiceAnswer(
                     answer.status, _lower(answer.headers.items()), answer.read(_MAX_ANSWER)
                 )

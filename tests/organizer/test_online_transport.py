@@ -1,0 +1,78 @@
+"""The organizer's HTTPS client: no redirect is followed, answers it cannot read are errors."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from coc_hashscreen.core import OprfKey
+from coc_hashscreen.errors import ServiceError
+from coc_hashscreen.formats import OnlineService
+from coc_hashscreen.organizer import HttpTransport, ServiceClient
+
+TOKEN = bytes(range(32))
+KEY = OprfKey.derive(bytes(32), info=b"transport test").public_key
+
+
+@contextmanager
+def _server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_redirect_is_not_followed_and_the_token_stays_home() -> None:
+    seen: list[str] = []
+
+    class Elsewhere(_Quiet):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization", ""))
+            self.send_response(200)
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+    with _server(Elsewhere) as elsewhere:
+
+        class Redirect(_Quiet):
+            def do_POST(self) -> None:
+                self.send_response(302)
+                self.send_header("Location", elsewhere + "/steal")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        with _server(Redirect) as url:
+            client = ServiceClient(OnlineService(url, KEY), TOKEN, HttpTransport(timeout=5))
+            with pytest.raises(ServiceError, match="HTTP 302"):
+                client.evaluate([b"input"])
+    assert seen == []
+
+
+def test_an_answer_without_a_known_reason_is_a_service_error() -> None:
+    class Teapot(_Quiet):
+        def do_POST(self) -> None:
+            self.send_response(418)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    with _server(Teapot) as url:
+        client = ServiceClient(OnlineService(url, KEY), TOKEN, HttpTransport(timeout=5))
+        with pytest.raises(ServiceError, match="nothing was screened"):
+            client.evaluate([b"input"])
