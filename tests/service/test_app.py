@@ -110,6 +110,18 @@ def test_one_log_line_per_request_holds_time_organizer_count_and_outcome(
     assert all(LINE.fullmatch(line) for line in lines)
 
 
+def test_a_refusal_names_whose_token_it_was(
+    service: Service, logs: pytest.LogCaptureFixture
+) -> None:
+    """Who spent a quota or was revoked is the committee's to see; still no identifier."""
+    _, elements = blind_batch(_inputs(2))
+    app = create_app(service.directory, clock=service.clock)
+    service.clock.now = T0 + timedelta(days=2)
+    run(app, [evaluate(b"".join(elements), bearer(service.grant.token))])
+    (line,) = [r.getMessage() for r in logs.records]
+    assert line.endswith(f"organizer={service.grant.label} elements=2 outcome=expired-token")
+
+
 def test_a_failure_of_the_service_answers_500_refunds_and_says_nothing(
     service: Service, logs: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

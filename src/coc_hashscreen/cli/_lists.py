@@ -296,7 +296,9 @@ def add_list_commands(csub: Subparsers) -> None:
     add_actor_option(p)
     p.set_defaults(func=_publish)
 
-    p = csub.add_parser("grant", help="grant an organizer the current epoch (its key, or online its access)")
+    p = csub.add_parser(
+        "grant", help="grant an organizer the current epoch (its key, or online its access)"
+    )
     p.add_argument("dir")
     p.add_argument(
         "organizer_public_key", metavar="ORGANIZER_PUBLIC_KEY", help="the organizer's .pub file"

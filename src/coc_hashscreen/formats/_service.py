@@ -55,6 +55,7 @@ __all__ = [
     "TOKEN_SIZE",
     "AccessToken",
     "Charge",
+    "ChargeRefused",
     "OnlineService",
     "ServiceSeed",
     "TokenStore",
@@ -166,6 +167,20 @@ class OnlineService:
             public_key=fields.bytes_hex("public_key", size=OPRF_ELEMENT_SIZE),
             suite=fields.text("suite", max_length=40),
         )
+
+
+class ChargeRefused(ServiceRefused):
+    """A refusal of `TokenStore.charge`, naming the organizer whose token it was (if known),
+    for the service's log; the organizer's side never sees this attribute."""
+
+    def __init__(self, code: str, organizer: bytes | None, *, remaining: int | None = None):
+        refused = refusal(code, remaining=remaining)
+        super().__init__(refused.reason, str(refused), remaining=remaining)
+        self.organizer = organizer
+
+    @property
+    def label(self) -> str:
+        return "-" if self.organizer is None else short_id(self.organizer)
 
 
 def refusal(code: str, *, remaining: int | None = None) -> ServiceRefused:
@@ -422,16 +437,16 @@ class TokenStore(Closing):
         with self._write() as db:
             row = db.execute(_BY_HASH, (token_hash(token),)).fetchone()
             if row is None:
-                raise refusal("unknown-token")
+                raise ChargeRefused("unknown-token", None)
             held = _token(row)
             if held.revoked_at is not None:
-                raise refusal("revoked")
+                raise ChargeRefused("revoked", held.organizer)
             if held.expires_at <= now:
-                raise refusal("expired-token")
+                raise ChargeRefused("expired-token", held.organizer)
             if held.epoch != epoch:
-                raise refusal("epoch-over")
+                raise ChargeRefused("epoch-over", held.organizer)
             if held.used + count > held.quota:
-                raise refusal("quota-spent", remaining=held.remaining)
+                raise ChargeRefused("quota-spent", held.organizer, remaining=held.remaining)
             db.execute(
                 "UPDATE tokens SET used = used + ? WHERE token_hash = ?",
                 (count, held.token_hash),

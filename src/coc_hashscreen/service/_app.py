@@ -38,8 +38,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..core import MAX_OPRF_BATCH, OPRF_ELEMENT_SIZE, resolve_now
-from ..errors import FormatError, ServiceRefused
-from ..formats import REFUSALS, SEED_FILE, TOKEN_SIZE
+from ..errors import FormatError
+from ..formats import REFUSALS, SEED_FILE, TOKEN_SIZE, ChargeRefused
 from ._state import UNAVAILABLE, Ledger, SeedWatch, check_service_dir
 
 __all__ = ["LOGGER_NAME", "create_app"]
@@ -148,8 +148,9 @@ class _Evaluator:
         try:
             current = self.seeds.current()
             charge = self.ledger.charge(token, count, epoch=current.epoch, now=now)
-        except ServiceRefused as refused:
-            return _Reply(refused.reason, count, remaining=refused.remaining)
+        except ChargeRefused as refused:
+            # Who was refused is the committee's to know (quota spent, revoked).
+            return _Reply(refused.reason, count, refused.label, remaining=refused.remaining)
         except UNAVAILABLE:
             return _Reply("unavailable", count)
         try:
