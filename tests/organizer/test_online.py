@@ -186,6 +186,19 @@ def test_the_cache_spares_the_quota_on_a_rescreen(online: Online, tmp_path: Path
     assert online.committee.service.tokens()[0].used == used
 
 
+def test_a_new_grant_in_the_epoch_keeps_the_cache(online: Online, tmp_path: Path) -> None:
+    """A replaced token (a re-grant) must not make the people already screened cost the
+    quota again: the cache is keyed by the organizer's own key, per epoch."""
+    cache = tmp_path / "cache"
+    online.screener(cache_dir=cache).screen(_attendees(20))
+    request = GrantRequest(online.organizer.public_key, "Online Conf")
+    online.committee.grant(request, online.grant_path, now=NOW)
+    online.service.sizes.clear()
+    report = online.screener(cache_dir=cache).screen(_attendees(20))
+    assert {m.index for m in report.matches} == {1, 21}
+    assert online.service.sizes == []
+
+
 def test_grants_and_lists_of_different_modes_are_refused(online: Online, world: World) -> None:
     """Either way round, a mismatch would match nobody: refused before any screening."""
     online_list = read_list(online.list_path, online.committee.trust.trusted_keys())

@@ -361,9 +361,9 @@ class BatchEvaluator(Protocol):
 class RemoteEpochKey:
     """An organizer's key in an online epoch: no secret of the committee's, a service.
 
-    *cache_secret* is the organizer's access token: it keys the
-    fingerprints of its Argon2 cache, which then says nothing to whoever
-    lacks the grant.
+    *cache_secret* is a secret of the organizer's own for the epoch: it
+    keys the fingerprints of its Argon2 cache, which then says nothing to
+    whoever lacks the organizer's key.
     """
 
     evaluator: BatchEvaluator = field(repr=False)

@@ -25,6 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from ..core import (
     EpochKey,
     HpkePrivateKey,
@@ -186,8 +189,7 @@ def screening_key(
     """What the organizer hashes a list's identifiers with, from its grant, checked.
 
     Offline: the epoch key, checked against the list's key check.  Online:
-    the service at the list's address, with the grant's access token (also
-    the key of the organizer's Argon2 cache).  A grant of the other mode,
+    the service at the list's address, with the grant's access token.  A grant of the other mode,
     or naming another service, is refused: either would match nobody.
     """
     online = header.online
@@ -216,4 +218,17 @@ def screening_key(
         )
     token = grant.open_token(organizer_key)
     client = ServiceClient(online, token, transport or HttpTransport())
-    return RemoteEpochKey(client, header.salt, header.kdf, token)
+    return RemoteEpochKey(client, header.salt, header.kdf, _cache_secret(organizer_key, header))
+
+
+def _cache_secret(organizer_key: HpkePrivateKey, header: ListHeader) -> bytes:
+    """What keys an online epoch's Argon2 cache: the organizer's own secret, per epoch.
+
+    Not the access token: a new grant in the same epoch (a reinstatement,
+    a replaced token) must not make every cached identifier a miss, which
+    would spend the quota again on people already screened.
+    """
+    info = b"coc-hashscreen/v2 online cache\x00" + header.series + header.epoch.to_bytes(8, "big")
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        organizer_key.private_bytes()
+    )
