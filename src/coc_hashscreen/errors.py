@@ -95,11 +95,12 @@ class VerificationError(CocHashscreenError):
     holder of the expected key.
     """
 
-    def __init__(self, what: str = "file") -> None:
+    def __init__(
+        self, what: str = "file", *, advice: str = "get a fresh copy from its source"
+    ) -> None:
         super().__init__(
             f"the {what} failed verification: it is damaged, was altered, or was "
-            "not made with the expected key; do not use it, and get a fresh copy "
-            "from its source"
+            f"not made with the expected key; do not use it, and {advice}"
         )
 
 

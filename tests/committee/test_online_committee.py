@@ -197,3 +197,27 @@ def test_quota_needs_an_online_epoch(committee: Committee, tmp_path: Path) -> No
         committee.service.change_quota(organizer.public_key.key_id, QuotaOrder(add=5))
     assert committee.service.tokens() == []
     assert committee.service.revoke(organizer.public_key.key_id) is False
+
+
+def test_a_revocation_lost_to_an_old_token_database_is_applied_again(
+    committee: Committee, tmp_path: Path
+) -> None:
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    organizer = HpkePrivateKey.generate()
+    committee.grant(GrantRequest(organizer.public_key, "Conf"), tmp_path / "g", now=NOW)
+    secret = read_grant(tmp_path / "g", committee.trust.trusted_keys()).open_token(organizer)
+    database = committee.paths.service / TOKENS_FILE
+    with TokenStore.open(database) as tokens:  # a backup, as `sqlite3 .backup` takes it
+        tokens._db.execute(f"VACUUM INTO '{tmp_path / 'old.sqlite'}'")
+    key_id = organizer.public_key.key_id
+    assert committee.service.revoke(key_id, now=NOW) is True
+    (tmp_path / "old.sqlite").chmod(0o600)
+    (tmp_path / "old.sqlite").replace(database)
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    with TokenStore.open(database) as tokens:
+        assert tokens.charge(secret, 1, epoch=1, now=NOW).remaining > 0  # forgotten
+    assert committee.service.refuse_tokens(key_id, now=NOW) == 1
+    assert committee.service.refuse_tokens(key_id, now=NOW) == 0
+    with TokenStore.open(database) as tokens, pytest.raises(ServiceRefused, match="revoked"):
+        tokens.charge(secret, 1, epoch=1, now=NOW)

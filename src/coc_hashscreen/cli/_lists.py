@@ -196,8 +196,12 @@ def _revoke(args: argparse.Namespace) -> int:
     with Committee.open(args.dir, actor=actor(args)) as committee:
         organizer = committee.register.organizers.find(args.key_id, active_only=False)
         if organizer.revoked_at is not None:
-            out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}; "
-                "nothing changed.")  # fmt: skip
+            # A token database restored from before the revocation has it
+            # active again: refusing its tokens once more costs nothing.
+            again = committee.service.refuse_tokens(organizer.key_id)
+            out(f"{organizer.name!r} was already revoked on {organizer.revoked_at:%Y-%m-%d}"
+                + (f"; its {again} token(s) at the service are refused again." if again
+                   else "; nothing changed."))  # fmt: skip
             return EXIT_OK
         online = committee.service.revoke(organizer.key_id)
     if online:

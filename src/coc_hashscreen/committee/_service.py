@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 # Evaluations a grant allows when the committee names no figure: a
-# 1,300-person event's names and e-mail addresses, padded to a power of two.
-DEFAULT_QUOTA: Final = 4096
+# 1,500-person event's names and e-mail addresses (3,000, padded to 4,096),
+# and as much again for late registrations, re-grants and re-screens.
+DEFAULT_QUOTA: Final = 8192
 # A quota is a number of evaluations; more than this is a typo, not a policy.
 MAX_QUOTA: Final = 10_000_000
 
@@ -186,6 +187,14 @@ class ServiceDirectory:
     ) -> QuotaChange:
         """Top up or set an organizer's quota in the current online epoch (`change_quota`)."""
         return change_quota(self.register, self.paths, organizer, order, now=resolve_now(now))
+
+    def refuse_tokens(self, organizer: bytes, *, now: datetime | None = None) -> int:
+        """Refuse the organizer's tokens at the service again: after a token database
+        was restored from a copy older than the revocation.  How many were refused."""
+        if not self.paths.tokens.exists():
+            return 0
+        with self.paths.open_tokens() as tokens:
+            return tokens.revoke(organizer, now=resolve_now(now))
 
     def tokens(self) -> list[AccessToken]:
         """The token rows of the current epoch: quota, use and expiry per organizer."""

@@ -7,7 +7,7 @@ The construction (DESIGN §5, frozen in ``tests/vectors/hashing-v1.json``)::
     tag         = HKDF-SHA256(x, salt=none, info="tag" || version (8 bytes), 16 bytes)
     payload_key = HKDF-SHA256(x, salt=none, info="payload", 32 bytes)
 
-In an online epoch (issue 16, frozen in ``tests/vectors/hashing-v2.json``)
+In an online epoch (issue 16, frozen in ``tests/vectors/online-v2.json``)
 the pepper is the committee's VOPRF output instead, and the rest is the same::
 
     pepper      = VOPRF-Evaluate(sk_e, "coc-hashscreen/v2" 0x00 kind 0x00 utf8(c))  (64 bytes)

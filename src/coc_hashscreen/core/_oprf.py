@@ -61,7 +61,10 @@ MAX_OPRF_BATCH = 1024
 # RFC 9497 limits an input to 2^16 - 1 bytes (its length is a 2-byte prefix).
 _MAX_INPUT = 0xFFFF
 _IDENTITY = bytes(OPRF_ELEMENT_SIZE)
-_ANSWER = "evaluation answer"
+_ANSWER = "committee service's answer"
+# Not a file to fetch again: a service answering under another key than the
+# signed list names is the committee's to know about.
+_ADVICE = "tell the committee: its service does not answer under the key its list names"
 # The domain of the online construction (issue 16); v1's pepper is "coc-hashscreen/v1".
 DOMAIN = b"coc-hashscreen/v2"
 # One thread at a time may point the process's stderr elsewhere (see _quiet_panic).
@@ -201,7 +204,7 @@ def finalize_batch(state: BlindedBatch, answer: bytes, *, public_key: bytes) -> 
     """
     if len(answer) != OPRF_PROOF_SIZE + OPRF_ELEMENT_SIZE * state.size:
         raise FormatError(
-            f"an {_ANSWER} for {state.size:,} elements is "
+            f"the {_ANSWER} for {state.size:,} elements is "
             f"{OPRF_PROOF_SIZE + OPRF_ELEMENT_SIZE * state.size:,} bytes, not {len(answer):,}"
         )
     try:
@@ -220,8 +223,8 @@ def finalize_batch(state: BlindedBatch, answer: bytes, *, public_key: bytes) -> 
         with _quiet_panic():
             return _r.Client.finalize_batch(state._clients, output, key)
     except ValueError:
-        raise VerificationError(_ANSWER) from None
+        raise VerificationError(_ANSWER, advice=_ADVICE) from None
     except BaseException as exc:
         if _is_panic(exc):
-            raise VerificationError(_ANSWER) from None
+            raise VerificationError(_ANSWER, advice=_ADVICE) from None
         raise

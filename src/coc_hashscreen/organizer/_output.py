@@ -107,6 +107,23 @@ def _row_heading(report: ScreeningReport) -> str:
 _CHANGE_ORDER: Final = {"new": 0, "changed": 1, "unchanged": 2, None: 3}
 
 
+def _service_lines(report: ScreeningReport) -> list[str]:
+    """What a run sent to committees' services: one line, if any list was online."""
+    online = [info for info in report.lists if info.endpoint is not None]
+    if not online:
+        return []
+    left = report.service_remaining
+    where = (
+        f"the committee's service at {online[0].endpoint}"
+        if len(online) == 1
+        else f"{len(online)} committees' services"
+    )
+    return [
+        f"Through {where}: {report.service_evaluations:,} evaluations, padding included"
+        + (f"; {left:,} left." if left is not None else ".")
+    ]
+
+
 def _since_lines(report: ScreeningReport) -> list[str]:
     """What changed since the last run on this input, when there was one."""
     since = report.since
@@ -200,13 +217,7 @@ def report_to_table(report: ScreeningReport) -> str:
     cached = report.identifiers_from_cache
     from_cache = f" ({cached:,} from the Argon2 cache of earlier runs)" if cached else ""
     lines.append(f"{report.identifiers_hashed:,} distinct identifiers checked{from_cache}.")
-    if report.list.endpoint is not None:
-        left = report.service_remaining
-        lines.append(
-            f"Through the committee's service at {report.list.endpoint}: "
-            f"{report.service_evaluations:,} evaluations, padding included"
-            + (f"; {left:,} left." if left is not None else ".")
-        )
+    lines += _service_lines(report)
     lines += _since_lines(report)
     if report.dismissed:
         rows = ", ".join(str(d.label) for d in report.dismissed[:10])

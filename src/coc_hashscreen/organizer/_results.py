@@ -226,6 +226,10 @@ class ListInfo:
         }
 
 
+def _online(reports: Sequence[ScreeningReport]) -> list[ScreeningReport]:
+    return [r for r in reports if r.list.endpoint is not None]
+
+
 def _iso(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -291,7 +295,7 @@ class ScreeningReport:
         return (self.list, *self.other_lists)
 
     def _service_dict(self) -> dict[str, Any]:
-        if self.list.endpoint is None:
+        if all(info.endpoint is None for info in self.lists):
             return {}
         return {
             "service_evaluations": self.service_evaluations,
@@ -412,6 +416,10 @@ def merge_reports(reports: Sequence[ScreeningReport]) -> ScreeningReport:
         identifiers_hashed=sum(r.identifiers_hashed for r in reports),
         identifiers_from_cache=sum(r.identifiers_from_cache for r in reports),
         service_evaluations=sum(r.service_evaluations for r in reports),
+        # The quota left is one grant's: said only when one list was online.
+        service_remaining=(
+            online[0].service_remaining if len(online := _online(reports)) == 1 else None
+        ),
         unscreened_matches=sum(not m.screened for m in matches),
         dismissed=tuple(d for _, d in sorted(dismissed.items())),
         invalid=tuple(i for _, i in sorted(invalid.items()))[:MAX_DETAILS],
