@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,3 +77,36 @@ def test_an_answer_without_a_known_reason_is_a_service_error() -> None:
         client = ServiceClient(OnlineService(url, KEY), TOKEN, HttpTransport(timeout=5))
         with pytest.raises(ServiceError, match="nothing was screened"):
             client.evaluate([b"input"])
+
+
+def test_an_answer_that_is_not_http_is_a_service_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Something else listening at the address (http.client's BadStatusLine, no OSError)
+    is a service that cannot be reached, not an internal error."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def answer() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    monkeypatch.setattr("coc_hashscreen.organizer._online.time.sleep", lambda _: None)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        client = ServiceClient(OnlineService(url, KEY), TOKEN, HttpTransport(timeout=5))
+        with pytest.raises(ServiceError, match=r"could not be reached.*nothing was screened"):
+            client.evaluate([b"input"])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()

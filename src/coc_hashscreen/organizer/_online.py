@@ -17,6 +17,7 @@ organizer's home alike.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import time
 import urllib.error
@@ -146,7 +147,9 @@ class ServiceClient:
         for attempt in range(RETRIES + 1):
             try:
                 answer = self._transport.post(url, body, token=self._token)
-            except (OSError, urllib.error.URLError) as exc:
+            # http.client's own errors (an answer that is not HTTP, a body cut
+            # short) are no OSError, but are as much a failure to reach the service.
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
                 failure = _reason(exc)
             else:
                 if answer.status not in _TRANSIENT:
