@@ -221,3 +221,24 @@ def test_a_revocation_lost_to_an_old_token_database_is_applied_again(
     assert committee.service.refuse_tokens(key_id, now=NOW) == 0
     with TokenStore.open(database) as tokens, pytest.raises(ServiceRefused, match="revoked"):
         tokens.charge(secret, 1, epoch=1, now=NOW)
+
+
+def test_a_rotation_that_stops_before_its_list_still_moves_the_service(
+    committee: Committee, tmp_path: Path
+) -> None:
+    """The old seed is gone from the register as the epoch starts; the service's copy must
+    go then too, not only once the new list is written."""
+    _publish(committee, tmp_path, endpoint=ENDPOINT)
+    old = read_seed(_seed_path(committee)).seed
+
+    class Stop(Exception):
+        pass
+
+    def stop(_done: int, _total: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        _publish(committee, tmp_path, rotate=True, progress=stop)
+    seed = read_seed(_seed_path(committee))
+    assert seed.epoch == 2
+    assert seed.seed != old

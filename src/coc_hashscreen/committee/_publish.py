@@ -257,6 +257,11 @@ def publish(
         raise ValueError("publish needs options.grants_dir and service_dir; Committee sets them")
     service = ServicePaths(options.service_dir)
     epoch, rotated = _epoch_for_publish(register, options, now)
+    # The service answers under this epoch's key from now on (or, offline,
+    # not at all), before the hashing: a rotation has just destroyed the old
+    # seed in the register, and a publish that stops later (interrupted, a
+    # disk full) must not leave the service answering under it.
+    sync_service(register, authority.series, service)
     records = listed_records(register.records.published(now), now)
     merged = merge_entries(records, profile=epoch.profile)
     items = sorted(merged)
@@ -284,8 +289,6 @@ def publish(
         build_list(header, entries, authority.signing_key, rng=options.rng),
         mtime=publication.issued_at,
     )
-    # The service answers under this epoch's key from now on (or, offline, not at all).
-    sync_service(register, authority.series, service)
     # Every active organizer without a grant for this epoch gets one: after
     # a rotation, all of them; after a rotation that was interrupted before
     # its grants were written, the ones it missed.
