@@ -197,3 +197,15 @@ def test_info_says_the_lists_are_online(online: Online, capsys: pytest.CaptureFi
     assert f"Lists:              online, through the service at {online.service.url}" in out
     code, out, _ = run(capsys, "committee", "info", online.committee, "--format", "json")
     assert json.loads(out)["online"] == online.service.url
+
+
+def test_screen_help_does_not_promise_that_nothing_leaves_the_machine(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With an online list the blinded identifiers go to the committee's service: the
+    help must not tell the organizer that nothing leaves its machine, unqualified."""
+    code, out, _ = run(capsys, "screen", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Nothing leaves this machine." not in text
+    assert "online list" in text

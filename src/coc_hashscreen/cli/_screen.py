@@ -289,7 +289,8 @@ def add_parser(sub: Subparsers) -> None:
         help="screen an attendee or speaker list against the committee's list",
         description=(
             "Verify the list and the grant, then screen every row of INPUT locally. "
-            "Nothing leaves this machine."
+            "Nothing leaves this machine, but for an online list: its identifiers go "
+            "blinded to the committee's service, which cannot read them."
         ),
     )
     p.add_argument(
