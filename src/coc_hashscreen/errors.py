@@ -162,7 +162,8 @@ class ServiceRefused(PolicyError):
 class ServiceError(CocHashscreenError):
     """The committee's evaluation service could not be reached or answered nonsense.
 
-    Nothing was screened; trying again later may work.
+    Nothing was screened; trying again later may work.  On the committee's
+    side: the service could not start (a port in use).
     """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from starlette.applications import Starlette
 
 import coc_hashscreen
 from coc_hashscreen import service
+from coc_hashscreen.cli import main
+from coc_hashscreen.cli._common import EXIT_SETUP
 from coc_hashscreen.errors import InputError, KeyFileError, RegisterError
 from coc_hashscreen.formats import SEED_FILE, TOKENS_FILE
 from coc_hashscreen.service import (
@@ -190,3 +193,30 @@ def test_the_service_exports_names_defined_in_its_private_modules() -> None:
             module = obj.__module__.split(".")
             assert module[:2] == ["coc_hashscreen", "service"], name
             assert module[2].startswith("_"), name
+
+
+# uvicorn's parent process leaves the socket it failed to bind for the collector.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_port_in_use_is_a_one_line_setup_error(
+    tmp_path: Path,
+    workers: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uvicorn exits with status 3 (our 'bad input') or 1 (our 'a match') when it cannot
+    bind: the command line says so in one line, with the setup failure's status."""
+    monkeypatch.delenv(SERVICE_DIR_ENV, raising=False)
+    make_service_dir(tmp_path / "service")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        argv = ["committee", "serve", os.fspath(tmp_path), "--port", str(port)]
+        code = main([*argv, "--workers", str(workers)])
+    err = capsys.readouterr().err
+    assert code == EXIT_SETUP, err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("coc-hashscreen: error")]
+    assert len(errors) == 1, err
+    assert f"could not start on 127.0.0.1:{port}" in errors[0]

@@ -27,7 +27,7 @@ import uvicorn
 import uvicorn.config
 from starlette.applications import Starlette
 
-from ..errors import InputError, RegisterError
+from ..errors import InputError, RegisterError, ServiceError
 from ._app import LOGGER_NAME, create_app
 from ._state import check_service_dir
 
@@ -106,7 +106,8 @@ def serve(
 
     The service directory is checked before anything listens: a seed file
     that is missing, unreadable or readable by others raises `KeyFileError`,
-    a missing token database `RegisterError`.
+    a missing token database `RegisterError`.  A server that cannot start
+    (a port in use) raises `ServiceError` once uvicorn has logged why.
     """
     directory = Path(service_dir).absolute()
     run_service(ServiceConfig(directory, host, port, workers or default_workers()))
@@ -123,6 +124,21 @@ def run_service(config: ServiceConfig) -> None:
         # The workers are new processes; they find the directory here.
         os.environ[SERVICE_DIR_ENV] = os.fspath(directory)
         app = APP_FACTORY
+    try:
+        _run_uvicorn(app, config)
+    except SystemExit as exc:
+        # uvicorn exits (status 3) when it cannot start, a port in use say,
+        # after logging why: a one-line error of ours, and a setup failure's
+        # exit status, rather than a status our command line gives to bad input.
+        if exc.code in (None, 0):
+            raise
+        raise ServiceError(
+            f"the service could not start on {config.host}:{config.port}; the lines above "
+            "say why (a port in use, say); nothing is served"
+        ) from None
+
+
+def _run_uvicorn(app: Starlette | str, config: ServiceConfig) -> None:
     uvicorn.run(
         app,
         factory=config.workers > 1,
