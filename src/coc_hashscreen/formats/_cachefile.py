@@ -81,7 +81,8 @@ def cache_file_key(
     organizer_key: HpkePrivateKey, epoch_key: HashKey, *, series: bytes, epoch: int
 ) -> bytes:
     """The key of one epoch's cache file: the organizer's private key and the epoch's
-    secret (the epoch key offline, the grant's access token online)."""
+    cache secret (the epoch key offline; online, a secret derived from the organizer's
+    own key, never the access token, so that a re-grant keeps the cache: ADR 0025)."""
     info = b"coc-hashscreen argon2 cache file\x00" + series + epoch.to_bytes(8, "big")
     salt = epoch_key.cache_secret
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(
