@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 
 from coc_hashscreen.core import OprfKey
-from coc_hashscreen.errors import ServiceError
+from coc_hashscreen.errors import ServiceError, ServiceRefused
 from coc_hashscreen.formats import OnlineService
 from coc_hashscreen.organizer import HttpTransport, ServiceClient
 
@@ -110,3 +110,35 @@ def test_an_answer_that_is_not_http_is_a_service_error(monkeypatch: pytest.Monke
         stop.set()
         thread.join(timeout=5)
         listener.close()
+
+
+def test_a_service_on_this_machine_is_reached_without_a_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Through an http_proxy the token would cross the network in clear text."""
+    proxied: list[str] = []
+
+    class Proxy(_Quiet):
+        def do_POST(self) -> None:
+            proxied.append(self.headers.get("Authorization", ""))
+            self.send_response(502)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    class Service(_Quiet):
+        def do_POST(self) -> None:
+            self.send_response(403)
+            body = b'{"error": "revoked"}'
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with _server(Proxy) as proxy, _server(Service) as url:
+        monkeypatch.setenv("http_proxy", proxy)
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        client = ServiceClient(OnlineService(url, KEY), TOKEN, HttpTransport(timeout=5))
+        with pytest.raises(ServiceRefused, match="revoked"):
+            client.evaluate([b"input"])
+    assert proxied == []

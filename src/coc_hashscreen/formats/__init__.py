@@ -120,6 +120,7 @@ from ._sealed import (
     seal_report,
 )
 from ._service import (
+    LOOPBACK,
     MAX_ENDPOINT,
     REFUSALS,
     SEED_FILE,
@@ -165,6 +166,7 @@ __all__ = [
     "ENTRY_LENGTH",
     "FILE_TYPES",
     "FILE_TYPE_NAMES",
+    "LOOPBACK",
     "MAX_BACKUP_SIZE",
     "MAX_ENDPOINT",
     "MAX_KEY_LIFETIME",

@@ -48,6 +48,7 @@ from . import _wire
 from ._files import check_private_mode, read_limited, write_atomic
 
 __all__ = [
+    "LOOPBACK",
     "MAX_ENDPOINT",
     "REFUSALS",
     "SEED_FILE",
@@ -112,7 +113,8 @@ REFUSALS: Final[Mapping[str, tuple[int, str]]] = {
 
 
 MAX_ENDPOINT: Final = 200
-_LOOPBACK: Final = frozenset({"127.0.0.1", "::1", "localhost"})
+# The hosts plain http is allowed to (and the client reaches without a proxy).
+LOOPBACK: Final = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def check_endpoint(url: str) -> str:
@@ -131,7 +133,7 @@ def check_endpoint(url: str) -> str:
         raise FormatError("the service address is not a URL") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise FormatError("the service address must be an https:// URL")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         raise FormatError(
             "the service address must be https:// (plain http only on 127.0.0.1 or localhost)"
         )

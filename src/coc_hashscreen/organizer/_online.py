@@ -21,6 +21,7 @@ import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from ..core import (
     key_check,
 )
 from ..errors import MismatchError, ServiceError, WrongKeyError
-from ..formats import REFUSALS, Grant, ListHeader, OnlineService, refusal
+from ..formats import LOOPBACK, REFUSALS, Grant, ListHeader, OnlineService, refusal
 
 __all__ = ["HttpTransport", "ServiceAnswer", "ServiceClient", "Transport", "screening_key"]
 
@@ -75,6 +76,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _on_loopback(url: str) -> bool:
+    return urllib.parse.urlsplit(url).hostname in LOOPBACK
+
+
 class HttpTransport:
     """HTTPS through the standard library, with the system's certificate store.
 
@@ -87,6 +92,9 @@ class HttpTransport:
     def __init__(self, *, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
         self._opener = urllib.request.build_opener(_NoRedirect)
+        # A service on this machine is reached directly: through an
+        # http_proxy the token would cross the network in clear text.
+        self._direct = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
 
     def post(self, url: str, body: bytes, *, token: bytes) -> ServiceAnswer:
         bearer = base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
@@ -101,7 +109,8 @@ class HttpTransport:
             },
         )
         try:
-            with self._opener.open(request, timeout=self.timeout) as answer:
+            opener = self._direct if _on_loopback(url) else self._opener
+            with opener.open(request, timeout=self.timeout) as answer:
                 return ServiceAnswer(
                     answer.status, _lower(answer.headers.items()), answer.read(_MAX_ANSWER)
                 )
