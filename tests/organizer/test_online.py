@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +24,13 @@ from coc_hashscreen.committee import (
 )
 from coc_hashscreen.core import (
     KDF_PROFILES,
+    Argon2Params,
+    HashingOptions,
     HpkePrivateKey,
     Identifier,
     OprfKey,
     Status,
+    argon2id,
     padded_total,
 )
 from coc_hashscreen.errors import (
@@ -197,6 +201,28 @@ def test_a_new_grant_in_the_epoch_keeps_the_cache(online: Online, tmp_path: Path
     report = online.screener(cache_dir=cache).screen(_attendees(20))
     assert {m.index for m in report.matches} == {1, 21}
     assert online.service.sizes == []
+
+
+def test_a_refusal_part_way_keeps_what_was_paid_for(online: Online, tmp_path: Path) -> None:
+    """The quota runs out in the third request: the Argon2 work for the 2,048 identifiers
+    the service answered is finished into the cache, so after a top-up only the rest go."""
+
+    def slow(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
+        time.sleep(0.002)  # long enough that work is still queued when the refusal comes
+        return argon2id(secret, salt, params)
+
+    key_id = online.organizer.public_key.key_id
+    online.committee.service.change_quota(key_id, QuotaOrder(set_to=2048))
+    cache = tmp_path / "cache"
+    hashing = HashingOptions(argon2=slow, workers=2)
+    with pytest.raises(ServiceRefused, match="spent"):
+        online.screener(cache_dir=cache, hashing=hashing).screen(_attendees(1200))
+    online.committee.service.change_quota(key_id, QuotaOrder(add=4096))
+    online.service.sizes.clear()
+    report = online.screener(cache_dir=cache).screen(_attendees(1200))
+    assert {m.index for m in report.matches} == {1, 1201}
+    # 2,400 identifiers, 2,048 paid for before: 352 go, padded to 512.
+    assert online.service.sizes == [512]
 
 
 def test_grants_and_lists_of_different_modes_are_refused(online: Online, world: World) -> None:

@@ -22,8 +22,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from types import TracebackType
 
-from ..errors import InvalidParameters
+from ..errors import InvalidParameters, ServiceError, ServiceRefused
 from ._closing import Closing
 from ._hashing import (
     ARGON2_OUTPUT_SIZE,
@@ -49,6 +50,11 @@ __all__ = ["HashCounts", "KeyedHasher", "available_cpus", "worker_count"]
 def _output(x: bytes | None) -> bytes | None:
     # Anything but an Argon2 output is recomputed, never trusted.
     return x if x is not None and len(x) == ARGON2_OUTPUT_SIZE else None
+
+
+def _paid_for(exc: BaseException | None) -> bool:
+    """Whether a run ended by *exc* leaves answered evaluations worth finishing."""
+    return isinstance(exc, ServiceRefused | ServiceError)
 
 
 def available_cpus() -> int:
@@ -133,6 +139,21 @@ class KeyedHasher(Closing):
         if self._requests is not None:
             self._requests.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._requests is not None and self._cache is not None and _paid_for(exc):
+            # The service refused or failed part way: the Argon2 work queued
+            # for identifiers it has answered is paid for in quota.  It is
+            # finished, into the cache, so that the run after a top-up does
+            # not pay for those identifiers again.
+            self._requests.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=False)
+        self.close()
 
     @property
     def online(self) -> bool:
