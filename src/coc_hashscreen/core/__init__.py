@@ -1,8 +1,9 @@
 """The pure core: normalization, keyed hashing, keys, time and value types.
 
-No file I/O happens here.  Functions that depend on time take it as an
-argument (``now``; `resolve_now` reads the clock only when given None);
-only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) and the
+No file I/O happens here (but for `native_stderr_silenced`, which points
+descriptor 2 at /dev/null while a Rust library may panic).  Functions that
+depend on time take it as an argument (``now``; `resolve_now` reads the
+clock only when given None); only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) and the
 VOPRF's blinds and proofs (`blind_batch`, `OprfKey.evaluate_blinded`) draw on
 the operating system's randomness directly.  Every other package builds on
 this one.
@@ -64,6 +65,7 @@ from ._model import (
     Strength,
     check_case_ref,
 )
+from ._native import native_stderr_silenced
 from ._normalize import (
     KINDS,
     PROFILE,
@@ -176,6 +178,7 @@ __all__ = [
     "key_check",
     "key_id",
     "keyed_hash",
+    "native_stderr_silenced",
     "oprf_input",
     "padded_total",
     "pepper",

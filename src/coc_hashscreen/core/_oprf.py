@@ -25,15 +25,13 @@ independent implementation that takes them as inputs (tests/oprf_oracle.py).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from voprf import ristretto as _r
 
 from ..errors import FormatError, InputError, VerificationError
+from ._native import native_stderr_silenced
 
 __all__ = [
     "MAX_OPRF_BATCH",
@@ -67,8 +65,6 @@ _ANSWER = "committee service's answer"
 _ADVICE = "tell the committee: its service does not answer under the key its list names"
 # The domain of the online construction (issue 16); v1's pepper is "coc-hashscreen/v1".
 DOMAIN = b"coc-hashscreen/v2"
-# One thread at a time may point the process's stderr elsewhere (see _quiet_panic).
-_STDERR_LOCK = threading.Lock()
 
 
 def oprf_input(kind: str, canonical_form: str) -> bytes:
@@ -77,30 +73,6 @@ def oprf_input(kind: str, canonical_form: str) -> bytes:
     Separated by zero bytes, as v1's pepper is: no canonical form holds one.
     """
     return b"\x00".join((DOMAIN, kind.encode("ascii"), canonical_form.encode("utf-8")))
-
-
-@contextlib.contextmanager
-def _quiet_panic() -> Iterator[None]:
-    """Keep Rust's panic message off stderr while voprf checks a proof.
-
-    voprf 0.2.0 panics on a proof that fails, and Rust's panic hook writes
-    "thread ... panicked at ..." to file descriptor 2 before Python sees
-    the exception: an organizer would see a Rust backtrace above our one
-    line.  The descriptor is pointed at /dev/null for the call alone.
-    """
-    with _STDERR_LOCK:
-        try:
-            saved = os.dup(2)
-        except OSError:  # pragma: no cover - no stderr at all
-            yield
-            return
-        try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 2)
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -220,7 +192,8 @@ def finalize_batch(state: BlindedBatch, answer: bytes, *, public_key: bytes) -> 
     try:
         # Non-canonical proof scalars are a proof that fails, not a format error.
         output = _r.VerifiableBatchOutput.deserialize(answer)
-        with _quiet_panic():
+        # voprf 0.2 panics on a failed proof; its Rust message must not reach the terminal.
+        with native_stderr_silenced():
             return _r.Client.finalize_batch(state._clients, output, key)
     except ValueError:
         raise VerificationError(_ANSWER, advice=_ADVICE) from None

@@ -16,13 +16,10 @@ names silently.  Errors never quote a cell.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime
 import io
-import os
 import re
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +27,7 @@ from typing import IO, Final
 
 import python_calamine
 
+from ..core import native_stderr_silenced
 from ..errors import EmptyInput, InputError
 from ..formats import FILE_TYPE_NAMES, claimed_type
 from . import _pretix_headers as pretix
@@ -449,7 +447,7 @@ def _quote_error(exc: csv.Error, start: int, end: int) -> InputError:
 
 def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
     try:
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             book = python_calamine.CalamineWorkbook.from_filelike(handle)
             name = _choose_sheet(book, wanted)
             sheet = book.get_sheet_by_name(name)
@@ -478,30 +476,6 @@ def _sheet_table(handle: IO[bytes], fmt: str, wanted: str | None) -> Table:
         ) from None
     rows = [(first_row + i + 1, [cell_text(value) for value in row]) for i, row in enumerate(cells)]
     return Table(TableOrigin(fmt, sheet=name), lambda: iter(rows))
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Standard error closed to native code while calamine reads.
-
-    A panic in calamine's Rust code (a truncated XLS) prints its message,
-    and with RUST_BACKTRACE a backtrace, straight to file descriptor 2
-    before Python sees the exception; the exception becomes our one line,
-    and the panic's text must not come before it.
-    """
-    sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no descriptor 2 to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _choose_sheet(book: python_calamine.CalamineWorkbook, wanted: str | None) -> str:
