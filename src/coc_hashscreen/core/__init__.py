@@ -3,10 +3,10 @@
 No file I/O happens here (but for `native_stderr_silenced`, which points
 descriptor 2 at /dev/null while a Rust library may panic).  Functions that
 depend on time take it as an argument (``now``; `resolve_now` reads the
-clock only when given None); only fresh keys (`SigningKey.generate`, `HpkePrivateKey.generate`) and the
-VOPRF's blinds and proofs (`blind_batch`, `OprfKey.evaluate_blinded`) draw on
-the operating system's randomness directly.  Every other package builds on
-this one.
+clock only when given None); only fresh keys (`SigningKey.generate`,
+`HpkePrivateKey.generate`) and the VOPRF's blinds and proofs
+(`blind_batch`, `OprfKey.evaluate_blinded`) draw on the operating system's
+randomness directly.  Every other package builds on this one.
 """
 
 from ._clock import (
