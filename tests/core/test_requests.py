@@ -115,8 +115,11 @@ def test_padding_alone_refused_loses_nothing() -> None:
 
 def test_an_online_hasher_refuses_single_submissions() -> None:
     key = RemoteEpochKey(Evaluator(), SALT, CHEAP, bytes(32))
-    with KeyedHasher(key, version=1) as hasher, pytest.raises(InvalidParameters):
-        hasher.submit("email", "a@example.org")
+    with KeyedHasher(key, version=1) as hasher:
+        with pytest.raises(InvalidParameters):
+            hasher.submit("email", "a@example.org")
+        with pytest.raises(InvalidParameters):
+            hasher.hash_many([("email", "a@example.org")])
 
 
 def test_an_empty_run_sends_nothing() -> None:

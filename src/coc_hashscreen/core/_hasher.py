@@ -290,27 +290,16 @@ class KeyedHasher(Closing):
         """Hash ``(kind, canonical_form)`` pairs; results in input order.
 
         Equal pairs are hashed once.  *progress* is called from this thread
-        with ``(done, total)`` counted in distinct pairs.
+        with ``(done, total)`` counted in distinct pairs.  Not with an
+        organizer's online key, whose identifiers go by `submit_many` and `flush`.
         """
         unique = list(dict.fromkeys(items))
         results: dict[tuple[str, str], KeyedHash] = {}
-        hashed = self._online_hashes(unique) if self._requests is not None else self.imap(unique)
-        for done, (item, result) in enumerate(hashed, start=1):
+        for done, (item, result) in enumerate(self.imap(unique), start=1):
             results[item] = result
             if progress is not None:
                 progress(done, len(unique))
         return [results[item] for item in items]
-
-    def _online_hashes(
-        self, items: list[tuple[str, str]]
-    ) -> Iterator[tuple[tuple[str, str], KeyedHash]]:
-        futures = [
-            (items[start : start + 32], self.submit_many(items[start : start + 32]))
-            for start in range(0, len(items), 32)
-        ]
-        self.flush()
-        for task, future in futures:
-            yield from zip(task, future.result(), strict=True)
 
     def imap(
         self, items: Iterable[tuple[str, str]], *, window: int | None = None
