@@ -74,7 +74,6 @@ class _Requests:
         # Items waiting, over all tasks, and how many inputs went out (padding too).
         self._waiting = 0
         self.sent = 0
-        self.real = 0
 
     def holds(self, future: Future[list[KeyedHash]]) -> bool:
         return any(task.outer is future for task in self._tasks)
@@ -138,7 +137,6 @@ class _Requests:
         inputs += [os.urandom(PADDING_SIZE) for _ in range(padding)]
         outputs = self._evaluator.evaluate(inputs)
         self.sent += len(inputs)
-        self.real += real
         self._waiting -= real
         for task, output in zip(owners, outputs, strict=False):
             task.peppers.append(output)
