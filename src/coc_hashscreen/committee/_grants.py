@@ -121,8 +121,8 @@ def grant(
     """
     issuer = _Issuer(register, authority, current_epoch(register), context)
     name = display_name(request.name, "the organizer's name")
-    known = [o.quota for o in register.organizers.all() if o.key_id == request.organizer.key_id]
-    quota = request.quota or (known[0] if known else None) or DEFAULT_QUOTA
+    kept = [o.quota for o in register.organizers.all() if o.key_id == request.organizer.key_id]
+    quota = _quota(request.quota, kept[0] if kept else None)
     built = issuer.build(request.organizer, name, request.valid_for, quota)
     register.organizers.add(
         request.organizer,
@@ -243,11 +243,16 @@ class _Issuer:
                 "its registered public key is not one that can be sealed to (an older "
                 "release accepted it)"
             )
-        built = self.build(
-            organizer.public_key, organizer.name, valid_for, organizer.quota or DEFAULT_QUOTA
-        )
+        quota = _quota(None, organizer.quota)
+        built = self.build(organizer.public_key, organizer.name, valid_for, quota)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.register.organizers.record_grant(built.grant, deliver=built.deliver(path))
+
+
+def _quota(requested: int | None, kept: int | None) -> int:
+    """An online grant's quota: the figure asked for, else the organizer's kept one, else
+    `DEFAULT_QUOTA`; one rule for a grant and for the grants a rotation issues."""
+    return requested or kept or DEFAULT_QUOTA
 
 
 def _reason(exc: CocHashscreenError | OSError) -> str:

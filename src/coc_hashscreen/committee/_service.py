@@ -173,12 +173,9 @@ class ServiceDirectory:
         """
         now = resolve_now(now)
         self.register.organizers.revoke(organizer, now=now)
-        if not self.paths.tokens.exists():
-            return False
         # Every token of the organizer, of earlier epochs too; what it held
         # in the current epoch is what the caller is told about.
-        with self.paths.open_tokens() as tokens:
-            revoked = tokens.revoke(organizer, now=now)
+        revoked = self.refuse_tokens(organizer, now=now)
         epoch = self.register.epochs.current()
         return revoked > 0 and epoch is not None and epoch.online
 
