@@ -15,7 +15,6 @@ against the seed's public key.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
@@ -42,6 +41,7 @@ from coc_hashscreen.formats import (
     TokenStore,
     read_seed,
     token_hash,
+    token_text,
     write_seed,
 )
 
@@ -141,7 +141,7 @@ def free_port() -> int:
 
 def bearer(token: bytes) -> str:
     """The ``Authorization`` header value of an access token: unpadded base64url."""
-    return "Bearer " + base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
+    return "Bearer " + token_text(token)
 
 
 @dataclass(frozen=True)

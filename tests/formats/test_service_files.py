@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coc_hashscreen.errors import FormatError, KeyFileError, RegisterError, UnsupportedFormat
 from coc_hashscreen.formats import (
@@ -17,7 +19,9 @@ from coc_hashscreen.formats import (
     TokenStore,
     check_endpoint,
     read_seed,
+    token_from_text,
     token_hash,
+    token_text,
     write_seed,
 )
 
@@ -107,3 +111,16 @@ def test_a_charge_is_all_or_nothing(tmp_path: Path) -> None:
         assert store.tokens()[0].used == 7  # nothing taken by the refusal
         store.refund(b"s" * 32, 7)
         assert store.tokens()[0].used == 0
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_a_token_reads_back_from_its_text_alone(token: bytes) -> None:
+    text = token_text(token)
+    assert len(text) == 43
+    assert token_from_text(text) == token
+    assert token_from_text(text + "=") is None  # padded
+    assert token_from_text(text[:-1]) is None
+    # The last character carries 2 bits that must be zero: another spelling of it is refused.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    sibling = alphabet[alphabet.index(text[-1]) ^ 1]
+    assert token_from_text(text[:-1] + sibling) is None

@@ -136,7 +136,9 @@ from ._service import (
     oprf_key_info,
     read_seed,
     refusal,
+    token_from_text,
     token_hash,
+    token_text,
     write_seed,
 )
 from ._trust import (
@@ -266,7 +268,9 @@ __all__ = [
     "sign_envelope",
     "sign_receipt",
     "sign_rotation",
+    "token_from_text",
     "token_hash",
+    "token_text",
     "type_prefix",
     "unpack_backup",
     "verify_receipt",

@@ -22,9 +22,11 @@ The refusals the service answers with, and what the organizer is told, are
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator, Mapping
@@ -64,7 +66,9 @@ __all__ = [
     "oprf_key_info",
     "read_seed",
     "refusal",
+    "token_from_text",
     "token_hash",
+    "token_text",
     "write_seed",
 ]
 
@@ -74,6 +78,7 @@ TOKEN_SIZE: Final = 32
 SEED_FORMAT: Final = 1
 _MAX_SEED_FILE: Final = 4096
 _TOKEN_DOMAIN: Final = b"coc-hashscreen/v2 access token\x00"
+_TOKEN_TEXT: Final = re.compile(r"[A-Za-z0-9_-]{43}")
 _KEY_DOMAIN: Final = b"coc-hashscreen/v2 oprf key\x00"
 
 # Code -> (HTTP status, what the organizer is told).  The service sends the
@@ -193,6 +198,20 @@ def refusal(code: str, *, remaining: int | None = None) -> ServiceRefused:
     if code == "quota-spent" and remaining is not None:
         message += f"; {remaining:,} evaluations are left, too few for this run"
     return ServiceRefused(code, message, remaining=remaining)
+
+
+def token_text(token: bytes) -> str:
+    """An access token as a bearer header carries it: unpadded base64url (43 characters)."""
+    return base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
+
+
+def token_from_text(text: str) -> bytes | None:
+    """The access token of a bearer header's value, or None unless it is `token_text` of
+    one exactly: 43 base64url characters whose last carries 2 bits that must be zero."""
+    if not _TOKEN_TEXT.fullmatch(text):
+        return None
+    token = base64.urlsafe_b64decode(text + "=")
+    return token if token_text(token) == text else None
 
 
 def token_hash(token: bytes) -> bytes:

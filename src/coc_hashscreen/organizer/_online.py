@@ -16,7 +16,6 @@ organizer's home alike.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import time
@@ -39,7 +38,7 @@ from ..core import (
     key_check,
 )
 from ..errors import MismatchError, ServiceError, WrongKeyError
-from ..formats import LOOPBACK, REFUSALS, Grant, ListHeader, OnlineService, refusal
+from ..formats import LOOPBACK, REFUSALS, Grant, ListHeader, OnlineService, refusal, token_text
 
 __all__ = ["HttpTransport", "ServiceAnswer", "ServiceClient", "Transport", "screening_key"]
 
@@ -97,13 +96,12 @@ class HttpTransport:
         self._direct = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
 
     def post(self, url: str, body: bytes, *, token: bytes) -> ServiceAnswer:
-        bearer = base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
         request = urllib.request.Request(  # noqa: S310 - the address is checked https
             url,
             data=body,
             method="POST",
             headers={
-                "Authorization": f"Bearer {bearer}",
+                "Authorization": f"Bearer {token_text(token)}",
                 "Content-Type": "application/octet-stream",
                 "User-Agent": "coc-hashscreen",
             },

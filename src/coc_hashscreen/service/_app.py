@@ -21,10 +21,8 @@ Never the token, the elements, the client's address or its headers.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,7 +37,7 @@ from starlette.routing import Route
 
 from ..core import MAX_OPRF_BATCH, OPRF_ELEMENT_SIZE, resolve_now
 from ..errors import FormatError
-from ..formats import REFUSALS, SEED_FILE, TOKEN_SIZE, ChargeRefused
+from ..formats import REFUSALS, SEED_FILE, ChargeRefused, token_from_text
 from ._state import UNAVAILABLE, Ledger, SeedWatch, check_service_dir
 
 __all__ = ["LOGGER_NAME", "create_app"]
@@ -48,9 +46,6 @@ LOGGER_NAME: Final = "coc_hashscreen.service"
 _log = logging.getLogger(LOGGER_NAME)
 
 _MAX_BODY: Final = MAX_OPRF_BATCH * OPRF_ELEMENT_SIZE
-# 32 bytes in base64url without padding: 43 characters, the last of which
-# carries 4 bits that must be zero (checked by encoding the bytes again).
-_TOKEN_FORM: Final = re.compile(r"[A-Za-z0-9_-]{43}")
 _NO_STORE: Final = {"Cache-Control": "no-store"}
 # The service's own outcomes beside the refusals both sides know (REFUSALS):
 # the organizer's client reads a 5xx as "try again later".
@@ -90,12 +85,9 @@ def _bearer(header: str | None) -> bytes | None:
     if header is None:
         return None
     scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not _TOKEN_FORM.fullmatch(value):
+    if scheme.lower() != "bearer":
         return None
-    token = base64.urlsafe_b64decode(value + "=")
-    if len(token) != TOKEN_SIZE or base64.urlsafe_b64encode(token).rstrip(b"=") != value.encode():
-        return None
-    return token
+    return token_from_text(value)
 
 
 async def _read_body(request: Request) -> bytes | None:
