@@ -1,64 +1,41 @@
-"""An in-process stand-in for the committee's service, as a `Transport`.
+"""The committee's service in this process, as an organizer's `Transport`.
 
-It reads the service directory the committee writes (the seed file and the
-token database) and answers as the wire protocol says (docs/formats.md,
-"Online evaluation"), without a server: for tests of the organizer's
-client and of screening.  The real service is tested over loopback in
-tests/service/.
+Each request goes to the real service application (`create_app`) over the
+service directory the committee writes, driven in-process by
+tests/service/_asgi.py: no server and no port, for tests of the
+organizer's client and of screening.  tests/service/ runs the same
+application under uvicorn over loopback.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from coc_hashscreen.core import MAX_OPRF_BATCH, OPRF_ELEMENT_SIZE, OprfKey
-from coc_hashscreen.errors import FormatError, ServiceRefused
-from coc_hashscreen.formats import REFUSALS, SEED_FILE, TOKENS_FILE, TokenStore, read_seed
+from coc_hashscreen.core import OPRF_ELEMENT_SIZE
+from coc_hashscreen.formats import token_text
 from coc_hashscreen.organizer import ServiceAnswer
+from coc_hashscreen.service import create_app
+
+from .service._asgi import evaluate, run
 
 
 @dataclass
 class LocalService:
     """Answers requests from the service directory *directory* at time *now*.
 
-    *key* replaces the seed's key (a service answering under another key);
-    ``sizes`` records each request's element count.
+    ``sizes`` records the element count of each request answered.
     """
 
     directory: Path
     now: datetime
-    key: OprfKey | None = None
     sizes: list[int] = field(default_factory=list)
 
     def post(self, url: str, body: bytes, *, token: bytes) -> ServiceAnswer:
         assert url.endswith("/v1/evaluate")
-        count, rest = divmod(len(body), OPRF_ELEMENT_SIZE)
-        if count > MAX_OPRF_BATCH:
-            return _refused("batch-too-large")
-        if rest or not count:
-            return _refused("malformed")
-        seed = read_seed(self.directory / SEED_FILE)
-        key = self.key or seed.key()
-        elements = [body[i : i + OPRF_ELEMENT_SIZE] for i in range(0, len(body), 32)]
-        with TokenStore.open(self.directory / TOKENS_FILE) as tokens:
-            try:
-                charge = tokens.charge(token, count, epoch=seed.epoch, now=self.now)
-            except ServiceRefused as exc:
-                return _refused(exc.reason, exc.remaining)
-            try:
-                answer = key.evaluate_blinded(elements)
-            except FormatError:
-                tokens.refund(token, count)
-                return _refused("malformed")
-        self.sizes.append(count)
-        return ServiceAnswer(200, {"x-quota-remaining": str(charge.remaining)}, answer)
-
-
-def _refused(code: str, remaining: int | None = None) -> ServiceAnswer:
-    document: dict[str, object] = {"error": code}
-    if remaining is not None:
-        document["remaining"] = remaining
-    return ServiceAnswer(REFUSALS[code][0], {}, json.dumps(document).encode())
+        app = create_app(self.directory, clock=lambda: self.now)
+        (answer,) = run(app, [evaluate(body, f"Bearer {token_text(token)}")])
+        if answer.status == 200:
+            self.sizes.append(len(body) // OPRF_ELEMENT_SIZE)
+        return ServiceAnswer(answer.status, answer.headers, answer.body)

@@ -1,8 +1,8 @@
 """Screening an online list: the same command, the service in place of the epoch key.
 
-The service here is `LocalService`, which reads the service directory the
-committee writes and answers as the wire protocol says; tests/service/
-runs the real one over loopback.
+The service here is `LocalService`: the real service application over the
+service directory the committee writes, driven in this process;
+tests/service/ runs it under uvicorn over loopback.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from coc_hashscreen.core import (
     HashingOptions,
     HpkePrivateKey,
     Identifier,
-    OprfKey,
     Status,
     argon2id,
     padded_total,
@@ -39,7 +38,14 @@ from coc_hashscreen.errors import (
     ServiceRefused,
     VerificationError,
 )
-from coc_hashscreen.formats import read_grant, read_list
+from coc_hashscreen.formats import (
+    SEED_FILE,
+    ServiceSeed,
+    read_grant,
+    read_list,
+    read_seed,
+    write_seed,
+)
 from coc_hashscreen.organizer import (
     MemoryState,
     Screener,
@@ -170,7 +176,10 @@ def test_a_spent_quota_is_a_clear_refusal(online: Online) -> None:
 def test_a_service_answering_under_another_key_fails_loudly(
     online: Online, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    online.service.key = OprfKey.derive(os.urandom(32), info=b"another key")
+    # The service's seed replaced behind the list's back: it answers under another key.
+    seed_file = online.committee.paths.service / SEED_FILE
+    seed = read_seed(seed_file)
+    write_seed(seed_file, ServiceSeed(seed.series, seed.epoch, os.urandom(32)))
     with pytest.raises(VerificationError):
         online.screener().screen(_attendees(5))
     # voprf panics on the bad proof; Rust's message must not reach the terminal.
